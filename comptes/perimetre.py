@@ -1,0 +1,91 @@
+"""What a user may see: the one place that decides it.
+
+Every queryset a view or an endpoint shows goes through a model manager's `visible_to(user)`, which asks
+the user's `Perimetre`. An object outside it is simply absent from the queryset, so views answer 404.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import Role, TypeOrganisation
+
+
+@dataclass(frozen=True)
+class Perimetre:
+    administrateur: bool = False
+    departements_ddets: frozenset[str] = frozenset()
+    departements_cdiae: frozenset[str] = frozenset()
+    siae_ids: frozenset[int] = frozenset()
+
+    @property
+    def roles(self) -> set[str]:
+        roles = set()
+        if self.departements_ddets:
+            roles.add(Role.AGENT_DDETS)
+        if self.siae_ids:
+            roles.add(Role.PERSONNEL_SIAE)
+        if self.departements_cdiae:
+            roles.add(Role.MEMBRE_CDIAE)
+        return roles
+
+    @property
+    def est_agent(self) -> bool:
+        return self.administrateur or bool(self.departements_ddets)
+
+    @property
+    def departements(self) -> frozenset[str]:
+        """Départements whose aggregated figures the user may see."""
+        return self.departements_ddets | self.departements_cdiae
+
+    def voit_nominatif(self, siae) -> bool:
+        """Whether the people of this (visible) structure may be shown: not to CDIAE members."""
+        return self.administrateur or siae.departement in self.departements_ddets or siae.pk in self.siae_ids
+
+    def filtre_structures(self, siae: str = "siae", departement: str = "siae__departement") -> Q:
+        """Structures and their non-nominative data: the DDETS and CDIAE of the département, the SIAE itself."""
+        if self.administrateur:
+            return Q()
+        return Q(**{f"{departement}__in": self.departements}) | Q(**{f"{siae}__in": self.siae_ids})
+
+    def filtre_nominatif(self, siae: str = "siae", departement: str = "siae__departement") -> Q:
+        """Data about people: never for CDIAE members."""
+        if self.administrateur:
+            return Q()
+        return Q(**{f"{departement}__in": self.departements_ddets}) | Q(**{f"{siae}__in": self.siae_ids})
+
+    def filtre_gestion(self, departement: str = "siae__departement") -> Q:
+        """What the user may create or change as a DDETS agent."""
+        if self.administrateur:
+            return Q()
+        return Q(**{f"{departement}__in": self.departements_ddets})
+
+
+AUCUN = Perimetre()
+
+
+def perimetre_de(user) -> Perimetre:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return AUCUN
+    cache = getattr(user, "_perimetre", None)
+    if cache is not None:
+        return cache
+    ddets, cdiae, siae = set(), set(), set()
+    adhesions = user.adhesions.filter(actif=True).values_list(
+        "organisation__type", "organisation__departement", "organisation__siae_id"
+    )
+    for type_, departement, siae_id in adhesions:
+        if type_ == TypeOrganisation.DDETS:
+            ddets.add(departement)
+        elif type_ == TypeOrganisation.CDIAE:
+            cdiae.add(departement)
+        elif siae_id:
+            siae.add(siae_id)
+    perimetre = Perimetre(
+        administrateur=user.is_superuser,
+        departements_ddets=frozenset(ddets),
+        departements_cdiae=frozenset(cdiae),
+        siae_ids=frozenset(siae),
+    )
+    user._perimetre = perimetre
+    return perimetre

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IaeConfig(AppConfig):
+    name = "iae"
+    verbose_name = "Pilot'IAE"

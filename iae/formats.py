@@ -1,0 +1,34 @@
+"""French display of figures (spec: `426,99`, `99,7 %`, `8 800 000,00 €`, `15/06/2022`).
+
+Money and rates are Decimal all the way; rounding is half-up, done here only for display.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+ESPACE_INSECABLE = "\u202f"  # narrow no-break space, the French thousands separator
+
+
+def arrondi(valeur: Decimal | int | float | str, decimales: int = 2) -> Decimal:
+    return Decimal(str(valeur)).quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP)
+
+
+def nombre_fr(valeur, decimales: int = 2, separateur: str = ESPACE_INSECABLE) -> str:
+    if valeur is None or valeur == "":
+        return "–"
+    texte = f"{arrondi(valeur, decimales):,.{decimales}f}"
+    return texte.replace(",", "\x00").replace(".", ",").replace("\x00", separateur)
+
+
+def etp_fr(valeur) -> str:
+    return nombre_fr(valeur, 2)
+
+
+def montant_fr(valeur) -> str:
+    return "–" if valeur is None else f"{nombre_fr(valeur, 2)}\u00a0€"
+
+
+def taux_fr(ratio) -> str:
+    """A ratio (0.997) shown as a percentage with one decimal (99,7 %); None → '–'."""
+    if ratio is None:
+        return "–"
+    return f"{nombre_fr(Decimal(str(ratio)) * 100, 1)}\u00a0%"

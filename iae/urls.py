@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pilotage.views import DonneesPersonnelles, sante
+
+admin.site.site_header = "Administration de Pilot'IAE"
+admin.site.site_title = "Pilot'IAE"
+
+urlpatterns = [
+    path("", include("pilotage.urls")),
+    path("comptes/", include("comptes.urls")),
+    path("siae/", include("siae.urls")),
+    path("imports/", include("imports.urls")),
+    path("api/v1/", include("iae.api_urls")),
+    path("admin/", admin.site.urls),
+    path("sante/", sante, name="sante"),
+    path("donnees-personnelles/", DonneesPersonnelles.as_view(), name="donnees-personnelles"),
+]

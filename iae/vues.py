@@ -1,0 +1,20 @@
+"""What every page shares: querysets come from the model's `visible_to(user)` (comptes/perimetre.py), and a
+page reserved to a role answers 404 to the others, as an object out of scope does."""
+
+from django.http import Http404
+
+
+class PerimetreMixin:
+    """Generic views read through the user's scope: an object outside it is not found."""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+class AgentRequisMixin:
+    """Pages for DDETS agents (and administrators) only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.perimetre.est_agent:
+            raise Http404("Page réservée aux agents de la DDETS.")
+        return super().dispatch(request, *args, **kwargs)

@@ -1,0 +1,83 @@
+"""The frame every import follows (formats.md): read, check every line, show what would change, then write
+everything in one transaction or nothing.
+
+An importer subclass declares its columns, turns a raw line into clean values (`nettoyer_ligne`, raising
+`ErreurColonne`), and plans and applies the changes for the whole file at once (`planifier`, `appliquer`),
+with a constant number of queries whatever the size of the file.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+from .lecture import ErreurLigne, Tableau
+
+
+class ErreurColonne(Exception):
+    def __init__(self, colonne: str, message: str):
+        super().__init__(message)
+        self.colonne = colonne
+        self.message = message
+
+
+@dataclass
+class Changement:
+    action: str  # "creation", "modification", "inchange"
+    ligne: int
+    libelle: str
+    details: str = ""
+
+
+@dataclass
+class Analyse:
+    erreurs: list[ErreurLigne] = field(default_factory=list)
+    changements: list[Changement] = field(default_factory=list)
+    departements: set[str] = field(default_factory=set)
+    plan: object = None
+
+    @property
+    def valide(self) -> bool:
+        return not self.erreurs
+
+    def compte(self, action: str) -> int:
+        return sum(1 for c in self.changements if c.action == action)
+
+
+class Importeur(ABC):
+    type: str
+    colonnes: tuple[str, ...]
+    colonnes_optionnelles: frozenset[str] = frozenset()
+
+    def __init__(self, utilisateur=None):
+        # No user: the operator's command line, which may write anywhere.
+        self.utilisateur = utilisateur
+
+    def analyser(self, tableau: Tableau) -> Analyse:
+        analyse = Analyse()
+        manquantes = [c for c in self.colonnes if c not in tableau.entetes and c not in self.colonnes_optionnelles]
+        for colonne in manquantes:
+            analyse.erreurs.append(ErreurLigne(1, colonne, "colonne absente de l'en-tête"))
+        if manquantes:
+            return analyse
+        if not tableau.lignes:
+            analyse.erreurs.append(ErreurLigne(1, self.colonnes[0], "le fichier ne contient aucune ligne de données"))
+            return analyse
+        propres = []
+        for numero, brut in tableau.lignes:
+            try:
+                propres.append((numero, self.nettoyer_ligne(brut)))
+            except ErreurColonne as erreur:
+                analyse.erreurs.append(ErreurLigne(numero, erreur.colonne, erreur.message))
+        self.planifier(propres, analyse)
+        return analyse
+
+    @abstractmethod
+    def nettoyer_ligne(self, brut: dict) -> dict:
+        """Clean values of one line, or ErreurColonne."""
+
+    @abstractmethod
+    def planifier(self, lignes: list[tuple[int, dict]], analyse: Analyse) -> None:
+        """Check the lines against the database and each other; fill analyse.changements and analyse.plan."""
+
+    @abstractmethod
+    def appliquer(self, analyse: Analyse) -> None:
+        """Write analyse.plan. Called inside a transaction, only when the analysis found no error."""

@@ -1,0 +1,57 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class TypeImport(models.TextChoices):
+    SIAE = "siae", "Structures (SIAE)"
+
+
+class StatutImport(models.TextChoices):
+    ANALYSE = "ANALYSE", "Analysé, en attente de confirmation"
+    REFUSE = "REFUSE", "Refusé"
+    EN_COURS = "EN_COURS", "En cours d'enregistrement"
+    TERMINE = "TERMINE", "Enregistré"
+    ECHEC = "ECHEC", "Échec technique"
+
+
+class ImportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        perimetre = user.perimetre
+        if perimetre.administrateur:
+            return self
+        return self.filter(Q(auteur=user) | Q(departement__in=perimetre.departements_ddets, departement__gt=""))
+
+
+def chemin_fichier(instance, nom):
+    return f"imports/{instance.type}/{nom}"
+
+
+class Import(models.Model):
+    """The record of one file brought in: who, when, which file, what it changed, or why it was refused."""
+
+    type = models.CharField(max_length=20, choices=TypeImport.choices)
+    fichier = models.FileField(upload_to=chemin_fichier)
+    nom_fichier = models.CharField("fichier", max_length=255)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    departement = models.CharField(
+        "département", max_length=3, blank=True, help_text="Vide quand le fichier concerne plusieurs départements."
+    )
+    date = models.DateTimeField(auto_now_add=True)
+    date_fin = models.DateTimeField(null=True, blank=True)
+    statut = models.CharField(max_length=10, choices=StatutImport.choices, default=StatutImport.ANALYSE)
+    nb_lignes = models.PositiveIntegerField(default=0)
+    nb_crees = models.PositiveIntegerField("créés", default=0)
+    nb_modifies = models.PositiveIntegerField("modifiés", default=0)
+    nb_inchanges = models.PositiveIntegerField("inchangés", default=0)
+    erreurs = models.JSONField(default=list, blank=True)
+    apercu = models.JSONField(default=list, blank=True)
+
+    objects = ImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        indexes = [models.Index(fields=["departement", "-date"], name="import_dep_date_idx")]
+
+    def __str__(self):
+        return f"Import {self.get_type_display()} – {self.nom_fichier}"

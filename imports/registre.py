@@ -1,0 +1,15 @@
+"""Which importer reads which kind of file (the `importer KIND FILE` command and the upload page)."""
+
+from django.utils.module_loading import import_string
+
+IMPORTEURS = {
+    "siae": "siae.importation.ImportSiae",
+}
+
+
+def importeur_pour(type_: str, utilisateur=None):
+    try:
+        chemin = IMPORTEURS[type_]
+    except KeyError:
+        raise ValueError(f"type d'import inconnu : {type_} (attendu : {', '.join(IMPORTEURS)})") from None
+    return import_string(chemin)(utilisateur)

@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, FormView, ListView
+
+from iae.vues import AgentRequisMixin, PerimetreMixin
+
+from .forms import ImportForm
+from .models import Import, StatutImport
+from .registre import importeur_pour
+from .services import preparer_import
+from .tasks import executer_import_task
+
+
+class ImportListe(AgentRequisMixin, PerimetreMixin, ListView):
+    model = Import
+    paginate_by = 30
+    template_name = "imports/liste.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("auteur")
+
+
+class ImportNouveau(AgentRequisMixin, FormView):
+    form_class = ImportForm
+    template_name = "imports/nouveau.html"
+
+    def get_initial(self):
+        return {"type": self.request.GET.get("type")}
+
+    def get_context_data(self, **kwargs):
+        contexte = super().get_context_data(**kwargs)
+        type_ = self.request.GET.get("type") or "siae"
+        try:
+            contexte["colonnes"] = importeur_pour(type_).colonnes
+        except ValueError:
+            contexte["colonnes"] = ()
+        return contexte
+
+    def form_valid(self, form):
+        fichier = form.cleaned_data["fichier"]
+        journal = preparer_import(form.cleaned_data["type"], fichier.name, fichier.read(), self.request.user)
+        return redirect("imports:detail", pk=journal.pk)
+
+
+class ImportDetail(AgentRequisMixin, PerimetreMixin, DetailView):
+    model = Import
+    template_name = "imports/detail.html"
+
+    def post(self, request, *args, **kwargs):
+        journal = get_object_or_404(self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE)
+        executer_import_task.delay(journal.pk)
+        messages.info(request, "L'enregistrement du fichier est lancé.")
+        return redirect("imports:detail", pk=journal.pk)

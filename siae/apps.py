@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SiaeConfig(AppConfig):
+    name = "siae"
+    verbose_name = "Structures (SIAE)"

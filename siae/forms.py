@@ -1,0 +1,55 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from iae.departements import DEPARTEMENTS
+
+from .models import ContactSiae, Ensemblier, Siae
+from .regles import normaliser_siret
+
+
+class SiaeForm(DsfrBaseForm, forms.ModelForm):
+    nouvel_ensemblier = forms.CharField(
+        label="Ou nouvel ensemblier", required=False, max_length=200, help_text="Créé s'il n'existe pas encore."
+    )
+
+    class Meta:
+        model = Siae
+        fields = [
+            "siret", "nom", "type", "regie_de_quartier", "departement", "ensemblier",
+            "adresse", "code_postal", "commune", "email", "telephone",
+        ]  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        perimetre = user.perimetre
+        if not perimetre.administrateur:
+            self.fields["departement"].choices = [
+                (code, f"{code} – {DEPARTEMENTS[code]}") for code in sorted(perimetre.departements_ddets)
+            ]
+        self.fields["ensemblier"].queryset = Ensemblier.objects.all()
+        self.fields["ensemblier"].required = False
+
+    def clean_siret(self):
+        return normaliser_siret(self.cleaned_data["siret"])
+
+    def clean(self):
+        donnees = super().clean()
+        nom = (donnees.get("nouvel_ensemblier") or "").strip()
+        if nom:
+            donnees["ensemblier"] = Ensemblier(nom=nom)
+        return donnees
+
+    def save(self, commit=True):
+        ensemblier = self.cleaned_data.get("ensemblier")
+        if ensemblier is not None and ensemblier.pk is None:
+            self.instance.ensemblier, _ = Ensemblier.objects.get_or_create(nom=ensemblier.nom)
+        return super().save(commit)
+
+
+class ContactForm(DsfrBaseForm, forms.ModelForm):
+    class Meta:
+        model = ContactSiae
+        fields = ["nom", "fonction", "email", "telephone"]
+
+
+ContactFormSet = forms.inlineformset_factory(Siae, ContactSiae, form=ContactForm, extra=1, can_delete=True)

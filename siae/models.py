@@ -1,0 +1,107 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Upper
+
+from iae.departements import DEPARTEMENT_CHOICES
+
+from .regles import erreur_siret
+
+
+class TypeSiae(models.TextChoices):
+    ACI = "ACI", "Atelier et chantier d'insertion"
+    AI = "AI", "Association intermédiaire"
+    EI = "EI", "Entreprise d'insertion"
+    ETTI = "ETTI", "Entreprise de travail temporaire d'insertion"
+    EITI = "EITI", "Entreprise d'insertion par le travail indépendant"
+
+
+def valider_siret(valeur: str) -> None:
+    erreur = erreur_siret(valeur)
+    if erreur:
+        raise ValidationError(erreur[0].upper() + erreur[1:] + ".", code="siret")
+
+
+class Ensemblier(models.Model):
+    """A group of SIAE run together (often an ACI with an EI and an AI)."""
+
+    nom = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["nom"]
+
+    def __str__(self):
+        return self.nom
+
+
+class SiaeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(user.perimetre.filtre_structures(siae="pk", departement="departement"))
+
+    def gerees_par(self, user):
+        return self.filter(user.perimetre.filtre_gestion(departement="departement"))
+
+
+class Siae(models.Model):
+    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[valider_siret])
+    nom = models.CharField(max_length=255)
+    type = models.CharField(max_length=4, choices=TypeSiae.choices)
+    departement = models.CharField("département", max_length=3, choices=DEPARTEMENT_CHOICES)
+    ensemblier = models.ForeignKey(Ensemblier, on_delete=models.SET_NULL, null=True, blank=True, related_name="siae")
+    regie_de_quartier = models.BooleanField(
+        "régie de quartier", default=False, help_text="Conventionnée comme EI ou ACI."
+    )
+    adresse = models.CharField(max_length=255, blank=True)
+    code_postal = models.CharField(max_length=5, blank=True)
+    commune = models.CharField(max_length=120, blank=True)
+    email = models.EmailField("e-mail de la structure", blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    date_creation = models.DateTimeField(auto_now_add=True)
+    date_modification = models.DateTimeField(auto_now=True)
+
+    objects = SiaeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "SIAE"
+        verbose_name_plural = "SIAE"
+        ordering = ["nom"]
+        indexes = [
+            models.Index(fields=["departement", "type"], name="siae_dep_type_idx"),
+            models.Index(fields=["departement", "commune"], name="siae_dep_commune_idx"),
+            models.Index(Upper("nom"), name="siae_nom_upper_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="siae_regie_ei_ou_aci",
+                condition=models.Q(regie_de_quartier=False) | models.Q(type__in=["EI", "ACI"]),
+                violation_error_message="Une régie de quartier est conventionnée comme EI ou ACI.",
+            ),
+            models.CheckConstraint(
+                name="siae_siret_14_chiffres",
+                condition=models.Q(siret__regex=r"^[0-9]{14}$"),
+                violation_error_message="Le SIRET doit compter exactement 14 chiffres.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nom} ({self.type})"
+
+    def clean(self):
+        if self.regie_de_quartier and self.type not in (TypeSiae.EI, TypeSiae.ACI):
+            raise ValidationError({"regie_de_quartier": "Une régie de quartier est conventionnée comme EI ou ACI."})
+
+
+class ContactSiae(models.Model):
+    """A person to reach at the structure (director, accompaniment officer…). Not shown to CDIAE members."""
+
+    siae = models.ForeignKey(Siae, on_delete=models.CASCADE, related_name="contacts")
+    nom = models.CharField(max_length=150)
+    fonction = models.CharField(max_length=150, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "contact"
+        ordering = ["nom"]
+
+    def __str__(self):
+        return f"{self.nom} ({self.fonction})" if self.fonction else self.nom
