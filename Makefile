@@ -1,21 +1,26 @@
 # Pilot'IAE — the two commands: `make run` and `make test`.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+# The interpreter itself, not a shim: uv would otherwise rebuild .venv at every call.
+PYTHON_REEL := $(shell $(PYTHON) -c 'import sys; print(sys.executable)' 2>/dev/null)
 VENV := .venv
-UV := $(shell command -v uv 2>/dev/null || echo $(VENV)/bin/uv)
+# uv lives in its own small environment when the machine has none: `uv sync` keeps .venv exactly as uv.lock says.
+UV_LOCAL := .uv/bin/uv
+UV := $(shell command -v uv 2>/dev/null || echo $(UV_LOCAL))
 PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1:8000
 
 .PHONY: install run test lint format migrate demo worker beat clean
 
-$(VENV)/bin/uv:
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 est requis ($(PYTHON) introuvable)."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check uv
+$(UV_LOCAL):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 est requis."; exit 1; }
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet --disable-pip-version-check uv
 
 # Fast when up to date: uv only installs what uv.lock adds.
-install: $(if $(shell command -v uv 2>/dev/null),,$(VENV)/bin/uv)
-	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --python $(PYTHON)
+install: $(if $(shell command -v uv 2>/dev/null),,$(UV_LOCAL))
+	$(UV) sync --frozen --python $(PYTHON_REEL)
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -44,4 +49,4 @@ beat: install
 	$(VENV)/bin/celery -A iae beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var
+	rm -rf $(VENV) .uv db.sqlite3 var

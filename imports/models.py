@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from comptes.perimetre import perimetre_de
+
 
 class TypeImport(models.TextChoices):
     SIAE = "siae", "Structures (SIAE)"
@@ -17,7 +19,7 @@ class StatutImport(models.TextChoices):
 
 class ImportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        perimetre = user.perimetre
+        perimetre = perimetre_de(user)
         if perimetre.administrateur:
             return self
         return self.filter(Q(auteur=user) | Q(departement__in=perimetre.departements_ddets, departement__gt=""))

@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView
 
@@ -49,5 +48,4 @@ class ImportDetail(AgentRequisMixin, PerimetreMixin, DetailView):
     def post(self, request, *args, **kwargs):
         journal = get_object_or_404(self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE)
         executer_import_task.delay(journal.pk)
-        messages.info(request, "L'enregistrement du fichier est lancé.")
         return redirect("imports:detail", pk=journal.pk)

@@ -13,6 +13,7 @@ class LectureOuAgentDDETS(permissions.BasePermission):
 
 
 class SiaeViewSet(viewsets.ModelViewSet):
+    queryset = Siae.objects.none()  # for the schema; requests read get_queryset()
     serializer_class = SiaeSerializer
     permission_classes = [permissions.IsAuthenticated, LectureOuAgentDDETS]
     filterset_class = SiaeFilter

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 
+from comptes.perimetre import perimetre_de
 from iae.departements import DEPARTEMENT_CHOICES
 
 from .regles import erreur_siret
@@ -35,10 +36,10 @@ class Ensemblier(models.Model):
 
 class SiaeQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(user.perimetre.filtre_structures(siae="pk", departement="departement"))
+        return self.filter(perimetre_de(user).filtre_structures(siae="pk", departement="departement"))
 
     def gerees_par(self, user):
-        return self.filter(user.perimetre.filtre_gestion(departement="departement"))
+        return self.filter(perimetre_de(user).filtre_gestion(departement="departement"))
 
 
 class Siae(models.Model):

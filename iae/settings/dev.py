@@ -19,3 +19,6 @@ def _cle_locale() -> str:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _cle_locale()
+
+# runserver serves static files itself; WhiteNoise is for production (it wants collected files).
+MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
