@@ -15,3 +15,9 @@ class ConnexionForm(DsfrBaseForm, AuthenticationForm):
         "invalid_login": "Adresse e-mail ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
     }
+
+
+def identifiant_de_connexion(request, credentials=None) -> str:
+    """The address a login attempt is for, as django-axes counts failures: lower-cased, as accounts are."""
+    donnees = credentials if credentials is not None else getattr(request, "data", request.POST)
+    return str(donnees.get("username") or "").strip().lower()

@@ -6,6 +6,7 @@ the user's `Perimetre`. An object outside it is simply absent from the queryset,
 
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q
 
 from .models import Role, TypeOrganisation
@@ -89,3 +90,41 @@ def perimetre_de(user) -> Perimetre:
     )
     user._perimetre = perimetre
     return perimetre
+
+
+class PerimetreQuerySet(models.QuerySet):
+    """Scoped reads and writes for a model that hangs from a structure through `chemin_siae`.
+
+    `nominatif = True` for data about people: CDIAE members never see them.
+    """
+
+    chemin_siae = "siae"
+    nominatif = False
+    # Through a many-valued relation (a salarié's parcours), one object can match several times.
+    distinct = False
+
+    def visible_to(self, user):
+        perimetre, c = perimetre_de(user), self.chemin_siae
+        filtre = perimetre.filtre_nominatif if self.nominatif else perimetre.filtre_structures
+        resultat = self.filter(filtre(siae=c, departement=f"{c}__departement"))
+        return resultat.distinct() if self.distinct and not perimetre.administrateur else resultat
+
+    def gerees_par(self, user):
+        return self.filter(perimetre_de(user).filtre_gestion(departement=f"{self.chemin_siae}__departement"))
+
+    def de_la_structure(self, user):
+        """For what SIAE staff write themselves (declarations, salariés): their structure, or the agents'."""
+        perimetre, c = perimetre_de(user), self.chemin_siae
+        return self.filter(perimetre.filtre_nominatif(siae=c, departement=f"{c}__departement"))
+
+
+def perimetre_queryset(chemin_siae: str, nominatif: bool = False, distinct: bool = False, base=PerimetreQuerySet):
+    """A queryset class scoped through the given path to the structure."""
+    nom = f"{base.__name__}_{chemin_siae.replace('__', '_')}"
+    attributs = {
+        "chemin_siae": chemin_siae,
+        "nominatif": nominatif,
+        "distinct": distinct,
+        "__module__": base.__module__,
+    }
+    return type(nom, (base,), attributs)

@@ -7,6 +7,9 @@ from comptes.perimetre import perimetre_de
 
 class TypeImport(models.TextChoices):
     SIAE = "siae", "Structures (SIAE)"
+    ANNEXES = "annexes", "Annexes financières"
+    PARCOURS = "parcours", "Parcours et PASS IAE"
+    DECLARATIONS = "declarations", "Déclarations mensuelles"
 
 
 class StatutImport(models.TextChoices):

@@ -4,6 +4,9 @@ from django.utils.module_loading import import_string
 
 IMPORTEURS = {
     "siae": "siae.importation.ImportSiae",
+    "annexes": "conventions.importation.ImportAnnexes",
+    "parcours": "parcours.importation.ImportParcours",
+    "declarations": "declarations.importation.ImportDeclarations",
 }
 
 

@@ -8,6 +8,9 @@ from .regles import normaliser_siret
 
 
 class SiaeForm(DsfrBaseForm, forms.ModelForm):
+    # Longer than 14 so that a SIRET typed with spaces ("732 829 320 00074") reaches clean_siret; the model's
+    # validators then check the 14 digits.
+    siret = forms.CharField(label="SIRET", max_length=20)
     nouvel_ensemblier = forms.CharField(
         label="Ou nouvel ensemblier", required=False, max_length=200, help_text="Créé s'il n'existe pas encore."
     )

@@ -28,6 +28,8 @@ class ImportSiae(Importeur):
         if type_ not in TypeSiae.values:
             raise ErreurColonne("type", f"« {type_} » n'est pas un type de SIAE ({', '.join(TypeSiae.values)})")
         code_postal = texte(brut["code_postal"])
+        if isinstance(brut["code_postal"], int | float) and code_postal.isdigit():
+            code_postal = code_postal.zfill(5)  # a spreadsheet keeps 01000 as the number 1000
         if code_postal and (len(code_postal) != 5 or not code_postal.isdigit()):
             raise ErreurColonne("code_postal", f"« {code_postal} » n'est pas un code postal (5 chiffres)")
         departement = normaliser_departement(texte(brut["departement"]))

@@ -41,6 +41,10 @@ class SiaeQuerySet(models.QuerySet):
     def gerees_par(self, user):
         return self.filter(perimetre_de(user).filtre_gestion(departement="departement"))
 
+    def avec_donnees_nominatives(self, user):
+        """Structures whose people the user may see and record: agents of the département, the SIAE's staff."""
+        return self.filter(perimetre_de(user).filtre_nominatif(siae="pk", departement="departement"))
+
 
 class Siae(models.Model):
     siret = models.CharField("SIRET", max_length=14, unique=True, validators=[valider_siret])

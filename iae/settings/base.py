@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "imports",
     "conventions",
     "parcours",
+    "declarations",
     "financement",
     "pilotage",
 ]
@@ -110,6 +111,10 @@ LOGOUT_REDIRECT_URL = "comptes:connexion"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login form's field is `username` (axes would look for USERNAME_FIELD, `email`, and count every failure under
+# no address at all, which never locks the right password out); lower-cased so that case variants share a count.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "comptes.forms.identifiant_de_connexion"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
 
@@ -165,6 +170,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Données de pilotage de l'IAE d'un département, filtrées selon le périmètre de l'utilisateur.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -1,0 +1,220 @@
+"""`importer annexes`: keyed by `numero`. A new number with the same prefix and a higher A/M is an avenant: its
+`etp_conventionnes` apply from its `date_debut` (or the annexe's start, if earlier) and its `date_fin` becomes
+the annexe's end."""
+
+from decimal import Decimal
+
+from iae.departements import DEPARTEMENTS
+from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
+from imports.lecture import ErreurLigne, date_fr, decimal_fr, texte
+from siae.models import Siae, TypeSiae
+from siae.regles import normaliser_siret
+
+from .models import AnnexeFinanciere, Avenant, EtatAnnexe
+from .regles import HEURES_ANNUELLES_PAR_DEFAUT, analyser_numero_annexe, departement_du_numero, periode_en_mois_entiers
+from .services import ajouter_avenant, creer_annexe, modifier_version
+
+CHAMPS_ANNEXE = (
+    "heures_annuelles_par_etp",
+    "taux_modulation",
+    "montant_cofinance_cd",
+    "etat",
+    "objectif_sorties_dynamiques",
+    "objectif_emploi_durable",
+    "objectif_part_brsa",
+)
+CENT = Decimal(100)
+
+
+class ImportAnnexes(Importeur):
+    type = "annexes"
+    colonnes = (
+        "numero",
+        "siret",
+        "type",
+        "date_debut",
+        "date_fin",
+        "etp_conventionnes",
+        "heures_annuelles_par_etp",
+        "taux_modulation",
+        "montant_cofinance_cd",
+        "etat",
+        "objectif_sorties_dynamiques",
+        "objectif_emploi_durable",
+        "objectif_part_brsa",
+    )
+    colonnes_optionnelles = frozenset(
+        {
+            "heures_annuelles_par_etp",
+            "objectif_sorties_dynamiques",
+            "objectif_emploi_durable",
+            "objectif_part_brsa",
+            "montant_cofinance_cd",
+            "taux_modulation",
+        }
+    )
+
+    def _decimal(self, brut, colonne, obligatoire=True, minimum=None, maximum=None):
+        valeur = texte(brut.get(colonne, ""))
+        if not valeur:
+            if obligatoire:
+                raise ErreurColonne(colonne, "obligatoire")
+            return None
+        try:
+            nombre = decimal_fr(valeur)
+        except ValueError as erreur:
+            raise ErreurColonne(colonne, str(erreur)) from None
+        if (minimum is not None and nombre < minimum) or (maximum is not None and nombre > maximum):
+            raise ErreurColonne(colonne, f"doit être entre {minimum} et {maximum}")
+        return nombre
+
+    def nettoyer_ligne(self, brut):
+        numero = texte(brut["numero"]).upper()
+        parties = analyser_numero_annexe(numero)
+        if parties is None:
+            raise ErreurColonne("numero", f"« {numero} » ne suit pas le format ACI055220001A0M0")
+        type_ = texte(brut["type"]).upper()
+        if type_ not in TypeSiae.values:
+            raise ErreurColonne("type", f"type inconnu ({', '.join(TypeSiae.values)})")
+        if parties["type"] != type_:
+            raise ErreurColonne("type", f"le numéro indique le type {parties['type']}")
+        dates = {}
+        for colonne in ("date_debut", "date_fin"):
+            try:
+                dates[colonne] = date_fr(brut[colonne])
+            except ValueError as erreur:
+                raise ErreurColonne(colonne, str(erreur)) from None
+        if erreur := periode_en_mois_entiers(dates["date_debut"], dates["date_fin"]):
+            raise ErreurColonne("date_fin" if "fin" in erreur else "date_debut", erreur)
+        etat = texte(brut["etat"]).upper() or EtatAnnexe.PROVISOIRE
+        if etat not in EtatAnnexe.values:
+            raise ErreurColonne("etat", f"état inconnu ({', '.join(EtatAnnexe.values)})")
+        heures = self._decimal(brut, "heures_annuelles_par_etp", obligatoire=False, minimum=1, maximum=2500)
+        taux = self._decimal(brut, "taux_modulation", obligatoire=False, minimum=0, maximum=10)
+        return {
+            "numero": numero,
+            "parties": parties,
+            "siret": normaliser_siret(texte(brut["siret"])),
+            "type": type_,
+            **dates,
+            "etp_conventionnes": self._decimal(brut, "etp_conventionnes", minimum=0, maximum=10000),
+            "heures_annuelles_par_etp": heures or HEURES_ANNUELLES_PAR_DEFAUT[type_],
+            "taux_modulation": (taux or Decimal(0)) / CENT,
+            "montant_cofinance_cd": self._decimal(brut, "montant_cofinance_cd", obligatoire=False, minimum=0)
+            or Decimal(0),
+            "etat": etat,
+            "objectif_sorties_dynamiques": self._decimal(brut, "objectif_sorties_dynamiques", False, 0, 100),
+            "objectif_emploi_durable": self._decimal(brut, "objectif_emploi_durable", False, 0, 100),
+            "objectif_part_brsa": self._decimal(brut, "objectif_part_brsa", False, 0, 100),
+        }
+
+    def planifier(self, lignes, analyse: Analyse):
+        structures = Siae.objects.in_bulk({v["siret"] for _, v in lignes}, field_name="siret")
+        prefixes = {v["parties"]["prefixe"] for _, v in lignes}
+        annexes = {a.prefixe: a for a in AnnexeFinanciere.objects.filter(prefixe__in=prefixes)}
+        versions = {a.numero: a for a in Avenant.objects.filter(annexe__prefixe__in=prefixes)}
+        perimetre = self.utilisateur.perimetre if self.utilisateur else None
+        vus, plan = {}, []
+        for numero, v in sorted(
+            lignes, key=lambda nl: (nl[1]["parties"]["avenant"], nl[1]["parties"]["modification"])
+        ):
+            siae = structures.get(v["siret"])
+            if siae is None:
+                analyse.erreurs.append(ErreurLigne(numero, "siret", f"aucune SIAE de SIRET {v['siret']}"))
+                continue
+            if siae.type != v["type"]:
+                analyse.erreurs.append(ErreurLigne(numero, "type", f"la SIAE est de type {siae.type}"))
+                continue
+            if departement_du_numero(v["parties"]["departement"]) != siae.departement:
+                analyse.erreurs.append(
+                    ErreurLigne(numero, "numero", f"la SIAE est dans le département {siae.departement}")
+                )
+                continue
+            if perimetre and not perimetre.administrateur and siae.departement not in perimetre.departements_ddets:
+                analyse.erreurs.append(
+                    ErreurLigne(
+                        numero,
+                        "siret",
+                        f"vous ne gérez pas le département {siae.departement} ({DEPARTEMENTS[siae.departement]})",
+                    )
+                )
+                continue
+            if v["numero"] in vus:
+                analyse.erreurs.append(ErreurLigne(numero, "numero", f"numéro déjà présent ligne {vus[v['numero']]}"))
+                continue
+            vus[v["numero"]] = numero
+            analyse.departements.add(siae.departement)
+            annexe = annexes.get(v["parties"]["prefixe"])
+            if annexe is not None and annexe.siae_id != siae.pk:
+                analyse.erreurs.append(ErreurLigne(numero, "siret", "cette annexe appartient à une autre SIAE"))
+                continue
+            if annexe is None:
+                analyse.changements.append(Changement("creation", numero, f"{v['numero']} – {siae.nom}"))
+                annexes[v["parties"]["prefixe"]] = AnnexeFinanciere(prefixe=v["parties"]["prefixe"], siae=siae)
+                plan.append(("creation", siae, v))
+                continue
+            version = versions.get(v["numero"])
+            differences = [c for c in CHAMPS_ANNEXE if annexe.pk and getattr(annexe, c) != v[c]]
+            if version is None:
+                analyse.changements.append(
+                    Changement(
+                        "creation",
+                        numero,
+                        f"avenant {v['numero']}",
+                        f"{v['etp_conventionnes']} ETP à partir de {v['date_debut']:%m/%Y}",
+                    )
+                )
+                plan.append(("avenant", siae, v))
+                continue
+            if version.etp_conventionnes != v["etp_conventionnes"]:
+                differences.append("etp_conventionnes")
+            if (
+                annexe.pk
+                and (annexe.date_debut, annexe.date_fin) != (v["date_debut"], v["date_fin"])
+                and (version.rang_avenant, version.rang_modification) == (0, 0)
+            ):
+                differences.append("période")
+            analyse.changements.append(
+                Changement("modification" if differences else "inchange", numero, v["numero"], ", ".join(differences))
+            )
+            if differences:
+                plan.append(("modification", siae, v))
+        analyse.plan = plan
+
+    def appliquer(self, analyse):
+        for action, siae, v in analyse.plan:
+            valeurs = {c: v[c] for c in CHAMPS_ANNEXE}
+            if action == "creation":
+                creer_annexe(
+                    numero=v["numero"],
+                    siae=siae,
+                    auteur=self.utilisateur,
+                    type=v["type"],
+                    date_debut=v["date_debut"],
+                    date_fin=v["date_fin"],
+                    etp_conventionnes=v["etp_conventionnes"],
+                    **valeurs,
+                )
+                continue
+            annexe = AnnexeFinanciere.objects.get(prefixe=v["parties"]["prefixe"])
+            for champ, valeur in valeurs.items():
+                setattr(annexe, champ, valeur)
+            annexe.save()
+            if action == "avenant":
+                ajouter_avenant(
+                    annexe,
+                    mois_effet=max(v["date_debut"], annexe.date_debut),
+                    etp_conventionnes=v["etp_conventionnes"],
+                    date_fin=v["date_fin"],
+                    numero=v["numero"],
+                    auteur=self.utilisateur,
+                    motif="Import",
+                )
+            else:
+                modifier_version(
+                    annexe,
+                    v["numero"],
+                    etp_conventionnes=v["etp_conventionnes"],
+                    date_debut=v["date_debut"],
+                    date_fin=v["date_fin"],
+                )

@@ -1,0 +1,232 @@
+"""ETP conventionnés against ETP réalisés (spec §4), aggregated in SQL.
+
+Everything is summed in ETP-mois: the conventionné from `EtpConventionneMensuel`, the réalisé from the retained
+declaration lines (hours × 12 / annual hours of a post). A figure in ETP is the sum divided by the number of
+months of the period. Each function runs a fixed number of queries, whatever the number of structures.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import DecimalField, F, Func, Max, Sum, Value
+
+from declarations.models import LigneDeclaration
+from siae.models import TypeSiae
+
+from .models import AnnexeFinanciere, EtpConventionneMensuel
+from .regles import projection_annuelle, statut_consommation, taux_consommation
+
+ZERO = Decimal(0)
+DECIMAL = DecimalField(max_digits=24, decimal_places=12)
+
+
+@dataclass(frozen=True)
+class Periode:
+    debut: dt.date  # first day of the first month
+    fin: dt.date  # first day of the last month
+
+    @classmethod
+    def annee(cls, annee: int) -> "Periode":
+        return cls(dt.date(annee, 1, 1), dt.date(annee, 12, 1))
+
+    @property
+    def nombre_de_mois(self) -> int:
+        return (self.fin.year - self.debut.year) * 12 + self.fin.month - self.debut.month + 1
+
+
+@dataclass
+class Consommation:
+    """ETP-mois of a group over a period, and the figures derived from them."""
+
+    cle: object
+    conv_etp_mois: Decimal
+    real_etp_mois: Decimal
+    nombre_de_mois: int
+
+    @property
+    def etp_conventionnes(self) -> Decimal:
+        return self.conv_etp_mois / self.nombre_de_mois
+
+    @property
+    def etp_realises(self) -> Decimal:
+        return self.real_etp_mois / self.nombre_de_mois
+
+    @property
+    def taux(self) -> Decimal | None:
+        return taux_consommation(self.real_etp_mois, self.conv_etp_mois)
+
+    @property
+    def statut(self) -> str | None:
+        return statut_consommation(
+            self.taux, Decimal(settings.SEUIL_SOUS_CONSOMMATION), Decimal(settings.SEUIL_SUR_CONSOMMATION)
+        )
+
+
+class DivisionDecimale(Func):
+    """a / b in exact numeric on PostgreSQL; SQLite (development) would divide integers as integers."""
+
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+    output_field = DECIMAL
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sqlite(compiler, connection, template="(CAST(%(expressions)s))", arg_joiner=" AS REAL) / (")
+
+
+def etp_realises_expression(prefixe: str = "declaration__annexe__"):
+    """Hours × 12 / annual hours of a post: the ETP of a month, summed over lines."""
+    return DivisionDecimale(F("heures_travaillees") * Value(Decimal(12)), F(f"{prefixe}heures_annuelles_par_etp"))
+
+
+def lignes_retenues(annexes, periode: Periode):
+    return LigneDeclaration.objects.filter(
+        declaration__retenue=True,
+        declaration__annexe__in=annexes,
+        declaration__mois__gte=periode.debut,
+        declaration__mois__lte=periode.fin,
+    )
+
+
+def _sommes(annexes, periode: Periode, champs: list[str]) -> tuple[dict, dict]:
+    """Two queries: ETP-mois conventionnés and réalisés grouped by the given fields of the annexe."""
+    conv = (
+        EtpConventionneMensuel.objects.filter(annexe__in=annexes, mois__gte=periode.debut, mois__lte=periode.fin)
+        .values_list(*[f"annexe__{c}" for c in champs])
+        .annotate(total=Sum("etp_conventionnes"))
+        .order_by()
+    )
+    real = (
+        lignes_retenues(annexes, periode)
+        .values_list(*[f"declaration__annexe__{c}" for c in champs])
+        .annotate(total=Sum(etp_realises_expression()))
+        .order_by()
+    )
+    return ({tuple(r[:-1]): r[-1] or ZERO for r in conv}, {tuple(r[:-1]): r[-1] or ZERO for r in real})
+
+
+def consommation_par(annexes, periode: Periode, champs: list[str]) -> dict[tuple, Consommation]:
+    conv, real = _sommes(annexes, periode, champs)
+    return {
+        cle: Consommation(cle, Decimal(conv.get(cle, ZERO)), Decimal(real.get(cle, ZERO)), periode.nombre_de_mois)
+        for cle in conv.keys() | real.keys()
+    }
+
+
+def annexes_du_departement(departement: str | None, annee: int, base=None):
+    """The active annexes of a département (all départements when None) that overlap the year."""
+    annexes = (
+        (base if base is not None else AnnexeFinanciere.objects)
+        .actives()
+        .filter(date_debut__lte=dt.date(annee, 12, 31), date_fin__gte=dt.date(annee, 1, 1))
+    )
+    return annexes.filter(siae__departement=departement) if departement else annexes
+
+
+def dernier_mois_declare(annexes, annee: int) -> dt.date | None:
+    return lignes_retenues(annexes, Periode.annee(annee)).aggregate(dernier=Max("declaration__mois"))["dernier"]
+
+
+def periode_ecoulee(annexes, annee: int) -> Periode | None:
+    """January to the last month declared of the year (None when nothing is declared)."""
+    dernier = dernier_mois_declare(annexes, annee)
+    return Periode(dt.date(annee, 1, 1), dernier) if dernier else None
+
+
+def consommation_par_type(annexes, periode: Periode) -> list[Consommation]:
+    """One row per kind present, in the kinds' order, then TOTAL (the seed's département table)."""
+    par_type = consommation_par(annexes, periode, ["type"])
+    lignes = [par_type[(t,)] for t in TypeSiae.values if (t,) in par_type]
+    for ligne in lignes:
+        ligne.cle = ligne.cle[0]
+    total = Consommation(
+        "TOTAL",
+        sum((c.conv_etp_mois for c in lignes), ZERO),
+        sum((c.real_etp_mois for c in lignes), ZERO),
+        periode.nombre_de_mois,
+    )
+    return [*lignes, total]
+
+
+@dataclass
+class ConsommationSiae:
+    siae_id: int
+    siret: str
+    nom: str
+    type: str
+    annee: Consommation
+    a_date: Consommation | None
+    mois_ecoules: int
+
+    @property
+    def projection_etp(self) -> Decimal | None:
+        """Year-end ETP réalisés projected linearly from January to the last month declared."""
+        if self.a_date is None:
+            return None
+        return projection_annuelle(self.a_date.real_etp_mois, self.mois_ecoules) / 12
+
+    @property
+    def ecart_projection_etp(self) -> Decimal | None:
+        projection = self.projection_etp
+        return None if projection is None else projection - self.annee.etp_conventionnes
+
+
+def consommation_des_siae(annexes, annee: int) -> list[ConsommationSiae]:
+    """Per structure: the year, the year to date, the projection. Five queries."""
+    periode_annee = Periode.annee(annee)
+    ecoulee = periode_ecoulee(annexes, annee)
+    champs = ["siae_id", "siae__siret", "siae__nom", "siae__type"]
+    sur_annee = consommation_par(annexes, periode_annee, champs)
+    a_date = consommation_par(annexes, ecoulee, champs) if ecoulee else {}
+    return [
+        ConsommationSiae(
+            siae_id=cle[0],
+            siret=cle[1],
+            nom=cle[2],
+            type=cle[3],
+            annee=conso,
+            a_date=a_date.get(cle),
+            mois_ecoules=ecoulee.nombre_de_mois if ecoulee else 0,
+        )
+        for cle, conso in sur_annee.items()
+    ]
+
+
+@dataclass
+class LigneMensuelle:
+    mois: dt.date
+    etp_conventionnes: Decimal
+    heures: Decimal
+    etp_realises: Decimal
+
+    @property
+    def taux(self) -> Decimal | None:
+        return taux_consommation(self.etp_realises, self.etp_conventionnes)
+
+
+def consommation_mensuelle(annexes, periode: Periode) -> list[LigneMensuelle]:
+    """Month by month over the given annexes (one annexe, or all those of a structure). Two queries."""
+    conv = dict(
+        EtpConventionneMensuel.objects.filter(annexe__in=annexes, mois__gte=periode.debut, mois__lte=periode.fin)
+        .values_list("mois")
+        .annotate(total=Sum("etp_conventionnes"))
+        .order_by()
+    )
+    real = {
+        mois: (heures, etp)
+        for mois, heures, etp in lignes_retenues(annexes, periode)
+        .values_list("declaration__mois")
+        .annotate(heures=Sum("heures_travaillees"), etp=Sum(etp_realises_expression()))
+        .order_by()
+    }
+    mois_connus = sorted(conv.keys() | real.keys())
+    return [
+        LigneMensuelle(
+            mois=mois,
+            etp_conventionnes=Decimal(conv.get(mois) or ZERO),
+            heures=Decimal(real.get(mois, (ZERO, ZERO))[0] or ZERO),
+            etp_realises=Decimal(real.get(mois, (ZERO, ZERO))[1] or ZERO),
+        )
+        for mois in mois_connus
+    ]

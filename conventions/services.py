@@ -1,0 +1,140 @@
+"""Writes of annexes financières: each one transaction, and the monthly ETP conventionnés rebuilt with it."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import TRANSITIONS, AnnexeFinanciere, Avenant, Convention, EtatAnnexe, EtpConventionneMensuel
+from .regles import analyser_numero_annexe, mois_entre, premier_du_mois
+
+
+def etp_par_mois(annexe: AnnexeFinanciere, avenants: list[Avenant]) -> dict[dt.date, Decimal]:
+    """For each month of the annexe, the ETP of the latest version in force that month."""
+    ordonnes = sorted(avenants, key=lambda a: (a.mois_effet, a.rang_avenant, a.rang_modification))
+    resultat = {}
+    for mois in mois_entre(annexe.date_debut, annexe.date_fin):
+        en_vigueur = [a for a in ordonnes if a.mois_effet <= mois]
+        resultat[mois] = en_vigueur[-1].etp_conventionnes if en_vigueur else annexe.etp_conventionnes
+    return resultat
+
+
+def reconstruire_etp_mensuels(annexe: AnnexeFinanciere) -> None:
+    avenants = list(annexe.avenants.all())
+    par_mois = etp_par_mois(annexe, avenants)
+    EtpConventionneMensuel.objects.filter(annexe=annexe).delete()
+    EtpConventionneMensuel.objects.bulk_create(
+        EtpConventionneMensuel(annexe=annexe, mois=mois, etp_conventionnes=etp) for mois, etp in par_mois.items()
+    )
+    if avenants:
+        derniere = max(avenants, key=lambda a: (a.rang_avenant, a.rang_modification))
+        annexe.numero = derniere.numero
+        annexe.etp_conventionnes = derniere.etp_conventionnes
+        annexe.save(update_fields=["numero", "etp_conventionnes", "date_modification"])
+
+
+def convention_pour(siae, type_: str, date_debut: dt.date, date_fin: dt.date) -> Convention:
+    """The convention of the structure and kind that covers the annexe, created (3 years at most) if none does."""
+    convention = Convention.objects.filter(
+        siae=siae, type=type_, date_debut__lte=date_debut, date_fin__gte=date_fin
+    ).first()
+    if convention:
+        return convention
+    fin = min(dt.date(date_debut.year + 2, 12, 31), max(date_fin, dt.date(date_debut.year, 12, 31)))
+    return Convention.objects.create(siae=siae, type=type_, date_debut=date_debut, date_fin=fin)
+
+
+@transaction.atomic
+def creer_annexe(*, numero: str, siae, auteur=None, **valeurs) -> AnnexeFinanciere:
+    parties = analyser_numero_annexe(numero)
+    if parties is None:
+        raise ValidationError({"numero": "Numéro d'annexe invalide (ex. ACI055220001A0M0)."})
+    annexe = AnnexeFinanciere(numero=numero, prefixe=parties["prefixe"], siae=siae, **valeurs)
+    annexe.convention = convention_pour(siae, annexe.type, annexe.date_debut, annexe.date_fin)
+    annexe.full_clean(exclude=["convention"])
+    annexe.save()
+    Avenant.objects.create(
+        annexe=annexe,
+        numero=numero,
+        rang_avenant=parties["avenant"],
+        rang_modification=parties["modification"],
+        mois_effet=annexe.date_debut,
+        etp_conventionnes=annexe.etp_conventionnes,
+        date_fin=annexe.date_fin,
+        motif="Annexe initiale",
+        auteur=auteur,
+    )
+    reconstruire_etp_mensuels(annexe)
+    return annexe
+
+
+def numero_suivant(annexe: AnnexeFinanciere) -> str:
+    rang = max(annexe.avenants.values_list("rang_avenant", flat=True), default=0) + 1
+    return f"{annexe.prefixe}A{rang}M0"
+
+
+@transaction.atomic
+def ajouter_avenant(
+    annexe: AnnexeFinanciere,
+    *,
+    mois_effet: dt.date,
+    etp_conventionnes: Decimal,
+    date_fin: dt.date | None = None,
+    motif: str = "",
+    auteur=None,
+    numero: str | None = None,
+) -> Avenant:
+    """Change the ETP conventionnés from a month on (and possibly the end of the annexe). The previous versions
+    stay: the month-by-month figures before `mois_effet` do not move."""
+    mois_effet = premier_du_mois(mois_effet)
+    date_fin = date_fin or annexe.date_fin
+    if not (annexe.date_debut <= mois_effet <= date_fin):
+        raise ValidationError({"mois_effet": "Le mois d'effet doit être dans la période de l'annexe."})
+    numero = numero or numero_suivant(annexe)
+    parties = analyser_numero_annexe(numero)
+    if parties is None or parties["prefixe"] != annexe.prefixe:
+        raise ValidationError({"numero": f"Le numéro d'avenant doit commencer par {annexe.prefixe}."})
+    avenant = Avenant.objects.create(
+        annexe=annexe,
+        numero=numero,
+        rang_avenant=parties["avenant"],
+        rang_modification=parties["modification"],
+        mois_effet=mois_effet,
+        etp_conventionnes=etp_conventionnes,
+        date_fin=date_fin,
+        motif=motif,
+        auteur=auteur,
+    )
+    if date_fin != annexe.date_fin:
+        annexe.date_fin = date_fin
+        annexe.full_clean(exclude=["convention", "numero"])
+        annexe.save(update_fields=["date_fin", "date_modification"])
+    reconstruire_etp_mensuels(annexe)
+    return avenant
+
+
+@transaction.atomic
+def modifier_version(annexe, numero: str, *, etp_conventionnes: Decimal, date_debut: dt.date, date_fin: dt.date):
+    """Correct the ETP of one version (a wrong figure, not a new decision). The initial version also carries the
+    period of the annexe."""
+    version = annexe.avenants.get(numero=numero)
+    version.etp_conventionnes = etp_conventionnes
+    if (version.rang_avenant, version.rang_modification) == (0, 0):
+        annexe.date_debut, annexe.date_fin = date_debut, date_fin
+        version.mois_effet = date_debut
+        annexe.full_clean(exclude=["convention", "numero"])
+        annexe.save(update_fields=["date_debut", "date_fin", "date_modification"])
+    version.save()
+    reconstruire_etp_mensuels(annexe)
+
+
+def changer_etat(annexe: AnnexeFinanciere, etat: str) -> AnnexeFinanciere:
+    if etat not in TRANSITIONS[annexe.etat]:
+        raise ValidationError(
+            f"Une annexe {EtatAnnexe(annexe.etat).label.lower()} ne peut pas passer à l'état "
+            f"« {EtatAnnexe(etat).label.lower()} »."
+        )
+    annexe.etat = etat
+    annexe.save(update_fields=["etat", "date_modification"])
+    return annexe

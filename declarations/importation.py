@@ -1,0 +1,167 @@
+"""`importer declarations`: one line per salarié and month, keyed by (numero_annexe, mois, numero_pass).
+
+Lines of a month create or complete that month's declaration of the annexe, transmitted. A validated
+declaration is not touched: a changed line opens a new version.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from conventions.models import ETATS_ACTIFS, Avenant
+from conventions.regles import dernier_jour_du_mois
+from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
+from imports.lecture import ErreurLigne, date_fr, decimal_fr, texte
+from parcours.models import Parcours
+from siae.models import Siae
+from siae.regles import normaliser_siret
+
+from .models import DeclarationMensuelle, EtatDeclaration
+from .services import LigneSaisie, codes_motifs, contrats_par_parcours, enregistrer_lignes, verifier_lignes
+
+
+def mois_fr(valeur) -> dt.date:
+    if isinstance(valeur, dt.date):
+        return valeur.replace(day=1) if not isinstance(valeur, dt.datetime) else valeur.date().replace(day=1)
+    brut = texte(valeur)
+    for format_ in ("%Y-%m", "%m/%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(brut, format_).date().replace(day=1)
+        except ValueError:
+            continue
+    raise ValueError(f"« {brut} » n'est pas un mois (AAAA-MM)")
+
+
+class ImportDeclarations(Importeur):
+    type = "declarations"
+    colonnes = ("siret", "numero_annexe", "mois", "numero_pass", "heures_travaillees", "date_sortie", "motif_sortie")
+    colonnes_optionnelles = frozenset({"date_sortie", "motif_sortie"})
+
+    def nettoyer_ligne(self, brut):
+        valeurs = {
+            "siret": normaliser_siret(texte(brut["siret"])),
+            "numero_annexe": texte(brut["numero_annexe"]).upper(),
+            "numero_pass": texte(brut["numero_pass"]).replace(" ", "").upper(),
+            "motif_sortie": texte(brut.get("motif_sortie", "")).upper(),
+        }
+        for colonne, analyseur in (("mois", mois_fr), ("heures_travaillees", decimal_fr)):
+            try:
+                valeurs[colonne] = analyseur(brut[colonne])
+            except ValueError as erreur:
+                raise ErreurColonne(colonne, str(erreur)) from None
+        sortie = texte(brut.get("date_sortie", ""))
+        try:
+            valeurs["date_sortie"] = date_fr(brut["date_sortie"]) if sortie else None
+        except ValueError as erreur:
+            raise ErreurColonne("date_sortie", str(erreur)) from None
+        return valeurs
+
+    def planifier(self, lignes, analyse: Analyse):
+        versions = {
+            a.numero: a.annexe
+            for a in Avenant.objects.filter(numero__in={v["numero_annexe"] for _, v in lignes}).select_related(
+                "annexe__siae"
+            )
+        }
+        autorisees = None
+        if self.utilisateur is not None:
+            autorisees = set(Siae.objects.avec_donnees_nominatives(self.utilisateur).values_list("pk", flat=True))
+        candidats = defaultdict(list)
+        for parcours in Parcours.objects.filter(
+            siae__in={a.siae_id for a in versions.values()}, pass_iae__numero__in={v["numero_pass"] for _, v in lignes}
+        ).select_related("pass_iae", "salarie"):
+            candidats[(parcours.siae_id, parcours.pass_iae.numero)].append(parcours)
+
+        groupes = defaultdict(list)
+        for numero, v in lignes:
+            annexe = versions.get(v["numero_annexe"])
+            if annexe is None:
+                analyse.erreurs.append(ErreurLigne(numero, "numero_annexe", f"aucune annexe n° {v['numero_annexe']}"))
+                continue
+            if annexe.siae.siret != v["siret"]:
+                analyse.erreurs.append(
+                    ErreurLigne(numero, "siret", f"l'annexe appartient au SIRET {annexe.siae.siret}")
+                )
+                continue
+            if autorisees is not None and annexe.siae_id not in autorisees:
+                analyse.erreurs.append(ErreurLigne(numero, "siret", "cette SIAE n'est pas dans votre périmètre"))
+                continue
+            if annexe.etat not in ETATS_ACTIFS:
+                analyse.erreurs.append(
+                    ErreurLigne(numero, "numero_annexe", f"l'annexe est à l'état « {annexe.get_etat_display()} »")
+                )
+                continue
+            if not (annexe.date_debut <= v["mois"] <= annexe.date_fin):
+                analyse.erreurs.append(ErreurLigne(numero, "mois", "hors de la période de l'annexe"))
+                continue
+            parcours = self._parcours_du_mois(candidats[(annexe.siae_id, v["numero_pass"])], v["mois"])
+            if parcours is None:
+                analyse.erreurs.append(
+                    ErreurLigne(
+                        numero,
+                        "numero_pass",
+                        f"aucun parcours du PASS IAE {v['numero_pass']} dans la structure ce mois-ci",
+                    )
+                )
+                continue
+            analyse.departements.add(annexe.siae.departement)
+            saisie = LigneSaisie(parcours, v["heures_travaillees"], v["date_sortie"], v["motif_sortie"], numero)
+            groupes[(annexe, v["mois"])].append(saisie)
+
+        toutes = [s for saisies in groupes.values() for s in saisies]
+        contrats = contrats_par_parcours([s.parcours.pk for s in toutes])
+        motifs = codes_motifs()
+        for (_, mois), saisies in groupes.items():
+            verification = verifier_lignes(mois, saisies, contrats, motifs)
+            analyse.erreurs.extend(ErreurLigne(p.ligne, p.champ, p.message) for p in verification.erreurs)
+        if analyse.erreurs:
+            analyse.erreurs.sort(key=lambda e: e.ligne)
+            return
+        analyse.plan = self._changements(groupes, motifs, analyse)
+
+    @staticmethod
+    def _parcours_du_mois(candidats: list[Parcours], mois: dt.date) -> Parcours | None:
+        fin = dernier_jour_du_mois(mois)
+        actifs = [p for p in candidats if p.date_embauche <= fin and (p.date_sortie is None or p.date_sortie >= mois)]
+        return max(actifs, key=lambda p: p.date_embauche) if actifs else None
+
+    def _changements(self, groupes, motifs, analyse: Analyse) -> list:
+        """Compare with the current version of each month; only the months that change are in the plan."""
+        dernieres = {}
+        for declaration in (
+            DeclarationMensuelle.objects.filter(annexe__in={a for a, _ in groupes}, mois__in={m for _, m in groupes})
+            .prefetch_related("lignes")
+            .order_by("version")
+        ):
+            dernieres[(declaration.annexe_id, declaration.mois)] = declaration
+        plan = []
+        for (annexe, mois), saisies in groupes.items():
+            declaration = dernieres.get((annexe.pk, mois))
+            existantes = {ligne.parcours_id: ligne for ligne in declaration.lignes.all()} if declaration else {}
+            change = declaration is None or declaration.etat in (EtatDeclaration.BROUILLON, EtatDeclaration.A_CORRIGER)
+            for saisie in saisies:
+                motif_id = motifs[saisie.motif_sortie].pk if saisie.motif_sortie else None
+                ligne = existantes.get(saisie.parcours.pk)
+                libelle = f"{annexe.numero} {mois:%m/%Y} – {saisie.parcours.salarie}"
+                if ligne is None:
+                    analyse.changements.append(Changement("creation", saisie.ligne, libelle, f"{saisie.heures} h"))
+                    change = True
+                elif (ligne.heures_travaillees, ligne.date_sortie, ligne.motif_sortie_id) != (
+                    saisie.heures,
+                    saisie.date_sortie,
+                    motif_id,
+                ):
+                    analyse.changements.append(
+                        Changement(
+                            "modification", saisie.ligne, libelle, f"{ligne.heures_travaillees} h → {saisie.heures} h"
+                        )
+                    )
+                    change = True
+                else:
+                    analyse.changements.append(Changement("inchange", saisie.ligne, libelle))
+            if change:
+                plan.append((annexe, mois, saisies))
+        return plan
+
+    def appliquer(self, analyse):
+        for annexe, mois, saisies in analyse.plan:
+            enregistrer_lignes(annexe, mois, saisies, auteur=self.utilisateur, transmettre=True, remplacer=False)

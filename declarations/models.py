@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from comptes.perimetre import perimetre_queryset
+
+
+class EtatDeclaration(models.TextChoices):
+    BROUILLON = "BROUILLON", "Brouillon"
+    TRANSMISE = "TRANSMISE", "Transmise"
+    VALIDEE = "VALIDEE", "Validée"
+    A_CORRIGER = "A_CORRIGER", "À corriger"
+
+
+class DeclarationMensuelle(models.Model):
+    """The monthly declaration of one annexe (spec §3). A validated one is never edited: a correction is a new
+    version, and `retenue` marks the one version whose hours count in the figures."""
+
+    annexe = models.ForeignKey("conventions.AnnexeFinanciere", on_delete=models.PROTECT, related_name="declarations")
+    mois = models.DateField(help_text="Premier jour du mois déclaré.")
+    version = models.PositiveSmallIntegerField(default=1)
+    etat = models.CharField("état", max_length=10, choices=EtatDeclaration.choices, default=EtatDeclaration.BROUILLON)
+    retenue = models.BooleanField(
+        default=False, help_text="La version dont les heures comptent (la dernière transmise)."
+    )
+    date_transmission = models.DateTimeField(null=True, blank=True)
+    transmise_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    motif_retour = models.TextField("motif du renvoi", blank=True)
+    date_creation = models.DateTimeField(auto_now_add=True)
+    date_modification = models.DateTimeField(auto_now=True)
+
+    objects = perimetre_queryset("annexe__siae").as_manager()
+
+    class Meta:
+        verbose_name = "déclaration mensuelle"
+        verbose_name_plural = "déclarations mensuelles"
+        ordering = ["-mois", "annexe", "-version"]
+        indexes = [models.Index(fields=["mois", "annexe"], name="declaration_mois_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["annexe", "mois", "version"], name="declaration_version_unique"),
+            models.UniqueConstraint(
+                fields=["annexe", "mois"], condition=Q(retenue=True), name="declaration_une_retenue"
+            ),
+            models.CheckConstraint(
+                condition=Q(retenue=False) | ~Q(etat="BROUILLON"), name="declaration_retenue_transmise"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.annexe.numero} – {self.mois:%m/%Y} (v{self.version})"
+
+    @property
+    def modifiable(self) -> bool:
+        return self.etat in (EtatDeclaration.BROUILLON, EtatDeclaration.A_CORRIGER)
+
+
+class LigneDeclaration(models.Model):
+    declaration = models.ForeignKey(DeclarationMensuelle, on_delete=models.CASCADE, related_name="lignes")
+    parcours = models.ForeignKey("parcours.Parcours", on_delete=models.PROTECT, related_name="lignes_declaration")
+    heures_travaillees = models.DecimalField("heures travaillées", max_digits=6, decimal_places=2)
+    date_sortie = models.DateField("date de sortie", null=True, blank=True)
+    motif_sortie = models.ForeignKey("parcours.MotifSortie", on_delete=models.PROTECT, null=True, blank=True)
+
+    objects = perimetre_queryset("declaration__annexe__siae", nominatif=True).as_manager()
+
+    class Meta:
+        verbose_name = "ligne de déclaration"
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "parcours"], name="ligne_unique_par_parcours"),
+            models.CheckConstraint(
+                condition=Q(heures_travaillees__gte=0, heures_travaillees__lte=208), name="ligne_heures_0_208"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.parcours} : {self.heures_travaillees} h"

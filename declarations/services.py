@@ -1,0 +1,245 @@
+"""Monthly declarations: checking the lines (spec §3), recording them, and the states of a declaration.
+
+A validated declaration is never edited: a correction opens a new version. The `retenue` version of a month is
+the latest transmitted one; its hours are the ones every figure reads.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from conventions.regles import dernier_jour_du_mois
+from parcours.models import Contrat, MotifSortie, Parcours
+from parcours.regles import chevauche_le_mois, depasse_le_contrat, erreurs_ligne_declaration
+
+from .models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
+
+
+@dataclass
+class LigneSaisie:
+    parcours: Parcours
+    heures: Decimal
+    date_sortie: dt.date | None = None
+    motif_sortie: str = ""
+    ligne: int | None = None  # line number in a file, None in the browser grid
+
+
+@dataclass
+class Probleme:
+    ligne: int | None
+    salarie: str
+    champ: str
+    message: str
+
+    def __str__(self):
+        debut = f"ligne {self.ligne}, colonne {self.champ}" if self.ligne else f"{self.salarie}, {self.champ}"
+        return f"{debut} : {self.message}"
+
+
+@dataclass
+class Verification:
+    erreurs: list[Probleme] = field(default_factory=list)
+    avertissements: list[Probleme] = field(default_factory=list)
+
+
+LIBELLES_CHAMPS = {
+    "heures_travaillees": "heures travaillées",
+    "numero_pass": "PASS IAE",
+    "date_sortie": "date de sortie",
+    "motif_sortie": "motif de sortie",
+}
+
+
+def contrats_par_parcours(parcours_ids) -> dict[int, list[Contrat]]:
+    resultat = defaultdict(list)
+    for contrat in Contrat.objects.filter(parcours__in=parcours_ids):
+        resultat[contrat.parcours_id].append(contrat)
+    return resultat
+
+
+def codes_motifs() -> dict[str, MotifSortie]:
+    return {m.code: m for m in MotifSortie.objects.filter(actif=True)}
+
+
+def contrat_du_mois(contrats: list[Contrat], parcours: Parcours, mois: dt.date) -> Contrat | None:
+    """The contract that covers the month, if the parcours had not ended before it."""
+    if parcours.date_sortie and parcours.date_sortie < mois:
+        return None
+    couvrants = [c for c in contrats if chevauche_le_mois(c.date_debut, c.date_fin, mois)]
+    return max(couvrants, key=lambda c: c.date_debut) if couvrants else None
+
+
+def verifier_lignes(mois: dt.date, lignes: list[LigneSaisie], contrats: dict, motifs: dict) -> Verification:
+    """Every line refused names the salarié (or the file line) and the field; nothing is written here."""
+    verification = Verification()
+    vus = {}
+    for saisie in lignes:
+        parcours = saisie.parcours
+        nom = f"{parcours.salarie.prenom} {parcours.salarie.nom} (PASS {parcours.pass_iae.numero})"
+        if parcours.pk in vus:
+            verification.erreurs.append(
+                Probleme(saisie.ligne, nom, "numero_pass", f"salarié déjà déclaré ce mois (ligne {vus[parcours.pk]})")
+            )
+            continue
+        vus[parcours.pk] = saisie.ligne
+        contrat = contrat_du_mois(contrats.get(parcours.pk, []), parcours, mois)
+        for champ, message in erreurs_ligne_declaration(
+            mois=mois,
+            heures=saisie.heures,
+            contrat_couvre_le_mois=contrat is not None,
+            pass_debut=parcours.pass_iae.date_debut,
+            pass_fin=parcours.pass_iae.date_fin,
+            date_embauche=parcours.date_embauche,
+            date_sortie=saisie.date_sortie,
+            motif_sortie_connu=saisie.motif_sortie in motifs,
+            motif_sortie_donne=bool(saisie.motif_sortie),
+        ):
+            champ_affiche = champ if saisie.ligne else LIBELLES_CHAMPS[champ]
+            verification.erreurs.append(Probleme(saisie.ligne, nom, champ_affiche, message))
+        if contrat and depasse_le_contrat(saisie.heures, contrat.heures_hebdo):
+            champ = "heures_travaillees" if saisie.ligne else LIBELLES_CHAMPS["heures_travaillees"]
+            verification.avertissements.append(
+                Probleme(
+                    saisie.ligne,
+                    nom,
+                    champ,
+                    f"{saisie.heures} h dépasse les heures du contrat ({contrat.heures_hebdo} h/semaine)",
+                )
+            )
+    return verification
+
+
+class DeclarationRefusee(ValidationError):
+    def __init__(self, erreurs: list[Probleme]):
+        super().__init__([str(e) for e in erreurs])
+        self.erreurs = erreurs
+
+
+def derniere_version(annexe, mois) -> DeclarationMensuelle | None:
+    return DeclarationMensuelle.objects.filter(annexe=annexe, mois=mois).order_by("-version").first()
+
+
+def declaration_a_completer(annexe, mois) -> DeclarationMensuelle:
+    """The version lines go into: the current one unless it is validated, in which case a new version, copy of
+    it (the validated one stays as it was)."""
+    actuelle = derniere_version(annexe, mois)
+    if actuelle is None:
+        return DeclarationMensuelle.objects.create(annexe=annexe, mois=mois, version=1)
+    if actuelle.etat != EtatDeclaration.VALIDEE:
+        return actuelle
+    nouvelle = DeclarationMensuelle.objects.create(annexe=annexe, mois=mois, version=actuelle.version + 1)
+    LigneDeclaration.objects.bulk_create(
+        LigneDeclaration(
+            declaration=nouvelle,
+            parcours_id=ligne.parcours_id,
+            heures_travaillees=ligne.heures_travaillees,
+            date_sortie=ligne.date_sortie,
+            motif_sortie_id=ligne.motif_sortie_id,
+        )
+        for ligne in actuelle.lignes.all()
+    )
+    return nouvelle
+
+
+def _reporter_sorties(mois: dt.date, lignes: list[LigneSaisie], motifs: dict) -> None:
+    """The exit declared on a line is the parcours's exit; removing it from the month's line removes it."""
+    fin_du_mois = dernier_jour_du_mois(mois)
+    modifies = []
+    for saisie in lignes:
+        parcours = saisie.parcours
+        if saisie.date_sortie:
+            motif = motifs[saisie.motif_sortie]
+            if (parcours.date_sortie, parcours.motif_sortie_id) != (saisie.date_sortie, motif.pk):
+                parcours.date_sortie, parcours.motif_sortie = saisie.date_sortie, motif
+                modifies.append(parcours)
+        elif parcours.date_sortie and mois <= parcours.date_sortie <= fin_du_mois:
+            parcours.date_sortie, parcours.motif_sortie = None, None
+            modifies.append(parcours)
+    Parcours.objects.bulk_update(modifies, ["date_sortie", "motif_sortie"])
+
+
+@transaction.atomic
+def enregistrer_lignes(
+    annexe, mois: dt.date, lignes: list[LigneSaisie], *, auteur=None, transmettre: bool, remplacer: bool
+) -> tuple[DeclarationMensuelle, dict]:
+    """Check then write the lines of a month, all or nothing. `remplacer`: the lines are the whole declaration
+    (the browser grid); otherwise they complete it (an imported file). Returns the declaration and the counts."""
+    contrats = contrats_par_parcours([s.parcours.pk for s in lignes])
+    motifs = codes_motifs()
+    verification = verifier_lignes(mois, lignes, contrats, motifs)
+    if verification.erreurs:
+        raise DeclarationRefusee(verification.erreurs)
+    declaration = declaration_a_completer(annexe, mois)
+    existantes = {ligne.parcours_id: ligne for ligne in declaration.lignes.all()}
+    comptes = {"creation": 0, "modification": 0, "inchange": 0}
+    a_creer, a_modifier = [], []
+    for saisie in lignes:
+        motif_id = motifs[saisie.motif_sortie].pk if saisie.motif_sortie else None
+        valeurs = (saisie.heures, saisie.date_sortie, motif_id)
+        ligne = existantes.pop(saisie.parcours.pk, None)
+        if ligne is None:
+            a_creer.append(
+                LigneDeclaration(
+                    declaration=declaration,
+                    parcours=saisie.parcours,
+                    heures_travaillees=saisie.heures,
+                    date_sortie=saisie.date_sortie,
+                    motif_sortie_id=motif_id,
+                )
+            )
+            comptes["creation"] += 1
+        elif (ligne.heures_travaillees, ligne.date_sortie, ligne.motif_sortie_id) != valeurs:
+            ligne.heures_travaillees, ligne.date_sortie, ligne.motif_sortie_id = valeurs
+            a_modifier.append(ligne)
+            comptes["modification"] += 1
+        else:
+            comptes["inchange"] += 1
+    if remplacer and existantes:
+        LigneDeclaration.objects.filter(pk__in=[ligne.pk for ligne in existantes.values()]).delete()
+    LigneDeclaration.objects.bulk_create(a_creer)
+    LigneDeclaration.objects.bulk_update(a_modifier, ["heures_travaillees", "date_sortie", "motif_sortie"])
+    _reporter_sorties(mois, lignes, motifs)
+    if transmettre:
+        transmettre_declaration(declaration, auteur)
+    return declaration, comptes
+
+
+@transaction.atomic
+def transmettre_declaration(declaration: DeclarationMensuelle, auteur=None) -> DeclarationMensuelle:
+    if declaration.etat in (EtatDeclaration.TRANSMISE, EtatDeclaration.VALIDEE) and declaration.retenue:
+        return declaration
+    DeclarationMensuelle.objects.filter(annexe=declaration.annexe, mois=declaration.mois, retenue=True).exclude(
+        pk=declaration.pk
+    ).update(retenue=False)
+    declaration.etat = EtatDeclaration.TRANSMISE
+    declaration.retenue = True
+    declaration.motif_retour = ""
+    if declaration.date_transmission is None:
+        declaration.date_transmission = timezone.now()
+        declaration.transmise_par = auteur
+    declaration.save()
+    return declaration
+
+
+def valider_declaration(declaration: DeclarationMensuelle) -> DeclarationMensuelle:
+    if declaration.etat != EtatDeclaration.TRANSMISE:
+        raise ValidationError("Seule une déclaration transmise peut être validée.")
+    declaration.etat = EtatDeclaration.VALIDEE
+    declaration.save(update_fields=["etat", "date_modification"])
+    return declaration
+
+
+def renvoyer_declaration(declaration: DeclarationMensuelle, motif: str) -> DeclarationMensuelle:
+    if declaration.etat != EtatDeclaration.TRANSMISE:
+        raise ValidationError("Seule une déclaration transmise peut être renvoyée à la structure.")
+    if not motif.strip():
+        raise ValidationError({"motif_retour": "Indiquez ce que la structure doit corriger."})
+    declaration.etat = EtatDeclaration.A_CORRIGER
+    declaration.motif_retour = motif.strip()
+    declaration.save(update_fields=["etat", "motif_retour", "date_modification"])
+    return declaration

@@ -1,0 +1,168 @@
+"""`importer parcours`: one line per hire of a salarié in a SIAE with the PASS IAE it uses.
+
+Key: (numero_pass, siret, date_embauche). The PASS's end is computed (24 months − 1 day).
+"""
+
+from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
+from imports.lecture import ErreurLigne, booleen, date_fr, decimal_fr, texte
+from siae.models import Siae
+from siae.regles import normaliser_siret
+
+from .models import Contrat, DureeChomage, Genre, NiveauFormation, Parcours, PassIae, TypeContrat
+from .regles import fin_pass_iae
+from .services import enregistrer_embauches
+
+CONTRATS_PAR_TYPE_DE_SIAE = {
+    "ACI": {"CDDI", "CDI_INCLUSION", "PASSERELLE"},
+    "EI": {"CDDI", "CDI_INCLUSION", "PASSERELLE"},
+    "AI": {"CDDU", "MISSION", "CDI_INCLUSION"},
+    "ETTI": {"MISSION", "CDI_INCLUSION"},
+    "EITI": {"INDEPENDANT"},
+}
+SITUATION = ("brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage")
+
+
+class ImportParcours(Importeur):
+    type = "parcours"
+    colonnes = (
+        "numero_pass",
+        "nom",
+        "prenom",
+        "date_naissance",
+        "genre",
+        "siret",
+        "date_debut_pass",
+        "date_embauche",
+        "type_contrat",
+        "heures_hebdo",
+        "brsa",
+        "qpv",
+        "zrr",
+        "rqth",
+        "niveau_formation",
+        "duree_chomage",
+    )
+    colonnes_optionnelles = frozenset({"niveau_formation", "duree_chomage", "heures_hebdo"})
+
+    def _valeur(self, brut, colonne, analyseur):
+        try:
+            return analyseur(brut[colonne])
+        except ValueError as erreur:
+            raise ErreurColonne(colonne, str(erreur)) from None
+
+    def nettoyer_ligne(self, brut):
+        numero = texte(brut["numero_pass"]).replace(" ", "").upper()
+        if len(numero) != 12 or not numero.isalnum():
+            raise ErreurColonne("numero_pass", f"« {numero} » n'est pas un numéro de PASS IAE (12 caractères)")
+        valeurs = {"numero_pass": numero, "siret": normaliser_siret(texte(brut["siret"]))}
+        for colonne in ("nom", "prenom"):
+            valeurs[colonne] = texte(brut[colonne])
+            if not valeurs[colonne]:
+                raise ErreurColonne(colonne, "obligatoire")
+        for colonne in ("date_naissance", "date_debut_pass", "date_embauche"):
+            valeurs[colonne] = self._valeur(brut, colonne, date_fr)
+        valeurs["genre"] = texte(brut["genre"]).upper()
+        if valeurs["genre"] not in Genre.values:
+            raise ErreurColonne("genre", "F ou M attendu")
+        valeurs["type_contrat"] = texte(brut["type_contrat"]).upper()
+        if valeurs["type_contrat"] not in TypeContrat.values:
+            raise ErreurColonne("type_contrat", f"type de contrat inconnu ({', '.join(TypeContrat.values)})")
+        heures = texte(brut.get("heures_hebdo", ""))
+        valeurs["heures_hebdo"] = self._valeur(brut, "heures_hebdo", decimal_fr) if heures else None
+        if valeurs["heures_hebdo"] is not None and not (0 <= valeurs["heures_hebdo"] <= 48):
+            raise ErreurColonne("heures_hebdo", "entre 0 et 48 heures par semaine")
+        for colonne in ("brsa", "qpv", "zrr", "rqth"):
+            valeurs[colonne] = self._valeur(brut, colonne, booleen)
+        niveau = texte(brut.get("niveau_formation", "")).upper()
+        if niveau not in NiveauFormation.values:
+            raise ErreurColonne(
+                "niveau_formation", f"valeurs possibles : {', '.join(v for v in NiveauFormation.values if v)}"
+            )
+        valeurs["niveau_formation"] = niveau
+        duree = texte(brut.get("duree_chomage", "")).upper()
+        if duree not in DureeChomage.values:
+            raise ErreurColonne("duree_chomage", "DELD, DETLD ou vide")
+        valeurs["duree_chomage"] = duree
+        if valeurs["date_naissance"] >= valeurs["date_embauche"]:
+            raise ErreurColonne("date_naissance", "la date de naissance doit précéder l'embauche")
+        fin = fin_pass_iae(valeurs["date_debut_pass"])
+        if not (valeurs["date_debut_pass"] <= valeurs["date_embauche"] <= fin):
+            raise ErreurColonne(
+                "date_embauche", f"le PASS IAE n'est pas valide à cette date (valide jusqu'au {fin:%d/%m/%Y})"
+            )
+        return valeurs
+
+    def planifier(self, lignes, analyse: Analyse):
+        sirets = {v["siret"] for _, v in lignes}
+        structures = Siae.objects.in_bulk(sirets, field_name="siret")
+        if self.utilisateur is not None:
+            modifiables = set(
+                Siae.objects.avec_donnees_nominatives(self.utilisateur)
+                .filter(siret__in=sirets)
+                .values_list("siret", flat=True)
+            )
+        numeros = {v["numero_pass"] for _, v in lignes}
+        passes = PassIae.objects.select_related("salarie").in_bulk(numeros, field_name="numero")
+        parcours_existants = {
+            (p.pass_iae.numero, p.siae.siret, p.date_embauche): p
+            for p in Parcours.objects.filter(pass_iae__numero__in=numeros).select_related("pass_iae", "siae")
+        }
+        contrats = {
+            (c.parcours_id, c.date_debut): c
+            for c in Contrat.objects.filter(parcours__in=[p.pk for p in parcours_existants.values()])
+        }
+        vues, plan = {}, []
+        for numero, v in lignes:
+            siae = structures.get(v["siret"])
+            if siae is None:
+                analyse.erreurs.append(ErreurLigne(numero, "siret", f"aucune SIAE de SIRET {v['siret']}"))
+                continue
+            if self.utilisateur is not None and v["siret"] not in modifiables:
+                analyse.erreurs.append(ErreurLigne(numero, "siret", "cette SIAE n'est pas dans votre périmètre"))
+                continue
+            if v["type_contrat"] not in CONTRATS_PAR_TYPE_DE_SIAE[siae.type]:
+                analyse.erreurs.append(
+                    ErreurLigne(numero, "type_contrat", f"un contrat {v['type_contrat']} n'existe pas en {siae.type}")
+                )
+                continue
+            cle = (v["numero_pass"], v["siret"], v["date_embauche"])
+            if cle in vues:
+                analyse.erreurs.append(ErreurLigne(numero, "numero_pass", f"embauche déjà présente ligne {vues[cle]}"))
+                continue
+            vues[cle] = numero
+            pass_iae = passes.get(v["numero_pass"])
+            if pass_iae and (pass_iae.salarie.nom.lower(), pass_iae.salarie.date_naissance) != (
+                v["nom"].lower(),
+                v["date_naissance"],
+            ):
+                analyse.erreurs.append(
+                    ErreurLigne(
+                        numero, "numero_pass", f"ce PASS IAE appartient à une autre personne ({pass_iae.salarie.nom})"
+                    )
+                )
+                continue
+            analyse.departements.add(siae.departement)
+            existant = parcours_existants.get(cle)
+            libelle = f"{v['prenom']} {v['nom']} ({v['numero_pass']}) chez {siae.nom}"
+            if existant is None:
+                analyse.changements.append(Changement("creation", numero, libelle))
+                plan.append((siae, v))
+                continue
+            contrat = contrats.get((existant.pk, v["date_embauche"]))
+            differences = [c for c in SITUATION if getattr(existant, c) != v[c]]
+            if pass_iae.date_debut != v["date_debut_pass"]:
+                differences.append("date_debut_pass")
+            if contrat is None or contrat.type != v["type_contrat"] or contrat.heures_hebdo != v["heures_hebdo"]:
+                differences.append("contrat")
+            salarie = pass_iae.salarie
+            if (salarie.prenom, salarie.genre) != (v["prenom"], v["genre"]):
+                differences.append("identité")
+            analyse.changements.append(
+                Changement("modification" if differences else "inchange", numero, libelle, ", ".join(differences))
+            )
+            if differences:
+                plan.append((siae, v))
+        analyse.plan = plan
+
+    def appliquer(self, analyse):
+        enregistrer_embauches(analyse.plan)

@@ -1,0 +1,79 @@
+"""Rules of PASS IAE, contracts and monthly declaration lines (spec §3 and §6), as plain functions."""
+
+import datetime as dt
+from decimal import Decimal
+
+from conventions.regles import dernier_jour_du_mois
+
+# 48 h × 52 / 12: the legal maximum of hours in a month.
+HEURES_MAX_PAR_MOIS = Decimal("208")
+SEMAINES_PAR_MOIS = Decimal(52) / Decimal(12)
+
+
+def ajouter_mois(jour: dt.date, mois: int) -> dt.date:
+    """The same day `mois` months later, clamped to the month's last day (31 January + 1 month = 28/29 February)."""
+    annee, rang = divmod(jour.month - 1 + mois, 12)
+    cible = dt.date(jour.year + annee, rang + 1, 1)
+    return cible.replace(day=min(jour.day, dernier_jour_du_mois(cible).day))
+
+
+def fin_pass_iae(debut: dt.date, jours_de_suspension: int = 0) -> dt.date:
+    """A PASS IAE lasts 24 months less a day; suspensions push its end by their length in days."""
+    return ajouter_mois(debut, 24) - dt.timedelta(days=1) + dt.timedelta(days=jours_de_suspension)
+
+
+def chevauche_le_mois(debut: dt.date, fin: dt.date | None, mois: dt.date) -> bool:
+    """Whether [debut, fin] (fin None: open) shares at least one day with the month."""
+    return debut <= dernier_jour_du_mois(mois) and (fin is None or fin >= mois)
+
+
+def heures_contractuelles_du_mois(heures_hebdo: Decimal | None) -> Decimal | None:
+    if heures_hebdo is None:
+        return None
+    return heures_hebdo * SEMAINES_PAR_MOIS
+
+
+def age_au(date_naissance: dt.date, jour: dt.date) -> int:
+    return jour.year - date_naissance.year - ((jour.month, jour.day) < (date_naissance.month, date_naissance.day))
+
+
+def erreurs_ligne_declaration(
+    *,
+    mois: dt.date,
+    heures: Decimal,
+    contrat_couvre_le_mois: bool,
+    pass_debut: dt.date | None,
+    pass_fin: dt.date | None,
+    date_embauche: dt.date | None,
+    date_sortie: dt.date | None,
+    motif_sortie_connu: bool,
+    motif_sortie_donne: bool,
+) -> list[tuple[str, str]]:
+    """The refusals of one line (field, message), spec §3; an empty list when the line is accepted."""
+    erreurs = []
+    if heures < 0:
+        erreurs.append(("heures_travaillees", "les heures ne peuvent pas être négatives"))
+    elif heures > HEURES_MAX_PAR_MOIS:
+        erreurs.append(("heures_travaillees", f"{heures} h dépasse le maximum légal de 208 h dans un mois"))
+    if not contrat_couvre_le_mois:
+        erreurs.append(("numero_pass", "aucun contrat avec la structure ne couvre ce mois"))
+    if pass_debut is None or not chevauche_le_mois(pass_debut, pass_fin, mois):
+        erreurs.append(("numero_pass", "le PASS IAE n'est valide aucun jour du mois"))
+    if date_sortie is not None:
+        if not (mois <= date_sortie <= dernier_jour_du_mois(mois)):
+            erreurs.append(("date_sortie", f"la date de sortie {date_sortie:%d/%m/%Y} n'est pas dans le mois déclaré"))
+        elif date_embauche is not None and date_sortie < date_embauche:
+            erreurs.append(("date_sortie", "la date de sortie précède la date d'embauche"))
+        if not motif_sortie_donne:
+            erreurs.append(("motif_sortie", "le motif de sortie est obligatoire avec une date de sortie"))
+    if motif_sortie_donne and not motif_sortie_connu:
+        erreurs.append(("motif_sortie", "motif de sortie inconnu"))
+    if motif_sortie_donne and date_sortie is None and motif_sortie_connu:
+        erreurs.append(("date_sortie", "la date de sortie est obligatoire avec un motif de sortie"))
+    return erreurs
+
+
+def depasse_le_contrat(heures: Decimal, heures_hebdo: Decimal | None) -> bool:
+    """Accepted with a warning: more hours than the contract provides for a month."""
+    contractuelles = heures_contractuelles_du_mois(heures_hebdo)
+    return contractuelles is not None and heures > contractuelles

@@ -1,0 +1,110 @@
+"""Writes of salariés, PASS IAE, parcours and contracts: in bulk, in the caller's transaction."""
+
+from django.db import transaction
+
+from .models import Contrat, Parcours, PassIae, Salarie
+from .regles import fin_pass_iae
+
+SITUATION = ("brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage")
+
+
+@transaction.atomic
+def enregistrer_embauches(embauches: list[tuple]) -> None:
+    """Create or update, for each (siae, values) hire, the salarié, the PASS IAE, the parcours and the hire's
+    contract. A fixed number of queries whatever the number of hires."""
+    if not embauches:
+        return
+    numeros = {v["numero_pass"] for _, v in embauches}
+    passes = PassIae.objects.select_related("salarie").in_bulk(numeros, field_name="numero")
+
+    # Salariés: through their PASS, else by identity, else new.
+    sans_pass = [v for _, v in embauches if v["numero_pass"] not in passes]
+    connus = {
+        (s.nom.lower(), s.prenom.lower(), s.date_naissance): s
+        for s in Salarie.objects.filter(
+            nom__in={v["nom"] for v in sans_pass}, date_naissance__in={v["date_naissance"] for v in sans_pass}
+        )
+    }
+    nouveaux = {}
+    for v in sans_pass:
+        cle = (v["nom"].lower(), v["prenom"].lower(), v["date_naissance"])
+        if cle not in connus and cle not in nouveaux:
+            nouveaux[cle] = Salarie(
+                nom=v["nom"], prenom=v["prenom"], date_naissance=v["date_naissance"], genre=v["genre"]
+            )
+    Salarie.objects.bulk_create(nouveaux.values())
+    connus.update(nouveaux)
+
+    a_modifier_salaries, a_modifier_pass, nouveaux_pass = {}, {}, {}
+    for _, v in embauches:
+        pass_iae = passes.get(v["numero_pass"]) or nouveaux_pass.get(v["numero_pass"])
+        if pass_iae is None:
+            salarie = connus[(v["nom"].lower(), v["prenom"].lower(), v["date_naissance"])]
+            nouveaux_pass[v["numero_pass"]] = PassIae(
+                numero=v["numero_pass"],
+                salarie=salarie,
+                date_debut=v["date_debut_pass"],
+                date_fin=fin_pass_iae(v["date_debut_pass"]),
+            )
+            continue
+        salarie = pass_iae.salarie
+        if (salarie.prenom, salarie.genre) != (v["prenom"], v["genre"]):
+            salarie.prenom, salarie.genre = v["prenom"], v["genre"]
+            a_modifier_salaries[salarie.pk] = salarie
+        if pass_iae.pk and pass_iae.date_debut != v["date_debut_pass"]:
+            decalage = pass_iae.date_fin - fin_pass_iae(pass_iae.date_debut)
+            pass_iae.date_debut = v["date_debut_pass"]
+            pass_iae.date_fin = fin_pass_iae(v["date_debut_pass"]) + decalage
+            a_modifier_pass[pass_iae.pk] = pass_iae
+    PassIae.objects.bulk_create(nouveaux_pass.values())
+    passes.update(nouveaux_pass)
+    Salarie.objects.bulk_update(a_modifier_salaries.values(), ["prenom", "genre"])
+    PassIae.objects.bulk_update(a_modifier_pass.values(), ["date_debut", "date_fin"])
+
+    existants = {
+        (p.pass_iae_id, p.siae_id, p.date_embauche): p
+        for p in Parcours.objects.filter(pass_iae__in=[p.pk for p in passes.values()])
+    }
+    nouveaux_parcours, parcours_modifies = {}, []
+    for siae, v in embauches:
+        pass_iae = passes[v["numero_pass"]]
+        cle = (pass_iae.pk, siae.pk, v["date_embauche"])
+        parcours = existants.get(cle)
+        if parcours is None:
+            nouveaux_parcours[cle] = Parcours(
+                salarie_id=pass_iae.salarie_id,
+                siae=siae,
+                pass_iae=pass_iae,
+                date_embauche=v["date_embauche"],
+                **{c: v[c] for c in SITUATION},
+            )
+        elif any(getattr(parcours, c) != v[c] for c in SITUATION):
+            for c in SITUATION:
+                setattr(parcours, c, v[c])
+            parcours_modifies.append(parcours)
+    Parcours.objects.bulk_create(nouveaux_parcours.values())
+    Parcours.objects.bulk_update(parcours_modifies, list(SITUATION))
+    existants.update(nouveaux_parcours)
+
+    contrats = {
+        (c.parcours_id, c.date_debut): c
+        for c in Contrat.objects.filter(parcours__in=[p.pk for p in existants.values()])
+    }
+    nouveaux_contrats, contrats_modifies = [], []
+    for siae, v in embauches:
+        parcours = existants[(passes[v["numero_pass"]].pk, siae.pk, v["date_embauche"])]
+        contrat = contrats.get((parcours.pk, v["date_embauche"]))
+        if contrat is None:
+            nouveaux_contrats.append(
+                Contrat(
+                    parcours=parcours,
+                    type=v["type_contrat"],
+                    date_debut=v["date_embauche"],
+                    heures_hebdo=v["heures_hebdo"],
+                )
+            )
+        elif (contrat.type, contrat.heures_hebdo) != (v["type_contrat"], v["heures_hebdo"]):
+            contrat.type, contrat.heures_hebdo = v["type_contrat"], v["heures_hebdo"]
+            contrats_modifies.append(contrat)
+    Contrat.objects.bulk_create(nouveaux_contrats)
+    Contrat.objects.bulk_update(contrats_modifies, ["type", "heures_hebdo"])

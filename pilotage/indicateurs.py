@@ -1,0 +1,53 @@
+"""The indicators of a département and year, as `exporter indicateurs` prints them (formats.md): the same
+figures the dashboards, the API and the CDIAE bilan show."""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from conventions.queries import Periode, annexes_du_departement, consommation_des_siae, consommation_par_type
+
+
+def etp(valeur: Decimal | None) -> str | None:
+    return None if valeur is None else str(Decimal(valeur).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def taux(ratio: Decimal | None) -> str | None:
+    """A ratio as a percentage string with one decimal ("99.7"), None when undefined."""
+    return None if ratio is None else str((Decimal(ratio) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def section_consommation(annexes, annee: int) -> list[dict]:
+    return [
+        {
+            "type": ligne.cle,
+            "etp_conventionnes": etp(ligne.etp_conventionnes),
+            "etp_realises": etp(ligne.etp_realises),
+            "taux_consommation": taux(ligne.taux),
+        }
+        for ligne in consommation_par_type(annexes, Periode.annee(annee))
+    ]
+
+
+def section_siae(annexes, annee: int) -> list[dict]:
+    lignes = sorted(consommation_des_siae(annexes, annee), key=lambda s: (s.type, s.nom, s.siret))
+    return [
+        {
+            "siret": s.siret,
+            "nom": s.nom,
+            "type": s.type,
+            "etp_conventionnes": etp(s.annee.etp_conventionnes),
+            "etp_realises": etp(s.annee.etp_realises),
+            "taux_consommation": taux(s.annee.taux),
+            "statut_consommation": s.annee.statut,
+        }
+        for s in lignes
+    ]
+
+
+def indicateurs(annee: int, departement: str | None = None) -> dict:
+    annexes = annexes_du_departement(departement, annee)
+    return {
+        "annee": annee,
+        "departement": departement,
+        "consommation": section_consommation(annexes, annee),
+        "siae": section_siae(annexes, annee),
+    }
