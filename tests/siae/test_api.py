@@ -71,7 +71,7 @@ def test_liste_triee_par_nom(client, registre):
             {"ordering": "-nom"},
             ["Recyclerie meusienne", "Logistique verdunoise", "Jardins de Verdun", "Intérim solidaire"],
         ),
-        ({"ordering": "type", "type": "ACI"}, ["Jardins de Verdun", "Recyclerie meusienne"]),
+        ({"ordering": "type,nom", "type": "ACI"}, ["Jardins de Verdun", "Recyclerie meusienne"]),
     ],
 )
 def test_filtres(client, registre, parametres, attendus):
