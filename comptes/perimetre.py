@@ -101,13 +101,13 @@ class PerimetreQuerySet(models.QuerySet):
     chemin_siae = "siae"
     nominatif = False
     # Through a many-valued relation (a salarié's parcours), one object can match several times.
-    distinct = False
+    dedoublonner = False
 
     def visible_to(self, user):
         perimetre, c = perimetre_de(user), self.chemin_siae
         filtre = perimetre.filtre_nominatif if self.nominatif else perimetre.filtre_structures
         resultat = self.filter(filtre(siae=c, departement=f"{c}__departement"))
-        return resultat.distinct() if self.distinct and not perimetre.administrateur else resultat
+        return resultat.distinct() if self.dedoublonner and not perimetre.administrateur else resultat
 
     def gerees_par(self, user):
         return self.filter(perimetre_de(user).filtre_gestion(departement=f"{self.chemin_siae}__departement"))
@@ -124,7 +124,7 @@ def perimetre_queryset(chemin_siae: str, nominatif: bool = False, distinct: bool
     attributs = {
         "chemin_siae": chemin_siae,
         "nominatif": nominatif,
-        "distinct": distinct,
+        "dedoublonner": distinct,
         "__module__": base.__module__,
     }
     return type(nom, (base,), attributs)

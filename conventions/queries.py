@@ -155,8 +155,9 @@ class ConsommationSiae:
     siret: str
     nom: str
     type: str
-    annee: Consommation
-    a_date: Consommation | None
+    reference: Consommation  # over the reference period: what the tables show
+    annee: Consommation  # over the whole year: the conventionné the projection is compared with
+    a_date: Consommation | None  # January to the last month declared
     mois_ecoules: int
 
     @property
@@ -172,24 +173,28 @@ class ConsommationSiae:
         return None if projection is None else projection - self.annee.etp_conventionnes
 
 
-def consommation_des_siae(annexes, annee: int) -> list[ConsommationSiae]:
-    """Per structure: the year, the year to date, the projection. Five queries."""
-    periode_annee = Periode.annee(annee)
+def consommation_des_siae(annexes, annee: int, aujourd_hui: dt.date | None = None) -> list[ConsommationSiae]:
+    """Per structure: the reference period, the whole year, the year to date. At most seven queries."""
     ecoulee = periode_ecoulee(annexes, annee)
+    reference = periode_de_reference(annexes, annee, aujourd_hui, ecoulee=ecoulee)
+    annuelle = Periode.annee(annee)
     champs = ["siae_id", "siae__siret", "siae__nom", "siae__type"]
-    sur_annee = consommation_par(annexes, periode_annee, champs)
-    a_date = consommation_par(annexes, ecoulee, champs) if ecoulee else {}
+    sur_reference = consommation_par(annexes, reference, champs)
+    sur_annee = sur_reference if reference == annuelle else consommation_par(annexes, annuelle, champs)
+    a_date = sur_reference if ecoulee == reference else (consommation_par(annexes, ecoulee, champs) if ecoulee else {})
+    vide = Consommation(None, ZERO, ZERO, reference.nombre_de_mois)
     return [
         ConsommationSiae(
             siae_id=cle[0],
             siret=cle[1],
             nom=cle[2],
             type=cle[3],
-            annee=conso,
+            reference=sur_reference.get(cle, vide),
+            annee=sur_annee.get(cle, Consommation(cle, ZERO, ZERO, 12)),
             a_date=a_date.get(cle),
             mois_ecoules=ecoulee.nombre_de_mois if ecoulee else 0,
         )
-        for cle, conso in sur_annee.items()
+        for cle in sur_annee.keys() | sur_reference.keys()
     ]
 
 
@@ -230,3 +235,14 @@ def consommation_mensuelle(annexes, periode: Periode) -> list[LigneMensuelle]:
         )
         for mois in mois_connus
     ]
+
+
+def periode_de_reference(annexes, annee: int, aujourd_hui: dt.date | None = None, ecoulee=False) -> Periode:
+    """The period the figures of a year are shown over: the whole year once it is over, January to the last
+    month declared while it runs. `ecoulee`, when already known, spares a query."""
+    aujourd_hui = aujourd_hui or dt.date.today()
+    if aujourd_hui.year > annee:
+        return Periode.annee(annee)
+    if ecoulee is False:
+        ecoulee = periode_ecoulee(annexes, annee)
+    return ecoulee or Periode(dt.date(annee, 1, 1), dt.date(annee, 1, 1))

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conventions.regles import dernier_jour_du_mois
+from iae.formats import nombre_fr
 from parcours.models import Contrat, MotifSortie, Parcours
 from parcours.regles import chevauche_le_mois, depasse_le_contrat, erreurs_ligne_declaration
 
@@ -35,6 +36,7 @@ class Probleme:
     salarie: str
     champ: str
     message: str
+    parcours_id: int | None = None
 
     def __str__(self):
         debut = f"ligne {self.ligne}, colonne {self.champ}" if self.ligne else f"{self.salarie}, {self.champ}"
@@ -83,7 +85,13 @@ def verifier_lignes(mois: dt.date, lignes: list[LigneSaisie], contrats: dict, mo
         nom = f"{parcours.salarie.prenom} {parcours.salarie.nom} (PASS {parcours.pass_iae.numero})"
         if parcours.pk in vus:
             verification.erreurs.append(
-                Probleme(saisie.ligne, nom, "numero_pass", f"salarié déjà déclaré ce mois (ligne {vus[parcours.pk]})")
+                Probleme(
+                    saisie.ligne,
+                    nom,
+                    "numero_pass",
+                    f"salarié déjà déclaré ce mois (ligne {vus[parcours.pk]})",
+                    parcours.pk,
+                )
             )
             continue
         vus[parcours.pk] = saisie.ligne
@@ -100,7 +108,7 @@ def verifier_lignes(mois: dt.date, lignes: list[LigneSaisie], contrats: dict, mo
             motif_sortie_donne=bool(saisie.motif_sortie),
         ):
             champ_affiche = champ if saisie.ligne else LIBELLES_CHAMPS[champ]
-            verification.erreurs.append(Probleme(saisie.ligne, nom, champ_affiche, message))
+            verification.erreurs.append(Probleme(saisie.ligne, nom, champ_affiche, message, parcours.pk))
         if contrat and depasse_le_contrat(saisie.heures, contrat.heures_hebdo):
             champ = "heures_travaillees" if saisie.ligne else LIBELLES_CHAMPS["heures_travaillees"]
             verification.avertissements.append(
@@ -108,7 +116,9 @@ def verifier_lignes(mois: dt.date, lignes: list[LigneSaisie], contrats: dict, mo
                     saisie.ligne,
                     nom,
                     champ,
-                    f"{saisie.heures} h dépasse les heures du contrat ({contrat.heures_hebdo} h/semaine)",
+                    f"{nombre_fr(saisie.heures)} h dépasse les heures du contrat "
+                    f"({nombre_fr(contrat.heures_hebdo)} h/semaine)",
+                    parcours.pk,
                 )
             )
     return verification
@@ -176,7 +186,7 @@ def enregistrer_lignes(
         raise DeclarationRefusee(verification.erreurs)
     declaration = declaration_a_completer(annexe, mois)
     existantes = {ligne.parcours_id: ligne for ligne in declaration.lignes.all()}
-    comptes = {"creation": 0, "modification": 0, "inchange": 0}
+    comptes = {"creation": 0, "modification": 0, "inchange": 0, "avertissements": verification.avertissements}
     a_creer, a_modifier = [], []
     for saisie in lignes:
         motif_id = motifs[saisie.motif_sortie].pk if saisie.motif_sortie else None

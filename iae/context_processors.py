@@ -27,7 +27,12 @@ def _navigation(request) -> list[dict]:
     perimetre = user.perimetre
     liens = [{"libelle": "Accueil", "url": reverse("pilotage:accueil")}]
     liens.append({"libelle": "Structures", "url": reverse("siae:liste")})
-    if perimetre.est_agent:
+    liens.append({"libelle": "Annexes", "url": reverse("conventions:annexes")})
+    liens.append({"libelle": "Consommation", "url": reverse("conventions:consommation")})
+    if perimetre.est_agent or perimetre.siae_ids:
+        liens.append({"libelle": "Déclarations", "url": reverse("declarations:suivi")})
+        liens.append({"libelle": "Salariés", "url": reverse("parcours:liste")})
+    if perimetre.est_agent or perimetre.siae_ids:
         liens.append({"libelle": "Imports", "url": reverse("imports:liste")})
     liens.append({"libelle": "API", "url": reverse("api-docs")})
     if user.is_staff:

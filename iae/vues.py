@@ -18,3 +18,13 @@ class AgentRequisMixin:
         if not request.user.is_authenticated or not request.user.perimetre.est_agent:
             raise Http404("Page réservée aux agents de la DDETS.")
         return super().dispatch(request, *args, **kwargs)
+
+
+class NominatifRequisMixin:
+    """Pages with people's data: DDETS agents and the SIAE's own staff, never CDIAE members."""
+
+    def dispatch(self, request, *args, **kwargs):
+        perimetre = request.user.perimetre
+        if not (perimetre.est_agent or perimetre.siae_ids):
+            raise Http404("Page réservée aux agents de la DDETS et aux structures.")
+        return super().dispatch(request, *args, **kwargs)

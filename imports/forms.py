@@ -16,6 +16,11 @@ class ImportForm(DsfrBaseForm):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
+    def __init__(self, *args, types=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if types is not None:
+            self.fields["type"].choices = [(v, nom) for v, nom in TypeImport.choices if v in types]
+
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
         if fichier.size > TAILLE_MAX:

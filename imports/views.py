@@ -1,16 +1,23 @@
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView
 
-from iae.vues import AgentRequisMixin, PerimetreMixin
+from iae.vues import NominatifRequisMixin, PerimetreMixin
 
 from .forms import ImportForm
-from .models import Import, StatutImport
+from .models import Import, StatutImport, TypeImport
 from .registre import importeur_pour
 from .services import preparer_import
 from .tasks import executer_import_task
 
+# SIAE staff bring their own people and months; the registry and the annexes are the DDETS's.
+TYPES_STRUCTURE = (TypeImport.PARCOURS, TypeImport.DECLARATIONS)
 
-class ImportListe(AgentRequisMixin, PerimetreMixin, ListView):
+
+def types_permis(user) -> list[str]:
+    return list(TypeImport.values) if user.perimetre.est_agent else list(TYPES_STRUCTURE)
+
+
+class ImportListe(NominatifRequisMixin, PerimetreMixin, ListView):
     model = Import
     paginate_by = 30
     template_name = "imports/liste.html"
@@ -19,16 +26,19 @@ class ImportListe(AgentRequisMixin, PerimetreMixin, ListView):
         return super().get_queryset().select_related("auteur")
 
 
-class ImportNouveau(AgentRequisMixin, FormView):
+class ImportNouveau(NominatifRequisMixin, FormView):
     form_class = ImportForm
     template_name = "imports/nouveau.html"
 
     def get_initial(self):
         return {"type": self.request.GET.get("type")}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "types": types_permis(self.request.user)}
+
     def get_context_data(self, **kwargs):
         contexte = super().get_context_data(**kwargs)
-        type_ = self.request.GET.get("type") or "siae"
+        type_ = self.request.GET.get("type") or types_permis(self.request.user)[0]
         try:
             contexte["colonnes"] = importeur_pour(type_).colonnes
         except ValueError:
@@ -41,7 +51,7 @@ class ImportNouveau(AgentRequisMixin, FormView):
         return redirect("imports:detail", pk=journal.pk)
 
 
-class ImportDetail(AgentRequisMixin, PerimetreMixin, DetailView):
+class ImportDetail(NominatifRequisMixin, PerimetreMixin, DetailView):
     model = Import
     template_name = "imports/detail.html"
 

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from conventions.regles import dernier_jour_du_mois
+from iae.formats import nombre_fr
 
 # 48 h × 52 / 12: the legal maximum of hours in a month.
 HEURES_MAX_PAR_MOIS = Decimal("208")
@@ -54,7 +55,7 @@ def erreurs_ligne_declaration(
     if heures < 0:
         erreurs.append(("heures_travaillees", "les heures ne peuvent pas être négatives"))
     elif heures > HEURES_MAX_PAR_MOIS:
-        erreurs.append(("heures_travaillees", f"{heures} h dépasse le maximum légal de 208 h dans un mois"))
+        erreurs.append(("heures_travaillees", f"{nombre_fr(heures)} h dépasse le maximum légal de 208 h dans un mois"))
     if not contrat_couvre_le_mois:
         erreurs.append(("numero_pass", "aucun contrat avec la structure ne couvre ce mois"))
     if pass_debut is None or not chevauche_le_mois(pass_debut, pass_fin, mois):

@@ -3,7 +3,12 @@ figures the dashboards, the API and the CDIAE bilan show."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from conventions.queries import Periode, annexes_du_departement, consommation_des_siae, consommation_par_type
+from conventions.queries import (
+    annexes_du_departement,
+    consommation_des_siae,
+    consommation_par_type,
+    periode_de_reference,
+)
 
 
 def etp(valeur: Decimal | None) -> str | None:
@@ -23,7 +28,7 @@ def section_consommation(annexes, annee: int) -> list[dict]:
             "etp_realises": etp(ligne.etp_realises),
             "taux_consommation": taux(ligne.taux),
         }
-        for ligne in consommation_par_type(annexes, Periode.annee(annee))
+        for ligne in consommation_par_type(annexes, periode_de_reference(annexes, annee))
     ]
 
 
@@ -34,10 +39,10 @@ def section_siae(annexes, annee: int) -> list[dict]:
             "siret": s.siret,
             "nom": s.nom,
             "type": s.type,
-            "etp_conventionnes": etp(s.annee.etp_conventionnes),
-            "etp_realises": etp(s.annee.etp_realises),
-            "taux_consommation": taux(s.annee.taux),
-            "statut_consommation": s.annee.statut,
+            "etp_conventionnes": etp(s.reference.etp_conventionnes),
+            "etp_realises": etp(s.reference.etp_realises),
+            "taux_consommation": taux(s.reference.taux),
+            "statut_consommation": s.reference.statut,
         }
         for s in lignes
     ]

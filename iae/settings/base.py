@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -122,7 +123,7 @@ LANGUAGE_CODE = "fr"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
@@ -150,7 +151,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Declarations are due on the 15th: the morning after, the SIAE whose declaration is missing are reminded.
+    "relance-declarations-manquantes": {
+        "task": "declarations.tasks.relancer_declarations_manquantes",
+        "schedule": crontab(day_of_month="16", hour="8", minute="0"),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -174,6 +181,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several choice sets share a field name (`type`, `etat`): each gets its own enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "TypeSiaeEnum": "siae.models.TypeSiae",
+        "TypeContratEnum": "parcours.models.TypeContrat",
+        "EtatAnnexeEnum": "conventions.models.EtatAnnexe",
+        "EtatDeclarationEnum": "declarations.models.EtatDeclaration",
+    },
 }
 
 # Consumption thresholds (spec §4): below is sous-consommation, above is sur-consommation.

@@ -1,0 +1,45 @@
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from parcours.models import MotifSortie
+
+
+class LigneForm(forms.Form):
+    """One row of the grid: a salarié in parcours that month."""
+
+    parcours = forms.IntegerField(widget=forms.HiddenInput)
+    heures = forms.DecimalField(
+        label="Heures travaillées",
+        required=False,
+        min_value=0,
+        max_value=208,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "fr-input", "step": "0.01", "inputmode": "decimal"}),
+    )
+    date_sortie = forms.DateField(
+        label="Date de sortie", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "fr-input"})
+    )
+    motif_sortie = forms.ChoiceField(label="Motif de sortie", required=False)
+
+    def __init__(self, *args, motifs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motif_sortie"].choices = [("", "—"), *motifs]
+        self.fields["motif_sortie"].widget.attrs["class"] = "fr-select"
+
+
+class BaseLignesFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        self.motifs = [(m.code, m.libelle) for m in MotifSortie.objects.filter(actif=True).order_by("libelle")]
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "motifs": self.motifs}
+
+
+LignesFormSet = forms.formset_factory(LigneForm, formset=BaseLignesFormSet, extra=0)
+
+
+class RenvoiForm(DsfrBaseForm):
+    motif_retour = forms.CharField(
+        label="Ce que la structure doit corriger", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

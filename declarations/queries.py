@@ -1,0 +1,93 @@
+"""Where the monthly declarations stand: on time, late, missing (spec §3), in one query for many months."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Min, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from conventions.models import EtpConventionneMensuel
+from conventions.regles import echeance_declaration
+
+from .models import DeclarationMensuelle, EtatDeclaration
+
+A_TEMPS = "a_temps"
+EN_RETARD = "en_retard"
+MANQUANTE = "manquante"
+EN_COURS = "en_cours"  # the month is not over, or its deadline has not passed
+
+LIBELLES = {A_TEMPS: "À temps", EN_RETARD: "En retard", MANQUANTE: "Manquante", EN_COURS: "Pas encore due"}
+
+
+def statut_echeance(mois: dt.date, premiere_transmission: dt.datetime | None, aujourd_hui: dt.date) -> str:
+    echeance = echeance_declaration(mois)
+    if premiere_transmission is not None:
+        return A_TEMPS if timezone.localdate(premiere_transmission) <= echeance else EN_RETARD
+    return MANQUANTE if aujourd_hui > echeance else EN_COURS
+
+
+@dataclass
+class Suivi:
+    annexe_id: int
+    numero: str
+    siae_id: int
+    siae_nom: str
+    siae_type: str
+    mois: dt.date
+    declaration_id: int | None
+    etat: str | None
+    premiere_transmission: dt.datetime | None
+    statut: str
+
+    @property
+    def echeance(self) -> dt.date:
+        return echeance_declaration(self.mois)
+
+    @property
+    def libelle_statut(self) -> str:
+        return LIBELLES[self.statut]
+
+    @property
+    def libelle_etat(self) -> str:
+        return EtatDeclaration(self.etat).label if self.etat else "Non commencée"
+
+
+def suivi_des_declarations(annexes, debut: dt.date, fin: dt.date, aujourd_hui: dt.date | None = None) -> list[Suivi]:
+    """One row per annexe and month the annexe covers between debut and fin (first days of months)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    versions = DeclarationMensuelle.objects.filter(annexe=OuterRef("annexe"), mois=OuterRef("mois")).order_by(
+        "-version"
+    )
+    lignes = (
+        EtpConventionneMensuel.objects.filter(annexe__in=annexes, mois__gte=debut, mois__lte=fin)
+        .annotate(
+            declaration_id=Subquery(versions.values("pk")[:1]),
+            etat=Subquery(versions.values("etat")[:1]),
+            premiere_transmission=Subquery(
+                DeclarationMensuelle.objects.filter(annexe=OuterRef("annexe"), mois=OuterRef("mois"))
+                .values("annexe")
+                .annotate(premiere=Min("date_transmission", filter=Q(date_transmission__isnull=False)))
+                .values("premiere")[:1]
+            ),
+        )
+        .values_list(
+            "annexe_id",
+            "annexe__numero",
+            "annexe__siae_id",
+            "annexe__siae__nom",
+            "annexe__siae__type",
+            "mois",
+            "declaration_id",
+            "etat",
+            "premiere_transmission",
+        )  # fmt: skip
+        .order_by("mois", "annexe__siae__nom", "annexe__numero")
+    )
+    return [Suivi(*ligne, statut=statut_echeance(ligne[5], ligne[8], aujourd_hui)) for ligne in lignes]
+
+
+def comptes_par_statut(suivis: list[Suivi]) -> dict[str, int]:
+    comptes = dict.fromkeys(LIBELLES, 0)
+    for suivi in suivis:
+        comptes[suivi.statut] += 1
+    return comptes

@@ -1,0 +1,231 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
+
+from conventions.models import AnnexeFinanciere
+from conventions.regles import dernier_jour_du_mois, echeance_declaration
+from iae.vues import NominatifRequisMixin
+from parcours.models import Parcours
+
+from . import services
+from .forms import LignesFormSet, RenvoiForm
+from .models import DeclarationMensuelle, EtatDeclaration
+from .queries import LIBELLES, comptes_par_statut, suivi_des_declarations
+
+
+def mois_precedent(jour: dt.date) -> dt.date:
+    return (jour.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+class Suivi(NominatifRequisMixin, TemplateView):
+    """Agents: the département's declarations of a month, on time, late or missing. SIAE staff: their months."""
+
+    template_name = "declarations/suivi.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        aujourd_hui = timezone.localdate()
+        annexes = AnnexeFinanciere.objects.de_la_structure(user).actives()
+        contexte = {"aujourd_hui": aujourd_hui, "libelles": LIBELLES}
+        if user.perimetre.est_agent:
+            try:
+                mois = dt.datetime.strptime(self.request.GET.get("mois", ""), "%Y-%m").date()
+            except ValueError:
+                mois = mois_precedent(aujourd_hui)
+            debut_annee = mois.replace(month=1)
+            annee = suivi_des_declarations(annexes, debut_annee, dt.date(mois.year, 12, 1), aujourd_hui)
+            par_mois = {}
+            for suivi in annee:
+                par_mois.setdefault(suivi.mois, []).append(suivi)
+            contexte.update(
+                vue="agent",
+                mois=mois,
+                echeance=echeance_declaration(mois),
+                lignes=par_mois.get(mois, []),
+                comptes=comptes_par_statut(par_mois.get(mois, [])),
+                annee=[(m, comptes_par_statut(s)) for m, s in sorted(par_mois.items())],
+                precedent=mois_precedent(mois),
+                suivant=dernier_jour_du_mois(mois) + dt.timedelta(days=1),
+            )
+        else:
+            debut = mois_precedent(mois_precedent(aujourd_hui)).replace(month=1, day=1)
+            lignes = suivi_des_declarations(annexes, debut, aujourd_hui.replace(day=1), aujourd_hui)
+            contexte.update(vue="siae", lignes=sorted(lignes, key=lambda s: (s.mois, s.numero), reverse=True))
+        return super().get_context_data(**contexte, **kwargs)
+
+
+class Saisie(NominatifRequisMixin, TemplateView):
+    """The month's grid, pre-filled with the salariés in parcours that month: save as draft, or transmit."""
+
+    template_name = "declarations/saisie.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.annexe = get_object_or_404(
+            AnnexeFinanciere.objects.de_la_structure(request.user).actives().select_related("siae"),
+            pk=kwargs["annexe"],
+        )
+        try:
+            self.mois = dt.date(kwargs["annee"], kwargs["mois"], 1)
+        except ValueError:
+            raise Http404("Mois inconnu.") from None
+        if not (self.annexe.date_debut <= self.mois <= self.annexe.date_fin) or self.mois > timezone.localdate():
+            raise Http404("Ce mois n'est pas à déclarer pour cette annexe.")
+        self.declaration = services.derniere_version(self.annexe, self.mois)
+        return super().dispatch(request, *args, **kwargs)
+
+    def parcours_du_mois(self):
+        lignes = {}
+        if self.declaration:
+            lignes = {ligne.parcours_id: ligne for ligne in self.declaration.lignes.select_related("motif_sortie")}
+        fin = dernier_jour_du_mois(self.mois)
+        parcours = (
+            Parcours.objects.filter(siae=self.annexe.siae, date_embauche__lte=fin)
+            .filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=self.mois) | Q(pk__in=lignes.keys()))
+            .select_related("salarie", "pass_iae", "motif_sortie")
+            .prefetch_related("contrats")
+            .order_by("salarie__nom", "salarie__prenom", "date_embauche")
+        )
+        return list(parcours), lignes
+
+    def initial(self, parcours, lignes):
+        initial = []
+        for p in parcours:
+            ligne = lignes.get(p.pk)
+            initial.append(
+                {
+                    "parcours": p.pk,
+                    "heures": ligne.heures_travaillees if ligne else None,
+                    "date_sortie": ligne.date_sortie if ligne else None,
+                    "motif_sortie": ligne.motif_sortie.code if ligne and ligne.motif_sortie else "",
+                }
+            )
+        return initial
+
+    @property
+    def modifiable(self) -> bool:
+        return self.declaration is None or self.declaration.etat != EtatDeclaration.VALIDEE
+
+    def contexte(self, formset, parcours, erreurs=None):
+        erreurs = erreurs or []
+        par_parcours = {}
+        for erreur in erreurs:
+            par_parcours.setdefault(erreur.parcours_id, []).append(erreur)
+        contrats = {p.pk: services.contrat_du_mois(list(p.contrats.all()), p, self.mois) for p in parcours}
+        total = sum(
+            (f.cleaned_data.get("heures") or Decimal(0) for f in formset if hasattr(f, "cleaned_data")), Decimal(0)
+        )
+        return {
+            "annexe": self.annexe,
+            "mois": self.mois,
+            "echeance": echeance_declaration(self.mois),
+            "declaration": self.declaration,
+            "modifiable": self.modifiable,
+            "rangees": [
+                (f, p, contrats[p.pk], par_parcours.get(p.pk, [])) for f, p in zip(formset, parcours, strict=True)
+            ],
+            "formset": formset,
+            "erreurs": erreurs,
+            "total": total,
+        }
+
+    def get(self, request, *args, **kwargs):
+        parcours, lignes = self.parcours_du_mois()
+        formset = LignesFormSet(initial=self.initial(parcours, lignes), prefix="lignes")
+        return self.render_to_response(self.contexte(formset, parcours))
+
+    def post(self, request, *args, **kwargs):
+        if request.POST.get("action") == "corriger":
+            if self.declaration is None or self.declaration.etat != EtatDeclaration.VALIDEE:
+                return redirect(request.path)
+            nouvelle = services.declaration_a_completer(self.annexe, self.mois)
+            messages.info(
+                request, f"Version {nouvelle.version} ouverte : la version validée reste enregistrée telle quelle."
+            )
+            return redirect(request.path)
+        if not self.modifiable:
+            messages.error(request, "Cette déclaration est validée : ouvrez une correction pour la modifier.")
+            return redirect(request.path)
+        parcours, lignes = self.parcours_du_mois()
+        formset = LignesFormSet(request.POST, initial=self.initial(parcours, lignes), prefix="lignes")
+        if not formset.is_valid() or len(formset.forms) != len(parcours):
+            return self.render_to_response(self.contexte(formset, parcours))
+        par_id = {p.pk: p for p in parcours}
+        saisies = [
+            services.LigneSaisie(
+                parcours=par_id[f.cleaned_data["parcours"]],
+                heures=f.cleaned_data["heures"],
+                date_sortie=f.cleaned_data["date_sortie"],
+                motif_sortie=f.cleaned_data["motif_sortie"],
+            )
+            for f in formset
+            if f.cleaned_data.get("parcours") in par_id and f.cleaned_data.get("heures") is not None
+        ]
+        transmettre = request.POST.get("action") == "transmettre"
+        try:
+            declaration, comptes = services.enregistrer_lignes(
+                self.annexe, self.mois, saisies, auteur=request.user, transmettre=transmettre, remplacer=True
+            )
+        except services.DeclarationRefusee as refus:
+            return self.render_to_response(self.contexte(formset, parcours, refus.erreurs))
+        for avertissement in comptes["avertissements"]:
+            messages.warning(request, str(avertissement))
+        if transmettre:
+            messages.success(request, f"Déclaration de {self.mois:%m/%Y} transmise ({len(saisies)} salariés).")
+            return redirect("declarations:detail", pk=declaration.pk)
+        messages.success(request, "Brouillon enregistré.")
+        return redirect(request.path)
+
+
+class Detail(NominatifRequisMixin, DetailView):
+    template_name = "declarations/detail.html"
+    context_object_name = "declaration"
+
+    def get_queryset(self):
+        return DeclarationMensuelle.objects.de_la_structure(self.request.user).select_related(
+            "annexe__siae", "transmise_par"
+        )
+
+    def get_context_data(self, **kwargs):
+        declaration = self.object
+        versions = DeclarationMensuelle.objects.filter(annexe=declaration.annexe, mois=declaration.mois).order_by(
+            "-version"
+        )
+        lignes = declaration.lignes.select_related("parcours__salarie", "parcours__pass_iae", "motif_sortie").order_by(
+            "parcours__salarie__nom", "parcours__salarie__prenom"
+        )
+        derniere = versions.first()
+        return super().get_context_data(
+            lignes=lignes,
+            total=sum((ligne.heures_travaillees for ligne in lignes), Decimal(0)),
+            versions=versions,
+            est_derniere=derniere.pk == declaration.pk,
+            est_agent=self.request.user.perimetre.est_agent,
+            formulaire_renvoi=RenvoiForm(),
+            echeance=echeance_declaration(declaration.mois),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        declaration = self.get_object()
+        if not request.user.perimetre.est_agent:
+            raise Http404("Réservé aux agents de la DDETS.")
+        try:
+            if request.POST.get("action") == "valider":
+                services.valider_declaration(declaration)
+                messages.success(request, "Déclaration validée.")
+            elif request.POST.get("action") == "renvoyer":
+                formulaire = RenvoiForm(request.POST)
+                if not formulaire.is_valid():
+                    raise ValidationError("Indiquez ce que la structure doit corriger.")
+                services.renvoyer_declaration(declaration, formulaire.cleaned_data["motif_retour"])
+                messages.success(request, "Déclaration renvoyée à la structure.")
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        return redirect("declarations:detail", pk=declaration.pk)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "parcours"
+
+urlpatterns = [
+    path("", views.SalarieListe.as_view(), name="liste"),
+    path("<int:pk>/", views.SalarieDetail.as_view(), name="salarie"),
+]
