@@ -1,0 +1,123 @@
+"""The rules of annexes and consumption (spec §2 and §4), without the database."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from conventions import regles
+
+
+class TestNumeroAnnexe:
+    def test_decoupe_un_numero(self):
+        parties = regles.analyser_numero_annexe("ACI055220001A0M0")
+        assert parties == {
+            "type": "ACI",
+            "departement": "055",
+            "millesime": "22",
+            "ordre": "0001",
+            "avenant": 0,
+            "modification": 0,
+            "prefixe": "ACI055220001",
+        }
+
+    def test_avenant_de_rangs_superieurs(self):
+        parties = regles.analyser_numero_annexe("eiti971250012a12m3")
+        assert (parties["type"], parties["departement"], parties["avenant"], parties["modification"]) == (
+            "EITI",
+            "971",
+            12,
+            3,
+        )
+        assert parties["prefixe"] == "EITI971250012"
+
+    @pytest.mark.parametrize(
+        "numero", ["ACI55220001A0M0", "XYZ055220001A0M0", "ACI055220001", "ACI055220001A0", "ACI05522001A0M0", ""]
+    )
+    def test_refuse_les_formats_faux(self, numero):
+        assert regles.analyser_numero_annexe(numero) is None
+
+    @pytest.mark.parametrize(("code", "departement"), [("055", "55"), ("001", "01"), ("971", "971"), ("02A", "2A")])
+    def test_departement_du_numero(self, code, departement):
+        assert regles.departement_du_numero(code) == departement
+
+
+class TestMois:
+    def test_mois_entre_traverse_l_annee(self):
+        assert regles.mois_entre(dt.date(2022, 11, 15), dt.date(2023, 2, 1)) == [
+            dt.date(2022, 11, 1),
+            dt.date(2022, 12, 1),
+            dt.date(2023, 1, 1),
+            dt.date(2023, 2, 1),
+        ]
+
+    def test_dernier_jour_bissextile(self):
+        assert regles.dernier_jour_du_mois(dt.date(2024, 2, 1)) == dt.date(2024, 2, 29)
+        assert regles.dernier_jour_du_mois(dt.date(2023, 12, 1)) == dt.date(2023, 12, 31)
+
+    @pytest.mark.parametrize(
+        ("debut", "fin", "attendu"),
+        [
+            (dt.date(2022, 1, 1), dt.date(2022, 12, 31), None),
+            (dt.date(2022, 7, 1), dt.date(2022, 9, 30), None),
+            (dt.date(2022, 1, 2), dt.date(2022, 12, 31), "la date de début doit être le premier jour d'un mois"),
+            (dt.date(2022, 1, 1), dt.date(2022, 12, 30), "la date de fin doit être le dernier jour d'un mois"),
+            (dt.date(2022, 5, 1), dt.date(2022, 3, 31), "la date de fin précède la date de début"),
+        ],
+    )
+    def test_periode_en_mois_entiers(self, debut, fin, attendu):
+        assert regles.periode_en_mois_entiers(debut, fin) == attendu
+
+    def test_echeance_le_15_du_mois_suivant(self):
+        assert regles.echeance_declaration(dt.date(2022, 6, 1)) == dt.date(2022, 7, 15)
+        assert regles.echeance_declaration(dt.date(2022, 12, 1)) == dt.date(2023, 1, 15)
+
+
+class TestEtp:
+    def test_etp_aci_151_67_heures(self):
+        # 1820 h a year: 151.666… h make one ETP in a month.
+        assert regles.etp_realises(Decimal("1820") / 12, Decimal("1820")) == 1
+        assert round(regles.etp_realises(Decimal("151.67"), Decimal("1820")), 6) == Decimal("1.000022")
+
+    def test_etp_ei_133_92_heures(self):
+        assert round(regles.etp_realises(Decimal("133.92"), Decimal("1607")), 4) == Decimal("1.0000")
+        assert regles.etp_realises(Decimal("0"), Decimal("1607")) == 0
+
+    def test_heures_par_defaut(self):
+        assert regles.HEURES_ANNUELLES_PAR_DEFAUT == {
+            "ACI": 1820,
+            "AI": 1607,
+            "ETTI": 1607,
+            "EI": 1607,
+            "EITI": 1505,
+        }
+
+    def test_taux_indefini_sans_conventionne(self):
+        assert regles.taux_consommation(Decimal(3), Decimal(0)) is None
+        assert regles.taux_consommation(Decimal("425.85"), Decimal("426.99")) == Decimal("425.85") / Decimal("426.99")
+
+
+class TestStatut:
+    BAS, HAUT = Decimal("0.95"), Decimal("1.00")
+
+    @pytest.mark.parametrize(
+        ("taux", "statut"),
+        [
+            (Decimal("0.9499"), regles.SOUS_CONSOMMATION),
+            (Decimal("0.95"), regles.CONFORME),
+            (Decimal("1.00"), regles.CONFORME),
+            (Decimal("1.0001"), regles.SUR_CONSOMMATION),
+            (None, None),
+        ],
+    )
+    def test_seuils(self, taux, statut):
+        assert regles.statut_consommation(taux, self.BAS, self.HAUT) == statut
+
+
+class TestProjection:
+    def test_lineaire(self):
+        # 10 months at 5 ETP-mois each: 50 ETP-mois, projected to 60 over the year.
+        assert regles.projection_annuelle(Decimal(50), 10) == 60
+
+    def test_sans_mois(self):
+        assert regles.projection_annuelle(Decimal(0), 0) is None
