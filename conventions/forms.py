@@ -33,6 +33,7 @@ class AnnexeForm(DsfrBaseForm, forms.ModelForm):
         max_value=10,
         decimal_places=2,
         initial=0,
+        localize=True,
         help_text="Part modulée de l'aide au poste, de 0 à 10 % du socle.",
     )
     heures_annuelles_par_etp = forms.DecimalField(
@@ -41,6 +42,7 @@ class AnnexeForm(DsfrBaseForm, forms.ModelForm):
         min_value=1,
         max_value=2500,
         decimal_places=2,
+        localize=True,
         help_text="Vide : la valeur du type (ACI 1820, AI, EI, ETTI 1607, EITI 1505).",
     )
 
@@ -61,9 +63,11 @@ class AnnexeForm(DsfrBaseForm, forms.ModelForm):
             "objectif_sorties_positives",
             "objectif_part_brsa",
         ]
+        # French decimals: "12,5" as well as "12.5".
+        localized_fields = "__all__"
         widgets = {
-            "date_debut": forms.DateInput(attrs={"type": "date"}),
-            "date_fin": forms.DateInput(attrs={"type": "date"}),
+            "date_debut": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_fin": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         labels = {
             "objectif_sorties_dynamiques": "Objectif de sorties dynamiques (%)",
@@ -121,11 +125,13 @@ class AnnexeForm(DsfrBaseForm, forms.ModelForm):
 
 class AvenantForm(DsfrBaseForm):
     mois_effet = ChampMois(label="À partir du mois")
-    etp_conventionnes = forms.DecimalField(label="ETP conventionnés", min_value=0, max_digits=8, decimal_places=2)
+    etp_conventionnes = forms.DecimalField(
+        label="ETP conventionnés", min_value=0, max_digits=8, decimal_places=2, localize=True
+    )
     date_fin = forms.DateField(
         label="Nouvelle fin de l'annexe",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Vide : la fin ne change pas.",
     )
     motif = forms.CharField(label="Motif", max_length=255, required=False)

@@ -8,16 +8,20 @@ class LigneForm(forms.Form):
     """One row of the grid: a salarié in parcours that month."""
 
     parcours = forms.IntegerField(widget=forms.HiddenInput)
+    # A text box, not a number box: agents type "151,67" with a comma, and "151.67" is accepted too.
     heures = forms.DecimalField(
         label="Heures travaillées",
         required=False,
         min_value=0,
         max_value=208,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"class": "fr-input", "step": "0.01", "inputmode": "decimal"}),
+        localize=True,
+        widget=forms.TextInput(attrs={"class": "fr-input", "inputmode": "decimal", "autocomplete": "off", "size": 7}),
     )
     date_sortie = forms.DateField(
-        label="Date de sortie", required=False, widget=forms.DateInput(attrs={"type": "date", "class": "fr-input"})
+        label="Date de sortie",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "fr-input"}, format="%Y-%m-%d"),
     )
     motif_sortie = forms.ChoiceField(label="Motif de sortie", required=False)
 

@@ -55,9 +55,18 @@ class Suivi(NominatifRequisMixin, TemplateView):
                 suivant=dernier_jour_du_mois(mois) + dt.timedelta(days=1),
             )
         else:
-            debut = mois_precedent(mois_precedent(aujourd_hui)).replace(month=1, day=1)
-            lignes = suivi_des_declarations(annexes, debut, aujourd_hui.replace(day=1), aujourd_hui)
-            contexte.update(vue="siae", lignes=sorted(lignes, key=lambda s: (s.mois, s.numero), reverse=True))
+            try:
+                annee = int(self.request.GET.get("annee", aujourd_hui.year))
+            except ValueError:
+                annee = aujourd_hui.year
+            fin = min(dt.date(annee, 12, 1), aujourd_hui.replace(day=1))
+            lignes = suivi_des_declarations(annexes, dt.date(annee, 1, 1), fin, aujourd_hui)
+            contexte.update(
+                vue="siae",
+                annee=annee,
+                annees=range(aujourd_hui.year, aujourd_hui.year - 4, -1),
+                lignes=sorted(lignes, key=lambda s: (s.mois, s.numero), reverse=True),
+            )
         return super().get_context_data(**contexte, **kwargs)
 
 
@@ -154,7 +163,12 @@ class Saisie(NominatifRequisMixin, TemplateView):
             return redirect(request.path)
         parcours, lignes = self.parcours_du_mois()
         formset = LignesFormSet(request.POST, initial=self.initial(parcours, lignes), prefix="lignes")
-        if not formset.is_valid() or len(formset.forms) != len(parcours):
+        postes = [f["parcours"].value() for f in formset]
+        if [str(p) for p in postes] != [str(p.pk) for p in parcours]:
+            # The list of salariés changed since the page was shown (a hire or an exit recorded meanwhile).
+            messages.error(request, "La liste des salariés du mois a changé : vérifiez la grille puis renvoyez-la.")
+            return redirect(request.path)
+        if not formset.is_valid():
             return self.render_to_response(self.contexte(formset, parcours))
         par_id = {p.pk: p for p in parcours}
         saisies = [
