@@ -68,7 +68,11 @@ class AnnexeFinanciere(models.Model):
     date_fin = models.DateField("fin")
     etat = models.CharField("état", max_length=10, choices=EtatAnnexe.choices, default=EtatAnnexe.BROUILLON)
     etp_conventionnes = models.DecimalField(
-        "ETP conventionnés (initial)", max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+        "ETP conventionnés",
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text="À la création, l'effectif de l'annexe ; ensuite celui de sa dernière version (avenant).",
     )
     heures_annuelles_par_etp = models.DecimalField(
         "heures annuelles par ETP", max_digits=6, decimal_places=2, validators=[MinValueValidator(1)]

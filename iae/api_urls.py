@@ -2,13 +2,21 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from conventions.api import AnnexeFinanciereViewSet, ConsommationView
+from declarations.api import DeclarationViewSet
+from parcours.api import ParcoursViewSet, SalarieViewSet
 from siae.api import SiaeViewSet
 
 router = DefaultRouter()
 router.register("siae", SiaeViewSet, basename="siae")
+router.register("annexes", AnnexeFinanciereViewSet, basename="annexe")
+router.register("salaries", SalarieViewSet, basename="salarie")
+router.register("parcours", ParcoursViewSet, basename="parcours")
+router.register("declarations", DeclarationViewSet, basename="declaration")
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("consommation/", ConsommationView.as_view(), name="api-consommation"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

@@ -32,20 +32,25 @@ def section_consommation(annexes, annee: int) -> list[dict]:
     ]
 
 
+def ligne_siae(s) -> dict:
+    """The exported row of one structure (a `conventions.queries.ConsommationSiae`)."""
+    return {
+        "siret": s.siret,
+        "nom": s.nom,
+        "type": s.type,
+        "etp_conventionnes": etp(s.reference.etp_conventionnes),
+        "etp_realises": etp(s.reference.etp_realises),
+        "taux_consommation": taux(s.reference.taux),
+        "statut_consommation": s.reference.statut,
+    }
+
+
+def structures_triees(annexes, annee: int):
+    return sorted(consommation_des_siae(annexes, annee), key=lambda s: (s.type, s.nom, s.siret))
+
+
 def section_siae(annexes, annee: int) -> list[dict]:
-    lignes = sorted(consommation_des_siae(annexes, annee), key=lambda s: (s.type, s.nom, s.siret))
-    return [
-        {
-            "siret": s.siret,
-            "nom": s.nom,
-            "type": s.type,
-            "etp_conventionnes": etp(s.reference.etp_conventionnes),
-            "etp_realises": etp(s.reference.etp_realises),
-            "taux_consommation": taux(s.reference.taux),
-            "statut_consommation": s.reference.statut,
-        }
-        for s in lignes
-    ]
+    return [ligne_siae(s) for s in structures_triees(annexes, annee)]
 
 
 def indicateurs(annee: int, departement: str | None = None) -> dict:

@@ -54,3 +54,12 @@ class SiaeSerializer(serializers.ModelSerializer):
         if "ensemblier" in donnees:
             donnees["ensemblier"] = self._ensemblier(donnees)
         return super().update(instance, donnees)
+
+
+class SiaeResumeSerializer(serializers.ModelSerializer):
+    """The structure an annexe, a parcours or a declaration belongs to."""
+
+    class Meta:
+        model = Siae
+        fields = ["id", "siret", "nom"]
+        read_only_fields = fields

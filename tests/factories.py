@@ -5,12 +5,25 @@ UtilisateurFactory(agent_ddets="55")        member of the DDETS of 55
 UtilisateurFactory(personnel_siae=siae)     member of that SIAE's organisation
 UtilisateurFactory(membre_cdiae="55")       member of the CDIAE of 55
 UtilisateurFactory(admin=True)              superuser
+AnnexeFinanciereFactory(siae=s, annee=2024)  a full-year annexe, created by `creer_annexe` (ETP month by month)
+ParcoursFactory(siae=s)                     a hire, with its salarié, PASS IAE and contract
+DeclarationFactory(annexe=a, mois=...)      a transmitted, retained declaration; LigneDeclarationFactory its lines
 """
 
+import datetime as dt
+from decimal import Decimal
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from comptes.models import Membre, Organisation, TypeOrganisation, Utilisateur
+from conventions.models import AnnexeFinanciere, EtatAnnexe
+from conventions.regles import HEURES_ANNUELLES_PAR_DEFAUT
+from conventions.services import creer_annexe
+from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
+from parcours.models import Contrat, Genre, Parcours, PassIae, Salarie, TypeContrat
+from parcours.regles import fin_pass_iae
 from siae.models import ContactSiae, Ensemblier, Siae, TypeSiae
 from siae.regles import luhn_valide
 
@@ -114,3 +127,111 @@ class UtilisateurFactory(DjangoModelFactory):
 
     class Params:
         admin = factory.Trait(is_staff=True, is_superuser=True)
+
+
+def numero_annexe(type_: str, departement: str, annee: int, ordre: int) -> str:
+    """ACI055240001A0M0: kind, département on 3 characters, millésime, order, initial version."""
+    code = f"0{departement}" if departement in ("2A", "2B") else departement.zfill(3)
+    return f"{type_}{code}{annee % 100:02d}{ordre:04d}A0M0"
+
+
+class AnnexeFinanciereFactory(DjangoModelFactory):
+    """A validated annexe over a whole year, created as the application does (`creer_annexe`: its convention,
+    its initial version and its ETP month by month)."""
+
+    class Meta:
+        model = AnnexeFinanciere
+
+    class Params:
+        annee = 2024
+
+    siae = factory.SubFactory(SiaeFactory)
+    numero = factory.LazyAttributeSequence(lambda o, n: numero_annexe(o.type, o.siae.departement, o.annee, n + 1))
+    type = factory.LazyAttribute(lambda o: o.siae.type)
+    date_debut = factory.LazyAttribute(lambda o: dt.date(o.annee, 1, 1))
+    date_fin = factory.LazyAttribute(lambda o: dt.date(o.annee, 12, 31))
+    etat = EtatAnnexe.VALIDE
+    etp_conventionnes = Decimal("2.00")
+    heures_annuelles_par_etp = factory.LazyAttribute(lambda o: HEURES_ANNUELLES_PAR_DEFAUT[o.type])
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return creer_annexe(**kwargs)
+
+
+class SalarieFactory(DjangoModelFactory):
+    class Meta:
+        model = Salarie
+
+    nom = factory.Sequence(lambda n: f"Nom{n:04d}")
+    prenom = factory.Sequence(lambda n: f"Prénom{n:04d}")
+    date_naissance = dt.date(1985, 3, 14)
+    genre = Genre.FEMME
+
+
+class PassIaeFactory(DjangoModelFactory):
+    class Meta:
+        model = PassIae
+
+    numero = factory.Sequence(lambda n: f"99999{n:07d}")
+    salarie = factory.SubFactory(SalarieFactory)
+    date_debut = dt.date(2023, 10, 1)
+    date_fin = factory.LazyAttribute(lambda o: fin_pass_iae(o.date_debut))
+
+
+CONTRAT_PAR_TYPE = {
+    "ACI": TypeContrat.CDDI,
+    "EI": TypeContrat.CDDI,
+    "AI": TypeContrat.CDDU,
+    "ETTI": TypeContrat.MISSION,
+    "EITI": TypeContrat.INDEPENDANT,
+}
+
+
+class ParcoursFactory(DjangoModelFactory):
+    """A hire in a structure, with its salarié, PASS IAE and a contract from the hire on (`contrat=False`: none)."""
+
+    class Meta:
+        model = Parcours
+        skip_postgeneration_save = True
+
+    salarie = factory.SubFactory(SalarieFactory)
+    siae = factory.SubFactory(SiaeFactory)
+    pass_iae = factory.SubFactory(PassIaeFactory, salarie=factory.SelfAttribute("..salarie"))
+    date_embauche = dt.date(2024, 1, 1)
+
+    @factory.post_generation
+    def contrat(parcours, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        Contrat.objects.create(
+            parcours=parcours,
+            type=CONTRAT_PAR_TYPE[parcours.siae.type],
+            date_debut=parcours.date_embauche,
+            heures_hebdo=Decimal("26.00"),
+        )
+
+
+class DeclarationFactory(DjangoModelFactory):
+    class Meta:
+        model = DeclarationMensuelle
+
+    annexe = factory.SubFactory(AnnexeFinanciereFactory)
+    mois = factory.LazyAttribute(lambda o: o.annexe.date_debut)
+    version = 1
+    etat = EtatDeclaration.TRANSMISE
+    retenue = True
+    date_transmission = factory.LazyAttribute(
+        lambda o: timezone.make_aware(dt.datetime(o.mois.year + o.mois.month // 12, o.mois.month % 12 + 1, 10))
+    )
+
+
+class LigneDeclarationFactory(DjangoModelFactory):
+    """A line of a declaration, for a new parcours in the declaring structure unless one is given."""
+
+    class Meta:
+        model = LigneDeclaration
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    parcours = factory.SubFactory(ParcoursFactory, siae=factory.SelfAttribute("..declaration.annexe.siae"))
+    heures_travaillees = Decimal("100.00")

@@ -10,7 +10,14 @@ import pytest
 
 from imports.models import Import
 from siae.models import Siae
-from tests.factories import EnsemblierFactory, SiaeFactory, UtilisateurFactory, siret_valide
+from tests.factories import (
+    AnnexeFinanciereFactory,
+    EnsemblierFactory,
+    LigneDeclarationFactory,
+    SiaeFactory,
+    UtilisateurFactory,
+    siret_valide,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +33,42 @@ MATRICE = {
     "/siae/{b}/": (CONNEXION, 200, 404, 404, 200, 200, 200),
     "/siae/{a}/modifier/": (CONNEXION, 200, 404, 404, 404, 404, 200),
     "/siae/nouvelle/": (CONNEXION, 200, 200, 404, 404, 404, 200),
-    "/imports/": (CONNEXION, 200, 200, 404, 404, 404, 200),
-    "/imports/nouveau/": (CONNEXION, 200, 200, 404, 404, 404, 200),
+    # SIAE staff import their own parcours and declarations; CDIAE members import nothing.
+    "/imports/": (CONNEXION, 200, 200, 200, 200, 404, 200),
+    "/imports/nouveau/": (CONNEXION, 200, 200, 200, 200, 404, 200),
     "/imports/{import_55}/": (CONNEXION, 200, 404, 404, 404, 404, 200),
+    # Annexes and consumption: the structures' scope, read-only for SIAE staff and CDIAE members.
+    "/annexes/": (CONNEXION, 200, 200, 200, 200, 200, 200),
+    "/annexes/nouvelle/": (CONNEXION, 200, 200, 404, 404, 404, 200),
+    "/annexes/{annexe_a}/": (CONNEXION, 200, 404, 200, 404, 200, 200),
+    "/annexes/{annexe_b}/": (CONNEXION, 200, 404, 404, 200, 200, 200),
+    "/annexes/{annexe_a}/avenant/": (CONNEXION, 200, 404, 404, 404, 404, 200),
+    "/consommation/?annee=2024": (CONNEXION, 200, 200, 200, 200, 200, 200),
+    "/consommation/siae/{a}/?annee=2024": (CONNEXION, 200, 404, 200, 404, 200, 200),
+    # Declarations and salariés: the nominative scope, never CDIAE members.
+    "/declarations/": (CONNEXION, 200, 200, 200, 200, 404, 200),
+    "/declarations/{declaration_a}/": (CONNEXION, 200, 404, 200, 404, 404, 200),
+    "/declarations/saisie/{annexe_a}/2024/1/": (CONNEXION, 200, 404, 200, 404, 404, 200),
+    "/salaries/": (CONNEXION, 200, 200, 200, 200, 404, 200),
+    "/salaries/{salarie_a}/": (CONNEXION, 200, 404, 200, 404, 404, 200),
     "/api/v1/siae/": (403, 200, 200, 200, 200, 200, 200),
     "/api/v1/siae/{a}/": (403, 200, 404, 200, 404, 200, 200),
     "/api/v1/siae/{b}/": (403, 200, 404, 404, 200, 200, 200),
     "/api/v1/siae/{inexistante}/": (403, 404, 404, 404, 404, 404, 404),
+    "/api/v1/annexes/": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/annexes/{annexe_a}/": (403, 200, 404, 200, 404, 200, 200),
+    "/api/v1/annexes/{annexe_b}/": (403, 200, 404, 404, 200, 200, 200),
+    "/api/v1/consommation/?annee=2024": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/consommation/?annee=2024&departement=55": (403, 200, 404, 200, 200, 200, 200),
+    "/api/v1/consommation/?annee=2024&departement=57": (403, 404, 200, 404, 404, 404, 200),
+    # Nominative: CDIAE members get empty lists and 404 on objects.
+    "/api/v1/salaries/": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/salaries/{salarie_a}/": (403, 200, 404, 200, 404, 404, 200),
+    "/api/v1/parcours/": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/parcours/{parcours_a}/": (403, 200, 404, 200, 404, 404, 200),
+    # The list of declarations has no nominative field; the detail has the lines.
+    "/api/v1/declarations/": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/declarations/{declaration_a}/": (403, 200, 404, 200, 404, 404, 200),
     # The API's description too is for signed-in users only.
     "/api/v1/schema/": (403, 200, 200, 200, 200, 200, 200),
     "/api/v1/docs/": (403, 200, 200, 200, 200, 200, 200),
@@ -45,10 +81,16 @@ MATRICE = {
 @pytest.fixture
 def monde(siae_a, siae_b, siae_57, agent_55):
     journal = Import.objects.create(type="siae", nom_fichier="structures.csv", auteur=agent_55, departement="55")
+    ligne = LigneDeclarationFactory(declaration__annexe__siae=siae_a)
     return {
         "a": siae_a.pk,
         "b": siae_b.pk,
         "import_55": journal.pk,
+        "annexe_a": ligne.declaration.annexe.pk,
+        "annexe_b": AnnexeFinanciereFactory(siae=siae_b).pk,
+        "salarie_a": ligne.parcours.salarie.pk,
+        "parcours_a": ligne.parcours.pk,
+        "declaration_a": ligne.declaration.pk,
         "inexistante": Siae.objects.order_by("pk").last().pk + 100,
     }
 
