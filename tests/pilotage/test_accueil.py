@@ -44,7 +44,7 @@ class TestAccueil:
         assert "CDIAE –" in page
         assert "Meuse (55)" in page
         assert par_type(reponse) == {"ACI": 1, "EI": 2, "ETTI": 1, "TOTAL": 4}
-        assert 'href="/imports/"' not in page
+        assert 'href="/imports/"' not in page and 'href="/salaries/"' not in page
 
     def test_personnel_siae(self, client_de, personnel_a, structures):
         reponse = client_de(personnel_a).get("/")
@@ -54,7 +54,9 @@ class TestAccueil:
         assert "Intérim du Barrois" not in page
         assert 'id="structures-par-type"' not in page
         assert [s.nom for s in reponse.context["mes_structures"]] == ["Jardins de Verdun"]
-        assert 'href="/imports/"' not in page
+        # Their declarations, salariés and imports, but not the registry's administration.
+        assert 'href="/declarations/"' in page and 'href="/imports/"' in page
+        assert 'href="/admin/"' not in page
 
     def test_administrateur(self, client_de, admin, structures):
         reponse = client_de(admin).get("/")
