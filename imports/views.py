@@ -37,13 +37,12 @@ class ImportNouveau(NominatifRequisMixin, FormView):
         return {**super().get_form_kwargs(), "types": types_permis(self.request.user)}
 
     def get_context_data(self, **kwargs):
-        contexte = super().get_context_data(**kwargs)
-        type_ = self.request.GET.get("type") or types_permis(self.request.user)[0]
-        try:
-            contexte["colonnes"] = importeur_pour(type_).colonnes
-        except ValueError:
-            contexte["colonnes"] = ()
-        return contexte
+        formats = []
+        for type_ in types_permis(self.request.user):
+            importeur = importeur_pour(type_)
+            colonnes = [(c, c in importeur.colonnes_optionnelles) for c in importeur.colonnes]
+            formats.append((TypeImport(type_).label, colonnes))
+        return super().get_context_data(formats=formats, **kwargs)
 
     def form_valid(self, form):
         fichier = form.cleaned_data["fichier"]
