@@ -41,7 +41,8 @@ def convention_pour(siae, type_: str, date_debut: dt.date, date_fin: dt.date) ->
     ).first()
     if convention:
         return convention
-    fin = min(dt.date(date_debut.year + 2, 12, 31), max(date_fin, dt.date(date_debut.year, 12, 31)))
+    # A convention runs three civil years (longer only if this annexe itself does).
+    fin = max(date_fin, dt.date(date_debut.year + 2, 12, 31))
     return Convention.objects.create(siae=siae, type=type_, date_debut=date_debut, date_fin=fin)
 
 

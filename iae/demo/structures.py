@@ -1,12 +1,9 @@
-"""The demo département 55 (Meuse): fictive structures in the proportions of the Meuse CDIAE bilan, and one
-account per role. Running it again changes nothing."""
+"""The demo's structures and accounts: fictive SIAE of département 55 in the proportions of the Meuse CDIAE
+bilan, and one account per role."""
 
-import os
 from dataclasses import dataclass
 
-from django.db import transaction
-
-from comptes.models import Membre, Organisation, TypeOrganisation, Utilisateur
+from comptes.models import Membre, Utilisateur
 from siae.models import ContactSiae, Ensemblier, Siae
 from siae.regles import luhn_valide
 
@@ -90,28 +87,3 @@ def _compte(email, prenom, nom, mot_de_passe, organisation=None, admin=False) ->
     if organisation:
         Membre.objects.get_or_create(utilisateur=user, organisation=organisation)
     return user
-
-
-@transaction.atomic
-def creer_demo() -> list[Compte]:
-    mot_de_passe = os.environ.get("DEMO_MOT_DE_PASSE", MOT_DE_PASSE_PAR_DEFAUT)
-    structures = _structures()
-    ddets, _ = Organisation.objects.get_or_create(
-        type=TypeOrganisation.DDETS, departement=DEPARTEMENT, defaults={"nom": "DDETS de la Meuse"}
-    )
-    cdiae, _ = Organisation.objects.get_or_create(
-        type=TypeOrganisation.CDIAE, departement=DEPARTEMENT, defaults={"nom": "CDIAE de la Meuse"}
-    )
-    premiere = structures[0]
-    org_siae, _ = Organisation.objects.get_or_create(
-        type=TypeOrganisation.SIAE, siae=premiere, defaults={"nom": premiere.nom}
-    )
-    comptes = [
-        (Compte("agent.ddets@pilot-iae.test", "Claire", "Agent", "Agent DDETS (Meuse)"), ddets, False),
-        (Compte("siae@pilot-iae.test", "Samir", "Encadrant", f"Personnel de SIAE ({premiere.nom})"), org_siae, False),
-        (Compte("cdiae@pilot-iae.test", "Colette", "Membre", "Membre du CDIAE (Meuse)"), cdiae, False),
-        (Compte("admin@pilot-iae.test", "Alex", "Admin", "Administrateur"), None, True),
-    ]
-    for compte, organisation, admin in comptes:
-        _compte(compte.email, compte.prenom, compte.nom, mot_de_passe, organisation, admin)
-    return [compte for compte, _, _ in comptes]
