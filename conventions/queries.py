@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db.models import DecimalField, F, Func, Max, Sum, Value
 
 from declarations.models import LigneDeclaration
-from siae.models import TypeSiae
 
 from .models import AnnexeFinanciere, EtpConventionneMensuel
 from .regles import projection_annuelle, statut_consommation, taux_consommation
@@ -134,10 +133,15 @@ def periode_ecoulee(annexes, annee: int) -> Periode | None:
     return Periode(dt.date(annee, 1, 1), dernier) if dernier else None
 
 
+# The order of the CDIAE bilan's table: the insertion workshops, then the intermediary associations, then the
+# temporary work and the enterprises.
+ORDRE_DES_TYPES = ("ACI", "AI", "ETTI", "EI", "EITI")
+
+
 def consommation_par_type(annexes, periode: Periode) -> list[Consommation]:
-    """One row per kind present, in the kinds' order, then TOTAL (the seed's département table)."""
+    """One row per kind present, in the bilan's order, then TOTAL (the seed's département table)."""
     par_type = consommation_par(annexes, periode, ["type"])
-    lignes = [par_type[(t,)] for t in TypeSiae.values if (t,) in par_type]
+    lignes = [par_type[(t,)] for t in ORDRE_DES_TYPES if (t,) in par_type]
     for ligne in lignes:
         ligne.cle = ligne.cle[0]
     total = Consommation(

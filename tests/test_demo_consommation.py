@@ -28,11 +28,12 @@ MODELES = (
     Salarie, PassIae, Parcours, Contrat, LigneDeclaration, DeclarationMensuelle, AnnexeFinanciere, Avenant,
     EtpConventionneMensuel, Convention, Siae,
 )  # fmt: skip
+# The seed's table, in its order.
 TABLEAU_DU_BILAN = [
     {"type": "ACI", "etp_conventionnes": "426.99", "etp_realises": "425.85", "taux_consommation": "99.7"},
     {"type": "AI", "etp_conventionnes": "54.00", "etp_realises": "54.07", "taux_consommation": "100.1"},
-    {"type": "EI", "etp_conventionnes": "32.00", "etp_realises": "32.83", "taux_consommation": "102.6"},
     {"type": "ETTI", "etp_conventionnes": "20.00", "etp_realises": "18.12", "taux_consommation": "90.6"},
+    {"type": "EI", "etp_conventionnes": "32.00", "etp_realises": "32.83", "taux_consommation": "102.6"},
     {"type": "TOTAL", "etp_conventionnes": "532.99", "etp_realises": "530.87", "taux_consommation": "99.6"},
 ]
 OCTOBRE = dt.date(2026, 10, 1)
