@@ -108,3 +108,10 @@ def enregistrer_embauches(embauches: list[tuple]) -> None:
             contrats_modifies.append(contrat)
     Contrat.objects.bulk_create(nouveaux_contrats)
     Contrat.objects.bulk_update(contrats_modifies, ["type", "heures_hebdo"])
+
+
+@transaction.atomic
+def modifier_salarie_et_situation(formulaire_salarie, formulaire_situation):
+    """The identity and the situation at hire are saved together or not at all."""
+    formulaire_salarie.save()
+    return formulaire_situation.save()

@@ -1,13 +1,17 @@
 from decimal import Decimal
 
+from django.contrib import messages
 from django.db.models import Sum
-from django.views.generic import DetailView, ListView
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView, TemplateView
 
 from declarations.models import LigneDeclaration
 from iae.vues import NominatifRequisMixin
 
 from .filters import ParcoursFilter
+from .forms import SalarieForm, SituationForm
 from .models import Parcours, Salarie
+from .services import modifier_salarie_et_situation
 
 
 class SalarieListe(NominatifRequisMixin, ListView):
@@ -61,3 +65,34 @@ class SalarieDetail(NominatifRequisMixin, DetailView):
             ],
             **kwargs,
         )
+
+
+class ParcoursModification(NominatifRequisMixin, TemplateView):
+    """A salarié's identity and situation at hire, corrected by their structure or the DDETS."""
+
+    template_name = "parcours/modification.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.parcours = get_object_or_404(
+            Parcours.objects.de_la_structure(request.user).select_related("salarie", "siae"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def formulaires(self):
+        donnees = self.request.POST if self.request.method == "POST" else None
+        return (
+            SalarieForm(donnees, instance=self.parcours.salarie, prefix="salarie"),
+            SituationForm(donnees, instance=self.parcours, prefix="situation"),
+        )
+
+    def get(self, request, *args, **kwargs):
+        salarie, situation = self.formulaires()
+        return self.render_to_response({"parcours": self.parcours, "salarie": salarie, "situation": situation})
+
+    def post(self, request, *args, **kwargs):
+        salarie, situation = self.formulaires()
+        if salarie.is_valid() and situation.is_valid():
+            modifier_salarie_et_situation(salarie, situation)
+            messages.success(request, "Les informations du salarié ont été enregistrées.")
+            return redirect("parcours:salarie", pk=self.parcours.salarie_id)
+        return self.render_to_response({"parcours": self.parcours, "salarie": salarie, "situation": situation})
