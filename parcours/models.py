@@ -118,6 +118,11 @@ class Parcours(models.Model):
         "niveau de formation", max_length=12, choices=NiveauFormation.choices, blank=True
     )
     duree_chomage = models.CharField("durée de chômage", max_length=5, choices=DureeChomage.choices, blank=True)
+    auto_prescription = models.BooleanField(
+        "embauche en auto-prescription",
+        default=False,
+        help_text="Embauche sur le diagnostic d'éligibilité de la structure elle-même (contrôlée a posteriori).",
+    )
 
     objects = perimetre_queryset("siae", nominatif=True).as_manager()
 
@@ -147,6 +152,10 @@ class Contrat(models.Model):
     date_debut = models.DateField("début")
     date_fin = models.DateField("fin", null=True, blank=True)
     heures_hebdo = models.DecimalField("heures par semaine", max_digits=4, decimal_places=2, null=True, blank=True)
+    derogation = models.BooleanField(
+        "dérogation", default=False, help_text="Dérogation à la durée minimale du CDDI (4 mois, 20 h par semaine)."
+    )
+    motif_derogation = models.CharField("motif de la dérogation", max_length=255, blank=True)
 
     objects = perimetre_queryset("parcours__siae", nominatif=True).as_manager()
 
@@ -166,3 +175,157 @@ class Contrat(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date_debut:%d/%m/%Y}"
+
+
+class MotifSortieHistorique(models.Model):
+    """Each version of an exit motif: what it said and which category it counted in, from when, changed by whom."""
+
+    motif = models.ForeignKey(MotifSortie, on_delete=models.CASCADE, related_name="historique")
+    libelle = models.CharField("libellé", max_length=255)
+    categorie = models.CharField("catégorie", max_length=20, choices=CategorieSortie.choices)
+    actif = models.BooleanField()
+    date = models.DateTimeField(auto_now_add=True)
+    auteur = models.ForeignKey("comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "version d'un motif de sortie"
+        verbose_name_plural = "historique des motifs de sortie"
+        ordering = ["motif", "-date"]
+
+    def __str__(self):
+        return f"{self.motif.code} au {self.date:%d/%m/%Y} : {self.get_categorie_display()}"
+
+
+class Decideur(models.TextChoices):
+    SIAE = "SIAE", "La structure"
+    PRESCRIPTEUR = "PRESCRIPTEUR", "Un prescripteur habilité"
+
+
+class LimiteDecision(models.TextChoices):
+    MOIS = "MOIS", "Un nombre de mois"
+    FIN_CONTRAT = "FIN_CONTRAT", "Jusqu'à la fin du contrat"
+
+
+class LimiteCumul(models.TextChoices):
+    AUCUNE = "AUCUNE", "Aucune"
+    MOIS = "MOIS", "Un nombre de mois"
+    FIN_FORMATION = "FIN_FORMATION", "Jusqu'à la fin de la formation"
+
+
+class MotifSuspension(models.Model):
+    """A reason to suspend a PASS IAE and its limits (spec §6): rules kept as data, editable by administrators."""
+
+    code = models.CharField(max_length=40, unique=True)
+    libelle = models.CharField("libellé", max_length=255)
+    duree_max_mois = models.PositiveSmallIntegerField("durée maximale (mois)", default=36)
+    types_siae = models.CharField(
+        "types de structure", max_length=40, blank=True, help_text="Séparés par des virgules ; vide : tous."
+    )
+    actif = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "motif de suspension"
+        verbose_name_plural = "motifs de suspension"
+        ordering = ["libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class MotifProlongation(models.Model):
+    """A reason to extend a PASS IAE beyond 24 months, who decides and its limits (spec §6), as data."""
+
+    code = models.CharField(max_length=40, unique=True)
+    libelle = models.CharField("libellé", max_length=255)
+    decideur = models.CharField("qui décide", max_length=12, choices=Decideur.choices)
+    limite_decision = models.CharField("limite d'une décision", max_length=12, choices=LimiteDecision.choices)
+    duree_max_decision_mois = models.PositiveSmallIntegerField(
+        "durée maximale d'une décision (mois)", null=True, blank=True
+    )
+    limite_cumul = models.CharField("limite du total", max_length=14, choices=LimiteCumul.choices)
+    duree_max_cumulee_mois = models.PositiveSmallIntegerField(
+        "total maximal des prolongations (mois)", null=True, blank=True
+    )
+    types_siae = models.CharField(
+        "types de structure", max_length=40, blank=True, help_text="Séparés par des virgules ; vide : tous."
+    )
+    actif = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "motif de prolongation"
+        verbose_name_plural = "motifs de prolongation"
+        ordering = ["libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class Suspension(models.Model):
+    """A suspension of a PASS IAE: its end date moves later by the suspension's length in days."""
+
+    pass_iae = models.ForeignKey(PassIae, on_delete=models.CASCADE, related_name="suspensions")
+    motif = models.ForeignKey(MotifSuspension, on_delete=models.PROTECT)
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin")
+    siae = models.ForeignKey("siae.Siae", on_delete=models.PROTECT, related_name="suspensions")
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date_creation = models.DateTimeField(auto_now_add=True)
+
+    objects = perimetre_queryset("siae", nominatif=True).as_manager()
+
+    class Meta:
+        ordering = ["pass_iae", "date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_fin__gte=models.F("date_debut")), name="suspension_periode"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Suspension du {self.date_debut:%d/%m/%Y} au {self.date_fin:%d/%m/%Y}"
+
+
+class StatutProlongation(models.TextChoices):
+    DEMANDEE = "DEMANDEE", "Demandée"
+    ACCORDEE = "ACCORDEE", "Accordée"
+    REFUSEE = "REFUSEE", "Refusée"
+
+
+class Prolongation(models.Model):
+    """An extension of a PASS IAE beyond 24 months, requested, then granted or refused (with a written reason)."""
+
+    pass_iae = models.ForeignKey(PassIae, on_delete=models.CASCADE, related_name="prolongations")
+    motif = models.ForeignKey(MotifProlongation, on_delete=models.PROTECT)
+    date_debut = models.DateField("début", help_text="Le lendemain de la fin du PASS en vigueur.")
+    date_fin = models.DateField("fin")
+    statut = models.CharField(max_length=10, choices=StatutProlongation.choices, default=StatutProlongation.DEMANDEE)
+    date_demande = models.DateField("date de la demande")
+    date_decision = models.DateField("date de la décision", null=True, blank=True)
+    decideur = models.CharField("décidée par", max_length=12, choices=Decideur.choices)
+    prescripteur_organisation = models.CharField("organisation du prescripteur", max_length=255, blank=True)
+    prescripteur_personne = models.CharField("prescripteur (personne)", max_length=255, blank=True)
+    date_fin_formation = models.DateField("fin de la formation", null=True, blank=True)
+    motif_refus = models.TextField("motif du refus", blank=True)
+    siae = models.ForeignKey("siae.Siae", on_delete=models.PROTECT, related_name="prolongations")
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date_creation = models.DateTimeField(auto_now_add=True)
+
+    objects = perimetre_queryset("siae", nominatif=True).as_manager()
+
+    class Meta:
+        ordering = ["pass_iae", "date_debut"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_fin__gte=models.F("date_debut")), name="prolongation_periode"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(statut="REFUSEE") | ~models.Q(motif_refus=""), name="prolongation_refus_motive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Prolongation du {self.date_debut:%d/%m/%Y} au {self.date_fin:%d/%m/%Y} ({self.get_statut_display()})"
