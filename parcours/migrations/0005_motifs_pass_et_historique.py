@@ -3,51 +3,12 @@ each exit motif in its history."""
 
 from django.db import migrations
 
-SUSPENSIONS = [
-    ("CONTRAT_SUSPENDU_15J", "Contrat de travail suspendu depuis plus de 15 jours", ""),
-    ("CONTRAT_ROMPU", "Contrat de travail rompu", ""),
-    ("CONTRAT_TERMINE", "Contrat de travail terminé", ""),
-    ("SITUATION_CTA", "Situation faisant l'objet d'un accompagnement (CTA)", ""),
-    ("CONTRAT_PASSERELLE", "Contrat passerelle", "EI,ACI"),
-]
-
-# code, libellé, qui décide, limite d'une décision, mois, limite du total, mois, types
-PROLONGATIONS = [
-    ("CDI_INCLUSION_57", "CDI inclusion, 57 ans et plus", "SIAE", "FIN_CONTRAT", None, "AUCUNE", None, ""),
-    ("FIN_FORMATION", "Formation en cours", "SIAE", "MOIS", 12, "FIN_FORMATION", None, ""),
-    ("SENIOR_50", "50 ans et plus, difficultés particulières", "PRESCRIPTEUR", "MOIS", 12, "MOIS", 60, ""),
-    ("RQTH", "Reconnaissance de la qualité de travailleur handicapé", "PRESCRIPTEUR", "MOIS", 12, "MOIS", 36, ""),
-    ("DIFFICULTES_PARTICULIERES", "Difficultés particulières", "PRESCRIPTEUR", "MOIS", 12, "MOIS", 36, "ACI,AI"),
-]
+from parcours.referentiel import charger_motifs_pass, historiser_motifs_sortie
 
 
 def charger(apps, schema_editor):
-    MotifSuspension = apps.get_model("parcours", "MotifSuspension")
-    MotifProlongation = apps.get_model("parcours", "MotifProlongation")
-    MotifSortie = apps.get_model("parcours", "MotifSortie")
-    MotifSortieHistorique = apps.get_model("parcours", "MotifSortieHistorique")
-    for code, libelle, types in SUSPENSIONS:
-        MotifSuspension.objects.update_or_create(
-            code=code, defaults={"libelle": libelle, "duree_max_mois": 36, "types_siae": types}
-        )
-    for code, libelle, decideur, limite, mois, cumul, mois_cumul, types in PROLONGATIONS:
-        MotifProlongation.objects.update_or_create(
-            code=code,
-            defaults={
-                "libelle": libelle,
-                "decideur": decideur,
-                "limite_decision": limite,
-                "duree_max_decision_mois": mois,
-                "limite_cumul": cumul,
-                "duree_max_cumulee_mois": mois_cumul,
-                "types_siae": types,
-            },
-        )
-    for motif in MotifSortie.objects.all():
-        if not MotifSortieHistorique.objects.filter(motif=motif).exists():
-            MotifSortieHistorique.objects.create(
-                motif=motif, libelle=motif.libelle, categorie=motif.categorie, actif=motif.actif
-            )
+    charger_motifs_pass(apps)
+    historiser_motifs_sortie(apps)
 
 
 class Migration(migrations.Migration):

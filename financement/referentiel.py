@@ -1,0 +1,25 @@
+"""The barème of aides au poste shipped with the project (financement/data/bareme_aide_au_poste.csv).
+
+Loaded by a migration so a fresh database has it; `apps` is the registry to read the model from (the migration's
+historical one, or the current one).
+"""
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+FICHIER = Path(__file__).resolve().parent / "data" / "bareme_aide_au_poste.csv"
+
+
+def charger_bareme(apps, schema_editor=None) -> None:
+    Bareme = apps.get_model("financement", "BaremeAideAuPoste")
+    with FICHIER.open(encoding="utf-8") as f:
+        for ligne in csv.DictReader(f, delimiter=";"):
+            Bareme.objects.update_or_create(
+                type=ligne["type"],
+                date_effet=ligne["date_effet"],
+                defaults={
+                    "montant_socle_annuel_par_etp": Decimal(ligne["montant_socle_annuel_par_etp"]),
+                    "source": ligne["source"],
+                },
+            )
