@@ -17,3 +17,5 @@ CELERY_RESULT_BACKEND = "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = True
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+# The live server's request threads must not keep connections open past the test database's teardown.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
