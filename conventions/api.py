@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from iae.api import AnneeFilter, EntierFilter, bornes_annee
 from iae.departements import DEPARTEMENT_CHOICES
-from pilotage.indicateurs import etp, ligne_siae, section_consommation, structures_triees
+from pilotage.indicateurs import etp, section_consommation, siae_exportees
 from siae.models import Siae, TypeSiae
 
 from .models import AnnexeFinanciere, EtatAnnexe
@@ -70,8 +70,7 @@ def dans_le_perimetre(user, departement: str) -> bool:
 def lignes_siae(annexes, annee: int) -> list[dict]:
     """The rows of `exporter indicateurs`, with the structure's id and the year-end projection."""
     lignes = []
-    for structure in structures_triees(annexes, annee):
-        ligne = ligne_siae(structure)
+    for structure, ligne in siae_exportees(annexes, annee):
         projection = None
         if structure.projection_etp is not None:
             projection = {

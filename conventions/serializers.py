@@ -115,6 +115,9 @@ class ConsommationSiaeSerializer(serializers.Serializer):
     statut_consommation = serializers.CharField(
         allow_null=True, help_text="sous-consommation, conforme ou sur-consommation ; null sans ETP conventionné."
     )
+    taux_sorties_dynamiques = serializers.CharField(
+        allow_null=True, help_text="En %, 1 décimale ; null sans sortie examinée hors retraits (spec §7)."
+    )
     projection = ProjectionSerializer(allow_null=True, help_text="Null tant que rien n'est déclaré dans l'année.")
 
 

@@ -153,10 +153,12 @@ class ChangementEtat(GestionAnnexeMixin, FormView):
 
 
 def annee_demandee(request) -> int:
+    """The year asked for in the query string; the current one when missing or out of any plausible range."""
     try:
-        return int(request.GET.get("annee", ""))
+        annee = int(request.GET.get("annee", ""))
     except ValueError:
         return dt.date.today().year
+    return annee if 2000 <= annee <= 2100 else dt.date.today().year
 
 
 class ChoixDepartementMixin:

@@ -2,9 +2,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from controle.api import CampagneControleViewSet
 from conventions.api import AnnexeFinanciereViewSet, ConsommationView
 from declarations.api import DeclarationViewSet
 from parcours.api import ParcoursViewSet, SalarieViewSet
+from parcours.api_indicateurs import PublicsView, SortiesView
+from parcours.api_pass import ProlongationViewSet, SuspensionViewSet
 from siae.api import SiaeViewSet
 
 router = DefaultRouter()
@@ -12,11 +15,16 @@ router.register("siae", SiaeViewSet, basename="siae")
 router.register("annexes", AnnexeFinanciereViewSet, basename="annexe")
 router.register("salaries", SalarieViewSet, basename="salarie")
 router.register("parcours", ParcoursViewSet, basename="parcours")
+router.register("suspensions", SuspensionViewSet, basename="suspension")
+router.register("prolongations", ProlongationViewSet, basename="prolongation")
 router.register("declarations", DeclarationViewSet, basename="declaration")
+router.register("controles", CampagneControleViewSet, basename="controle")
 
 urlpatterns = [
     path("", include(router.urls)),
     path("consommation/", ConsommationView.as_view(), name="api-consommation"),
+    path("indicateurs/sorties/", SortiesView.as_view(), name="api-indicateurs-sorties"),
+    path("indicateurs/publics/", PublicsView.as_view(), name="api-indicateurs-publics"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

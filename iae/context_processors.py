@@ -20,27 +20,54 @@ SITE = SimpleNamespace(
 )
 
 
+def _lien(libelle: str, nom_url: str) -> dict:
+    return {"libelle": libelle, "url": reverse(nom_url)}
+
+
 def _navigation(request) -> list[dict]:
+    """The main menu of the user's roles: entries, some with a sub-menu (DSFR navigation)."""
     user = request.user
     if not user.is_authenticated:
         return []
     perimetre = user.perimetre
-    liens = [{"libelle": "Accueil", "url": reverse("pilotage:accueil")}]
-    liens.append({"libelle": "Structures", "url": reverse("siae:liste")})
-    liens.append({"libelle": "Annexes", "url": reverse("conventions:annexes")})
-    liens.append({"libelle": "Consommation", "url": reverse("conventions:consommation")})
-    if perimetre.est_agent or perimetre.siae_ids:
-        liens.append({"libelle": "Déclarations", "url": reverse("declarations:suivi")})
-        liens.append({"libelle": "Salariés", "url": reverse("parcours:liste")})
-    if perimetre.est_agent or perimetre.siae_ids:
-        liens.append({"libelle": "Imports", "url": reverse("imports:liste")})
-    liens.append({"libelle": "API", "url": reverse("api-docs")})
+    nominatif = perimetre.est_agent or bool(perimetre.siae_ids)
+    menu = [
+        _lien("Accueil", "pilotage:accueil"),
+        {
+            "libelle": "Structures",
+            "sous_menu": [_lien("Structures", "siae:liste"), _lien("Annexes financières", "conventions:annexes")],
+        },
+        {
+            "libelle": "Indicateurs",
+            "sous_menu": [
+                _lien("Consommation des ETP", "conventions:consommation"),
+                _lien("Sorties", "indicateurs:sorties"),
+                _lien("Publics", "indicateurs:publics"),
+            ],
+        },
+    ]
+    if nominatif:
+        menu.append(
+            {
+                "libelle": "Suivi",
+                "sous_menu": [
+                    _lien("Déclarations mensuelles", "declarations:suivi"),
+                    _lien("Salariés", "parcours:liste"),
+                    _lien("Contrôle a posteriori", "controle:accueil"),
+                ],
+            }
+        )
+        menu.append(_lien("Imports", "imports:liste"))
+    menu.append(_lien("API", "api-docs"))
     if user.is_staff:
-        liens.append({"libelle": "Administration", "url": reverse("admin:index")})
+        menu.append(_lien("Administration", "admin:index"))
     chemin = request.path
-    for lien in liens:
-        lien["actif"] = chemin == lien["url"] if lien["url"] == "/" else chemin.startswith(lien["url"])
-    return liens
+    for entree in menu:
+        liens = entree.get("sous_menu", [entree])
+        for lien in liens:
+            lien["actif"] = chemin == "/" if lien["url"] == "/" else chemin.startswith(lien["url"])
+        entree["actif"] = any(lien["actif"] for lien in liens)
+    return menu
 
 
 def site(request):

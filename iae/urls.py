@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("conventions.urls")),
     path("declarations/", include("declarations.urls")),
     path("salaries/", include("parcours.urls")),
+    path("", include("parcours.urls_indicateurs")),
+    path("controle/", include("controle.urls")),
     path("api/v1/", include("iae.api_urls")),
     path("admin/", admin.site.urls),
     path("sante/", sante, name="sante"),

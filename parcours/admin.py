@@ -1,9 +1,41 @@
 from django.contrib import admin
 
-from .models import MotifSortie
+from .models import MotifSortie, MotifSortieHistorique
+
+
+class MotifSortieHistoriqueInline(admin.TabularInline):
+    """The versions of a motif, read-only: written by `MotifSortieAdmin.save_model` only."""
+
+    model = MotifSortieHistorique
+    fields = ("date", "libelle", "categorie", "actif", "auteur")
+    readonly_fields = fields
+    ordering = ("-date", "-pk")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MotifSortie)
 class MotifSortieAdmin(admin.ModelAdmin):
+    """Exit motifs, editable by administrators, with their history (spec §7): each creation or change records a
+    version (libellé, category, active or not, author). The figures count each exit in the motif's current
+    category."""
+
     list_display = ("code", "libelle", "categorie", "actif")
     list_filter = ("categorie", "actif")
+    inlines = [MotifSortieHistoriqueInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or form.has_changed():
+            MotifSortieHistorique.objects.create(
+                motif=obj, libelle=obj.libelle, categorie=obj.categorie, actif=obj.actif, auteur=request.user
+            )

@@ -1,6 +1,8 @@
 """`importer parcours`: one line per hire of a salarié in a SIAE with the PASS IAE it uses.
 
-Key: (numero_pass, siret, date_embauche). The PASS's end is computed (24 months − 1 day).
+Key: (numero_pass, siret, date_embauche). The PASS's end is computed (24 months − 1 day, pushed by the
+suspensions and prolongations of a PASS already known). The contract rules the columns allow are checked
+(regles_pass): a CDDI under 20 hours a week is refused, the file having no derogation column.
 """
 
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
@@ -10,15 +12,22 @@ from siae.regles import normaliser_siret
 
 from .models import Contrat, DureeChomage, Genre, NiveauFormation, Parcours, PassIae, TypeContrat
 from .regles import fin_pass_iae
+from .regles_pass import (
+    CONTRATS_PAR_TYPE_DE_SIAE,
+    erreurs_cdi_inclusion,
+    erreurs_heures_cddi,
+    erreurs_type_de_contrat,
+)
 from .services import enregistrer_embauches
 
-CONTRATS_PAR_TYPE_DE_SIAE = {
-    "ACI": {"CDDI", "CDI_INCLUSION", "PASSERELLE"},
-    "EI": {"CDDI", "CDI_INCLUSION", "PASSERELLE"},
-    "AI": {"CDDU", "MISSION", "CDI_INCLUSION"},
-    "ETTI": {"MISSION", "CDI_INCLUSION"},
-    "EITI": {"INDEPENDANT"},
-}
+__all__ = ["CONTRATS_PAR_TYPE_DE_SIAE", "ImportParcours"]
+
+# Where the contract rules' fields are in the file.
+COLONNE_DU_CHAMP = {"type": "type_contrat", "heures_hebdo": "heures_hebdo", "date_debut": "date_embauche"}
+SANS_DEROGATION = (
+    " Le fichier n'a pas de colonne de dérogation : enregistrez ce contrat et sa dérogation sur la page du salarié."
+)
+
 SITUATION = ("brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage")
 
 
@@ -85,12 +94,37 @@ class ImportParcours(Importeur):
         valeurs["duree_chomage"] = duree
         if valeurs["date_naissance"] >= valeurs["date_embauche"]:
             raise ErreurColonne("date_naissance", "la date de naissance doit précéder l'embauche")
-        fin = fin_pass_iae(valeurs["date_debut_pass"])
-        if not (valeurs["date_debut_pass"] <= valeurs["date_embauche"] <= fin):
+        if valeurs["date_embauche"] < valeurs["date_debut_pass"]:
             raise ErreurColonne(
-                "date_embauche", f"le PASS IAE n'est pas valide à cette date (valide jusqu'au {fin:%d/%m/%Y})"
+                "date_embauche",
+                f"le PASS IAE n'est pas encore valide à cette date (début le {valeurs['date_debut_pass']:%d/%m/%Y})",
             )
         return valeurs
+
+    def erreurs_du_contrat(self, numero, v, siae, contrat) -> list[ErreurLigne]:
+        """The contract rules (regles_pass) the file's columns allow to check: the kind for the structure, a CDDI's
+        20 hours a week (unless the contract already carries a derogation recorded on the salarié's page: the file
+        has no derogation column), a CDI inclusion's age and 12 months of parcours since the PASS's start. The
+        file has no contract end: the durations are checked on the salarié's page."""
+        derogation = contrat is not None and contrat.derogation
+        erreurs = [
+            *erreurs_type_de_contrat(v["type_contrat"], siae.type),
+            *erreurs_heures_cddi(v["type_contrat"], v["heures_hebdo"], derogation=derogation),
+            *erreurs_cdi_inclusion(
+                v["type_contrat"],
+                v["date_embauche"],
+                date_naissance=v["date_naissance"],
+                debut_parcours_iae=v["date_debut_pass"],
+            ),
+        ]
+        return [
+            ErreurLigne(
+                numero,
+                COLONNE_DU_CHAMP[e.champ],
+                e.texte + (SANS_DEROGATION if e.champ == "heures_hebdo" and v["heures_hebdo"] is not None else ""),
+            )
+            for e in erreurs
+        ]
 
     def planifier(self, lignes, analyse: Analyse):
         sirets = {v["siret"] for _, v in lignes}
@@ -120,12 +154,12 @@ class ImportParcours(Importeur):
             if self.utilisateur is not None and v["siret"] not in modifiables:
                 analyse.erreurs.append(ErreurLigne(numero, "siret", "cette SIAE n'est pas dans votre périmètre"))
                 continue
-            if v["type_contrat"] not in CONTRATS_PAR_TYPE_DE_SIAE[siae.type]:
-                analyse.erreurs.append(
-                    ErreurLigne(numero, "type_contrat", f"un contrat {v['type_contrat']} n'existe pas en {siae.type}")
-                )
-                continue
             cle = (v["numero_pass"], v["siret"], v["date_embauche"])
+            existant = parcours_existants.get(cle)
+            contrat = contrats.get((existant.pk, v["date_embauche"])) if existant else None
+            if erreurs := self.erreurs_du_contrat(numero, v, siae, contrat):
+                analyse.erreurs.extend(erreurs)
+                continue
             if cle in vues:
                 analyse.erreurs.append(ErreurLigne(numero, "numero_pass", f"embauche déjà présente ligne {vues[cle]}"))
                 continue
@@ -141,14 +175,25 @@ class ImportParcours(Importeur):
                     )
                 )
                 continue
+            # The PASS's end: 24 months − 1 day, pushed by the suspensions and prolongations of a known PASS.
+            fin = fin_pass_iae(v["date_debut_pass"])
+            if pass_iae is not None:
+                fin += pass_iae.date_fin - fin_pass_iae(pass_iae.date_debut)
+            if v["date_embauche"] > fin:
+                analyse.erreurs.append(
+                    ErreurLigne(
+                        numero,
+                        "date_embauche",
+                        f"le PASS IAE n'est pas valide à cette date (valide jusqu'au {fin:%d/%m/%Y})",
+                    )
+                )
+                continue
             analyse.departements.add(siae.departement)
-            existant = parcours_existants.get(cle)
             libelle = f"{v['prenom']} {v['nom']} ({v['numero_pass']}) chez {siae.nom}"
             if existant is None:
                 analyse.changements.append(Changement("creation", numero, libelle))
                 plan.append((siae, v))
                 continue
-            contrat = contrats.get((existant.pk, v["date_embauche"]))
             differences = [c for c in SITUATION if getattr(existant, c) != v[c]]
             if pass_iae.date_debut != v["date_debut_pass"]:
                 differences.append("date_debut_pass")

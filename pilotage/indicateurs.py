@@ -9,6 +9,8 @@ from conventions.queries import (
     consommation_par_type,
     periode_de_reference,
 )
+from parcours.queries import publics_par_type, sorties_des_siae, sorties_par_type
+from siae.models import Siae
 
 
 def etp(valeur: Decimal | None) -> str | None:
@@ -32,6 +34,48 @@ def section_consommation(annexes, annee: int) -> list[dict]:
     ]
 
 
+def ligne_sorties(cle: str, compte) -> dict:
+    """The exported row of a `parcours.regles_sorties.CompteSorties` (a kind, TOTAL or a structure)."""
+    return {
+        "type": cle,
+        "examinees": compte.examinees,
+        "retraits": compte.retraits,
+        "emploi_durable": compte.emploi_durable,
+        "emploi_transition": compte.emploi_transition,
+        "sorties_positives": compte.sorties_positives,
+        "autres": compte.autres,
+        "taux_sorties_dynamiques": taux(compte.taux_sorties_dynamiques),
+        "taux_emploi_durable": taux(compte.taux_emploi_durable),
+    }
+
+
+def section_sorties(structures, annee: int) -> list[dict]:
+    """The examined exits of the year (spec §7) per kind, then TOTAL."""
+    return [ligne_sorties(ligne.cle, ligne.courant) for ligne in sorties_par_type(structures, [annee])]
+
+
+def ligne_publics(cle: str, publics) -> dict:
+    """The exported row of a `parcours.queries.ComptePublics`: shares of the salariés, in %."""
+    return {
+        "type": cle,
+        "salaries": publics.salaries,
+        "femmes": taux(publics.part("femmes")),
+        "brsa": taux(publics.part("brsa")),
+        "qpv": taux(publics.part("qpv")),
+        "moins_26_ans": taux(publics.part("moins_26_ans")),
+        "50_ans_et_plus": taux(publics.part("cinquante_ans_et_plus")),
+        "rqth": taux(publics.part("rqth")),
+        "zrr": taux(publics.part("zrr")),
+        "deld_detld": taux(publics.part("deld_detld")),
+        "infra_cap": taux(publics.part("infra_cap")),
+    }
+
+
+def section_publics(structures, annee: int) -> list[dict]:
+    """The salariés with hours worked in the year (spec §8) per kind, then TOTAL (each salarié once)."""
+    return [ligne_publics(ligne.cle, ligne.publics) for ligne in publics_par_type(structures, annee)]
+
+
 def ligne_siae(s) -> dict:
     """The exported row of one structure (a `conventions.queries.ConsommationSiae`)."""
     return {
@@ -49,15 +93,34 @@ def structures_triees(annexes, annee: int):
     return sorted(consommation_des_siae(annexes, annee), key=lambda s: (s.type, s.nom, s.siret))
 
 
+def siae_exportees(annexes, annee: int) -> list[tuple]:
+    """(ConsommationSiae, exported row) of each structure: consumption, then the rate of sorties dynamiques."""
+    sorties = sorties_des_siae(Siae.objects.filter(pk__in=annexes.values("siae_id")), annee)
+    taux_par_siae = {s.structure.siae_id: s.compte.taux_sorties_dynamiques for s in sorties}
+    return [
+        (s, {**ligne_siae(s), "taux_sorties_dynamiques": taux(taux_par_siae.get(s.siae_id))})
+        for s in structures_triees(annexes, annee)
+    ]
+
+
 def section_siae(annexes, annee: int) -> list[dict]:
-    return [ligne_siae(s) for s in structures_triees(annexes, annee)]
+    return [ligne for _, ligne in siae_exportees(annexes, annee)]
+
+
+def structures_du_departement(departement: str | None, base=None):
+    """The structures of a département (all when None), among `base` (a scoped queryset) when given."""
+    structures = base if base is not None else Siae.objects.all()
+    return structures.filter(departement=departement) if departement else structures
 
 
 def indicateurs(annee: int, departement: str | None = None) -> dict:
     annexes = annexes_du_departement(departement, annee)
+    structures = structures_du_departement(departement)
     return {
         "annee": annee,
         "departement": departement,
         "consommation": section_consommation(annexes, annee),
+        "sorties": section_sorties(structures, annee),
+        "publics": section_publics(structures, annee),
         "siae": section_siae(annexes, annee),
     }

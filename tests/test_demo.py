@@ -17,7 +17,7 @@ MODELES = (Siae, ContactSiae, Ensemblier, Organisation, Membre, Utilisateur)
 
 @pytest.fixture(autouse=True)
 def _sans_activite(monkeypatch):
-    """These tests are about the structures and the accounts; the two years of activity the demo also creates
+    """These tests are about the structures and the accounts; the three years of activity the demo also creates
     (several seconds each time) are tested once in test_demo_consommation.py."""
     monkeypatch.setattr("iae.demo.creer_activite", lambda structures, auteurs=None: None)
 

@@ -1,5 +1,6 @@
 """The demo's activity: annexes financières, parcours and monthly declarations of département 55, such that the
-application's own computation gives the Meuse bilan's 2025 table (seed 000), with a 2026 under way."""
+application's own computation gives the Meuse bilan's 2025 table (seed 000), with 2024 before it and a 2026 under
+way. Exits, publics and the PASS lifecycle: test_demo_sorties.py."""
 
 import datetime as dt
 import io
@@ -13,11 +14,21 @@ from django.db import transaction
 from django.db.models import Sum
 
 from conventions.models import AnnexeFinanciere, Avenant, Convention, EtpConventionneMensuel
-from conventions.regles import dernier_jour_du_mois, echeance_declaration
+from conventions.regles import dernier_jour_du_mois, echeance_declaration, mois_entre
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
 from declarations.services import LigneSaisie, codes_motifs, verifier_lignes
 from iae.demo.plan import planifier
-from parcours.models import CategorieSortie, Contrat, MotifSortie, Parcours, PassIae, Salarie
+from parcours.models import (
+    CategorieSortie,
+    Contrat,
+    MotifSortie,
+    Parcours,
+    PassIae,
+    Prolongation,
+    Salarie,
+    StatutProlongation,
+    Suspension,
+)
 from parcours.regles import age_au, chevauche_le_mois, fin_pass_iae
 from pilotage.indicateurs import indicateurs
 from siae.models import Siae
@@ -26,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 MODELES = (
     Salarie, PassIae, Parcours, Contrat, LigneDeclaration, DeclarationMensuelle, AnnexeFinanciere, Avenant,
-    EtpConventionneMensuel, Convention, Siae,
+    EtpConventionneMensuel, Convention, Siae, Suspension, Prolongation,
 )  # fmt: skip
 # The seed's table, in its order.
 TABLEAU_DU_BILAN = [
@@ -89,10 +100,10 @@ def test_les_structures_consomment_diversement():
 
 
 def test_annexes_financieres():
-    assert AnnexeFinanciere.objects.count() == 56
+    assert AnnexeFinanciere.objects.count() == 28 * 3
     for annexe in AnnexeFinanciere.objects.select_related("siae"):
-        assert re.fullmatch(rf"{annexe.siae.type}055(25|26)\d{{4}}A\dM0", annexe.numero)
-        assert annexe.etat == "VALIDE"
+        assert re.fullmatch(rf"{annexe.siae.type}055(24|25|26)\d{{4}}A\dM0", annexe.numero)
+        assert annexe.etat in (("VALIDE", "CLOTURE") if annexe.date_debut.year == 2024 else ("VALIDE",))
         assert annexe.type == annexe.siae.type
         assert annexe.date_debut == dt.date(annexe.date_debut.year, 1, 1)
         assert annexe.date_fin == dt.date(annexe.date_debut.year, 12, 31)
@@ -103,6 +114,18 @@ def test_annexes_financieres():
         assert annexe.convention.date_debut <= annexe.date_debut <= annexe.date_fin <= annexe.convention.date_fin
         assert annexe.etp_mensuels.count() == 12
     assert AnnexeFinanciere.objects.filter(siae__type="ACI", date_debut__year=2025).count() == 20
+    # 2024: mostly closed after the ASP's last regularisation, a few still valid.
+    etats_2024 = Counter(AnnexeFinanciere.objects.filter(date_debut__year=2024).values_list("etat", flat=True))
+    assert set(etats_2024) == {"VALIDE", "CLOTURE"}
+    assert etats_2024["CLOTURE"] > etats_2024["VALIDE"] > 0
+    # Each structure: one convention of three years after another, each annexe in the one covering its year.
+    for siae in Siae.objects.all():
+        conventions = list(siae.conventions.order_by("date_debut"))
+        assert len(conventions) == 2
+        for convention in conventions:
+            assert (convention.date_debut.month, convention.date_debut.day) == (1, 1)
+            assert convention.date_fin == dt.date(convention.date_debut.year + 2, 12, 31)
+        assert conventions[1].date_debut == conventions[0].date_fin + dt.timedelta(days=1)
     cofinancees = AnnexeFinanciere.objects.filter(montant_cofinance_cd__gt=0)
     assert 0 < cofinancees.count() < 20
     assert set(cofinancees.values_list("type", flat=True)) == {"ACI"}
@@ -123,9 +146,16 @@ def test_un_avenant_change_les_etp_en_cours_d_annee_et_l_historique_reste():
 def test_salaries_pass_et_contrats():
     assert Salarie.objects.count() > 1500
     assert not Salarie.objects.exclude(nom__startswith="Fictif-").exists()
-    for numero, debut, fin in PassIae.objects.values_list("numero", "date_debut", "date_fin"):
+    suspendus = defaultdict(int)
+    for suspension in Suspension.objects.all():
+        suspendus[suspension.pass_iae_id] += (suspension.date_fin - suspension.date_debut).days + 1
+    prolonges = dict(
+        Prolongation.objects.filter(statut=StatutProlongation.ACCORDEE).values_list("pass_iae", "date_fin")
+    )
+    for pk, numero, debut, fin in PassIae.objects.values_list("pk", "numero", "date_debut", "date_fin"):
         assert re.fullmatch(rf"99999{debut:%y}\d{{5}}", numero)
-        assert fin == fin_pass_iae(debut)
+        # 24 months, pushed by suspensions, extended by a granted prolongation (test_demo_sorties.py).
+        assert fin == prolonges.get(pk, fin_pass_iae(debut, jours_de_suspension=suspendus[pk]))
     types = defaultdict(set)
     for siae_type, contrat_type, heures in Contrat.objects.values_list("parcours__siae__type", "type", "heures_hebdo"):
         types[siae_type].add(contrat_type)
@@ -212,6 +242,22 @@ def test_chaque_ligne_respecte_les_controles_de_la_declaration():
     for declaration, saisies in par_declaration.items():
         verification = verifier_lignes(declaration.mois, saisies, contrats, motifs)
         assert verification.erreurs == [], declaration
+
+
+def test_2024_est_transmise_et_validee():
+    retenues = DeclarationMensuelle.objects.filter(mois__year=2024)
+    assert retenues.count() == 28 * 12
+    assert set(retenues.values_list("etat", "retenue", "version").distinct()) == {(EtatDeclaration.VALIDEE, True, 1)}
+    # The salariés in parcours on 1 January 2025 were hired in 2023 or 2024: their 2024 months are declared.
+    restes = Parcours.objects.filter(date_embauche__lt=dt.date(2025, 1, 1)).exclude(
+        date_sortie__lt=dt.date(2025, 1, 1)
+    )
+    assert restes.count() > 500
+    for parcours in restes.prefetch_related("lignes_declaration__declaration"):
+        assert parcours.date_embauche.year in (2023, 2024)
+        premier = max(dt.date(2024, 1, 1), parcours.date_embauche.replace(day=1))
+        declares = {ligne.declaration.mois for ligne in parcours.lignes_declaration.all()}
+        assert {m for m in declares if m.year == 2024} == set(mois_entre(premier, dt.date(2024, 12, 1)))
 
 
 def test_2025_est_transmise_et_validee():

@@ -1,12 +1,13 @@
 """The demo département 55 (Meuse): fictive structures in the proportions of the Meuse CDIAE bilan, one account
-per role, and two years of activity (annexes financières, parcours, monthly declarations: see plan.py). Running
-it again changes nothing."""
+per role, and three years of activity (annexes financières, parcours, monthly declarations, exits, PASS IAE
+suspended or prolonged: see plan.py). Running it again changes nothing."""
 
 import os
 
 from django.db import transaction
 
 from comptes.models import Organisation, TypeOrganisation
+from iae.referentiels import charger_referentiels
 
 from .activite import creer_activite
 from .structures import DEPARTEMENT, MOT_DE_PASSE_PAR_DEFAUT, Compte, _compte, _structures, siret_demo
@@ -16,6 +17,8 @@ __all__ = ["DEPARTEMENT", "MOT_DE_PASSE_PAR_DEFAUT", "Compte", "creer_demo", "si
 
 @transaction.atomic
 def creer_demo() -> list[Compte]:
+    # The exit motifs and the barème come from migrations; a flushed database would have lost them.
+    charger_referentiels()
     mot_de_passe = os.environ.get("DEMO_MOT_DE_PASSE", MOT_DE_PASSE_PAR_DEFAUT)
     structures = _structures()
     ddets, _ = Organisation.objects.get_or_create(

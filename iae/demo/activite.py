@@ -21,7 +21,15 @@ from declarations.services import (
     valider_declaration,
     verifier_lignes,
 )
-from parcours.models import Contrat, Parcours
+from parcours.models import (
+    Contrat,
+    MotifProlongation,
+    MotifSuspension,
+    Parcours,
+    PassIae,
+    Prolongation,
+    Suspension,
+)
 from parcours.services import enregistrer_embauches
 
 from .plan import CENT, Plan, periodes_de_convention, planifier
@@ -87,7 +95,63 @@ def _parcours(plan: Plan, structures) -> dict[tuple[str, int], Parcours]:
                 a_modifier.append(contrat)
     Contrat.objects.bulk_create(a_creer, batch_size=500)
     _mettre_a_jour(Contrat, a_modifier, ["date_fin"])
+    # Auto-prescription is not part of a hire's situation in `enregistrer_embauches`: set as planned.
+    auto_prescrits = {
+        parcours[(e.numero_pass, structures[e.rang - 1].pk)].pk for e in plan.embauches if e.auto_prescription
+    }
+    a_jour = Parcours.objects.filter(siae__in=structures)
+    a_jour.filter(pk__in=auto_prescrits, auto_prescription=False).update(auto_prescription=True)
+    a_jour.exclude(pk__in=auto_prescrits).filter(auto_prescription=True).update(auto_prescription=False)
     return parcours
+
+
+def _cycle_du_pass(plan: Plan, structures, auteurs: dict) -> None:
+    """The planned suspensions and prolongations (one of each per PASS and start date), and the PASS ends they
+    move. No service writes them yet: they are the rows the rules of spec §6 allow, checked by the demo's tests."""
+    cycle = plan.cycle_du_pass
+    numeros = {s.numero_pass for s in cycle.suspensions} | {p.numero_pass for p in cycle.prolongations}
+    passes = PassIae.objects.in_bulk(numeros, field_name="numero")
+    motifs_suspension = {m.code: m for m in MotifSuspension.objects.all()}
+    motifs_prolongation = {m.code: m for m in MotifProlongation.objects.all()}
+    suspensions = set(Suspension.objects.filter(pass_iae__in=passes.values()).values_list("pass_iae", "date_debut"))
+    Suspension.objects.bulk_create(
+        Suspension(
+            pass_iae=passes[s.numero_pass],
+            motif=motifs_suspension[s.motif],
+            date_debut=s.date_debut,
+            date_fin=s.date_fin,
+            siae=structures[s.rang - 1],
+            auteur=auteurs.get(structures[s.rang - 1].pk),
+        )
+        for s in cycle.suspensions
+        if (passes[s.numero_pass].pk, s.date_debut) not in suspensions
+    )
+    prolongations = set(
+        Prolongation.objects.filter(pass_iae__in=passes.values()).values_list("pass_iae", "date_debut")
+    )
+    Prolongation.objects.bulk_create(
+        Prolongation(
+            pass_iae=passes[p.numero_pass],
+            motif=motifs_prolongation[p.motif],
+            date_debut=p.date_debut,
+            date_fin=p.date_fin,
+            statut=p.statut,
+            date_demande=p.date_demande,
+            date_decision=p.date_decision,
+            decideur=p.decideur,
+            prescripteur_organisation=p.prescripteur_organisation,
+            prescripteur_personne=p.prescripteur_personne,
+            date_fin_formation=p.date_fin_formation,
+            motif_refus=p.motif_refus,
+            siae=structures[p.rang - 1],
+            auteur=auteurs.get(structures[p.rang - 1].pk),
+        )
+        for p in cycle.prolongations
+        if (passes[p.numero_pass].pk, p.date_debut) not in prolongations
+    )
+    for numero, fin in cycle.fins_de_pass.items():
+        if passes[numero].date_fin != fin:
+            PassIae.objects.filter(pk=passes[numero].pk).update(date_fin=fin)
 
 
 def _declarations(plan: Plan, structures, annexes, parcours, auteurs: dict) -> None:
@@ -182,5 +246,6 @@ def creer_activite(structures: list, auteurs: dict | None = None) -> Plan:
     plan = planifier([s.type for s in structures])
     annexes = _annexes(plan, structures)
     parcours = _parcours(plan, structures)
+    _cycle_du_pass(plan, structures, auteurs or {})
     _declarations(plan, structures, annexes, parcours, auteurs or {})
     return plan

@@ -1,10 +1,16 @@
 """The demo's activity, planned in plain Python before anything is written: annexes financières, hires,
-contracts, monthly hours and exits, and the monthly declarations of 2025 and 2026.
+contracts, monthly hours and exits, and the monthly declarations of 2024, 2025 and 2026.
 
-Everything comes from one seeded random generator, so the plan, and the database written from it, is the same on
+Everything comes from seeded random generators, so the plan, and the database written from it, is the same on
 every run. The 2025 hours are distributed so that the département table, as the application computes it from the
 declarations, is the Meuse bilan's (seed 000): the *hours* of each kind are fixed (ETP réalisés × annual hours of a
 post, in cents), not the figures the application derives from them.
+
+2025 and 2026 are drawn first, from the salariés in parcours on 1 January 2025. 2024 is drawn after them, from a
+second generator, so that adding it changed nothing of theirs: its salariés are those already there on
+1 January 2025 (hired in 2023 or 2024) and those who left during 2024. Then the exit motifs are adjusted to the
+rates of sorties dynamiques of the seeds (sorties.py), the situation at hire to the objectives (publics.py), and a
+few PASS IAE are suspended or prolonged (cycle_pass.py): none of this touches a date or an hour.
 """
 
 import datetime as dt
@@ -15,12 +21,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from conventions.regles import HEURES_ANNUELLES_PAR_DEFAUT, dernier_jour_du_mois, mois_entre
 from parcours.regles import HEURES_MAX_PAR_MOIS, age_au, ajouter_mois, fin_pass_iae
 
+from .cycle_pass import CycleDuPass, planifier_cycle_du_pass
+from .publics import ajuster_publics
+from .sorties import MOTIFS, MOTIFS_RUPTURE, ajuster_sorties
+
 GRAINE = 55
+# The generator of what was added after 2025 and 2026: 2024, the exit motifs, the publics, the PASS samples.
+GRAINE_SUITE = 2024
 # The demo's "today": October 2026 is due since 15 November, November and December are not.
 AUJOURD_HUI = dt.date(2026, 11, 23)
+ANNEE_PRECEDENTE = 2024
 ANNEE_CLOSE = 2025
 ANNEE_EN_COURS = 2026
-PREMIER_MOIS = dt.date(ANNEE_CLOSE, 1, 1)
+PREMIER_MOIS = dt.date(ANNEE_CLOSE, 1, 1)  # the first month drawn (2024 is drawn afterwards)
 DERNIER_MOIS_DU = dt.date(ANNEE_EN_COURS, 10, 1)
 CENT = Decimal("0.01")
 
@@ -103,6 +116,23 @@ PROFILS = [
     Profil("8.00", "1.042", "9.00", "1.024", "6"),
 ]  # fmt: skip
 
+# 2024, by rang: the annexe's ETP and indicative rate of consumption (modulation and co-financing as in 2025).
+# Most 2024 annexes are closed (CLOTURE) since the ASP's last regularisation; these ones are still VALIDE.
+PROFILS_2024 = [
+    ("32.00", "1.004"), ("28.50", "0.981"), ("16.00", "1.012"), ("24.00", "0.941"), ("20.00", "1.021"),
+    ("18.50", "0.975"), ("24.00", "1.038"), ("15.00", "0.921"), ("22.49", "0.996"), ("30.00", "0.987"),
+    ("13.00", "0.884"), ("19.50", "1.011"), ("25.00", "0.990"), ("16.00", "1.008"), ("20.00", "0.963"),
+    ("14.00", "1.041"), ("27.00", "0.985"), ("18.00", "1.009"), ("23.00", "0.952"), ("17.50", "1.002"),
+    # AI
+    ("24.00", "1.031"), ("18.00", "0.962"), ("12.00", "1.008"),
+    # ETTI
+    ("12.00", "0.902"), ("8.00", "0.948"),
+    # EI
+    ("13.00", "1.047"), ("10.00", "0.979"), ("8.00", "1.036"),
+]  # fmt: skip
+AVENANTS_2024 = {7: _avenant(2024, 6, "26.00", "Reprise d'un chantier d'insertion d'une structure voisine")}
+VALIDEES_2024 = {9, 16, 23, 27}
+
 # 2026, by rang: October declarations sent after the 15 November deadline, October not declared at all, and
 # the states of the months the DDETS has not finished validating.
 OCTOBRE_EN_RETARD = {4, 8, 24, 27}
@@ -119,34 +149,6 @@ CORRIGEE = (2, dt.date(2025, 3, 1))
 
 OBJECTIF_PART_BRSA = {"ACI": "40", "AI": "35", "ETTI": "30", "EI": "35"}
 
-# Exit motifs (parcours/data/motifs_sortie.csv) with weights per kind, close to the bilan's rates of sorties
-# dynamiques (ACI 49 %, AI 72 %, EI/ETTI 56 %).
-MOTIFS = {
-    "ACI": {
-        "CDI": 6, "CDI_SIAE": 1, "CDD_6M_PLUS": 5, "INTERIM_6M_PLUS": 2, "FONCTION_PUBLIQUE": 1,
-        "CREATION_ENTREPRISE": 1, "CDD_MOINS_6M": 8, "INTERIM_MOINS_6M": 5, "CONTRAT_AIDE": 3,
-        "FORMATION_QUALIFIANTE": 9, "AUTRE_SIAE": 4, "RETRAITE": 2, "CHOMAGE": 23, "INACTIVITE": 7,
-        "SANS_NOUVELLES": 9, "AUTRE": 6, "MALADIE_MATERNITE": 3, "FAUTE_GRAVE": 1.5, "DECES": 0.5,
-        "DECISION_JUSTICE": 0.5,
-    },
-    "AI": {
-        "CDI": 9, "CDD_6M_PLUS": 8, "INTERIM_6M_PLUS": 6, "FONCTION_PUBLIQUE": 2, "CDD_MOINS_6M": 14,
-        "INTERIM_MOINS_6M": 12, "CONTRAT_AIDE": 4, "FORMATION_QUALIFIANTE": 9, "AUTRE_SIAE": 6, "RETRAITE": 2,
-        "CHOMAGE": 15, "INACTIVITE": 3, "SANS_NOUVELLES": 6, "AUTRE": 2, "MALADIE_MATERNITE": 2,
-    },
-    "ETTI": {
-        "CDI": 7, "CDD_6M_PLUS": 6, "INTERIM_6M_PLUS": 9, "CDD_MOINS_6M": 8, "INTERIM_MOINS_6M": 14,
-        "FORMATION_QUALIFIANTE": 8, "AUTRE_SIAE": 4, "CHOMAGE": 26, "SANS_NOUVELLES": 8, "INACTIVITE": 4,
-        "AUTRE": 3, "FAUTE_GRAVE": 2, "MALADIE_MATERNITE": 1,
-    },
-    "EI": {
-        "CDI": 9, "CDI_SIAE": 3, "CDD_6M_PLUS": 7, "CREATION_ENTREPRISE": 1, "CDD_MOINS_6M": 10,
-        "INTERIM_MOINS_6M": 7, "CONTRAT_AIDE": 3, "FORMATION_QUALIFIANTE": 8, "AUTRE_SIAE": 3, "RETRAITE": 1,
-        "CHOMAGE": 22, "INACTIVITE": 6, "SANS_NOUVELLES": 7, "AUTRE": 3, "MALADIE_MATERNITE": 3, "FAUTE_GRAVE": 1,
-    },
-}  # fmt: skip
-# Ruptures in the first weeks are rarely towards a job.
-MOTIFS_RUPTURE = {"CHOMAGE": 5, "SANS_NOUVELLES": 3, "INACTIVITE": 2, "AUTRE": 2, "CDD_MOINS_6M": 1, "FAUTE_GRAVE": 1}
 
 # Length of a parcours in days (triangular: shortest, longest, most frequent); it ends before its PASS IAE.
 DUREES = {"ACI": (120, 700, 360), "EI": (120, 700, 300), "AI": (60, 700, 240), "ETTI": (45, 700, 200)}
@@ -166,7 +168,9 @@ SAISON = {
 HEURES_MOYENNES = {"ACI": 106.0, "EI": 112.0, "AI": 68.0, "ETTI": 92.0}
 
 FEMMES = {"ACI": 0.38, "EI": 0.36, "AI": 0.52, "ETTI": 0.22}
-BRSA = {"ACI": 0.44, "EI": 0.33, "AI": 0.38, "ETTI": 0.28}
+# bRSA at hire, from 25 (under 25, the RSA is the exception: young parents).
+BRSA = {"ACI": 0.52, "EI": 0.40, "AI": 0.45, "ETTI": 0.34}
+BRSA_MOINS_DE_25_ANS = 0.05
 
 PRENOMS = {
     "F": [
@@ -215,6 +219,7 @@ class Embauche:
     contrats: list[tuple[str, dt.date, dt.date | None, Decimal | None]] = field(default_factory=list)
     date_sortie: dt.date | None = None  # the exit as declared (None while it is not)
     heures: dict[dt.date, Decimal] = field(default_factory=dict)
+    auto_prescription: bool = False  # hired on the structure's own eligibility diagnosis
 
     @property
     def fin_pass(self) -> dt.date:
@@ -270,6 +275,7 @@ class Plan:
     annexes: list[AnnexePrevue]
     embauches: list[Embauche]
     declarations: list[DeclarationPrevue]
+    cycle_du_pass: CycleDuPass
 
     def __post_init__(self):
         self.par_rang = {}
@@ -298,14 +304,15 @@ def numero_annexe(type_: str, annee: int, ordre: int) -> str:
 
 
 def periodes_de_convention(rang: int) -> list[tuple[dt.date, dt.date]]:
-    """Conventions of 3 years: most structures signed theirs for 2025-2027, a third renewed theirs in 2026."""
+    """Conventions of 3 years: most structures renewed theirs for 2025-2027 (after 2022-2024), a third for
+    2026-2028 (after 2023-2025)."""
     if rang % 3 == 0:
         return [(dt.date(2023, 1, 1), dt.date(2025, 12, 31)), (dt.date(2026, 1, 1), dt.date(2028, 12, 31))]
-    return [(dt.date(2025, 1, 1), dt.date(2027, 12, 31))]
+    return [(dt.date(2022, 1, 1), dt.date(2024, 12, 31)), (dt.date(2025, 1, 1), dt.date(2027, 12, 31))]
 
 
 def mois_declares(rang: int, annee: int) -> list[dt.date]:
-    if annee == ANNEE_CLOSE:
+    if annee <= ANNEE_CLOSE:
         return mois_entre(dt.date(annee, 1, 1), dt.date(annee, 12, 1))
     dernier = dt.date(annee, 9, 1) if rang in OCTOBRE_MANQUANT else DERNIER_MOIS_DU
     return mois_entre(dt.date(annee, 1, 1), dernier)
@@ -316,9 +323,11 @@ def _annexes(types: list[str]) -> list[AnnexePrevue]:
     for rang, (type_, profil) in enumerate(zip(types, PROFILS, strict=True), start=1):
         ordres[type_] = ordres.get(type_, 0) + 1
         for annee, etp, avenant in (
+            (ANNEE_PRECEDENTE, PROFILS_2024[rang - 1][0], AVENANTS_2024.get(rang)),
             (ANNEE_CLOSE, profil.etp_2025, profil.avenant_2025),
             (ANNEE_EN_COURS, profil.etp_2026, profil.avenant_2026),
         ):
+            close = annee == ANNEE_PRECEDENTE and rang not in VALIDEES_2024
             annexes.append(
                 AnnexePrevue(
                     rang=rang,
@@ -330,7 +339,7 @@ def _annexes(types: list[str]) -> list[AnnexePrevue]:
                         "type": type_,
                         "date_debut": dt.date(annee, 1, 1),
                         "date_fin": dt.date(annee, 12, 31),
-                        "etat": "VALIDE",
+                        "etat": "CLOTURE" if close else "VALIDE",
                         "etp_conventionnes": Decimal(etp),
                         "heures_annuelles_par_etp": HEURES_ANNUELLES_PAR_DEFAUT[type_],
                         "taux_modulation": Decimal(profil.modulation) / 100,
@@ -350,7 +359,13 @@ def _heures_cibles(annexes: list[AnnexePrevue], types: list[str]) -> dict[tuple[
     cibles, brutes_2025 = {}, {}
     for annexe in annexes:
         profil = PROFILS[annexe.rang - 1]
-        taux = Decimal(profil.taux_2025 if annexe.annee == ANNEE_CLOSE else profil.taux_2026)
+        taux = Decimal(
+            {
+                ANNEE_PRECEDENTE: PROFILS_2024[annexe.rang - 1][1],
+                ANNEE_CLOSE: profil.taux_2025,
+                ANNEE_EN_COURS: profil.taux_2026,
+            }[annexe.annee]
+        )
         etp_mois = sum(annexe.etp_du_mois(m) for m in mois_declares(annexe.rang, annexe.annee))
         brut = taux * etp_mois * annexe.valeurs["heures_annuelles_par_etp"] / 12
         if annexe.annee == ANNEE_CLOSE:
@@ -403,7 +418,7 @@ def _nouvelle_embauche(rng, identites, rang, type_, embauche: dt.date, duree: in
             motif = _tirage(rng, MOTIFS[type_])
     chomage = rng.random()
     situation = {
-        "brsa": rng.random() < BRSA[type_],
+        "brsa": rng.random() < (BRSA[type_] if age_au(naissance, embauche) >= 25 else BRSA_MOINS_DE_25_ANS),
         "qpv": rng.random() < 0.13,
         "zrr": rng.random() < 0.34,
         "rqth": rng.random() < 0.11,
@@ -440,10 +455,10 @@ def _duree(rng, type_) -> int:
     return round(rng.triangular(bas, haut, mode))
 
 
-def _effectifs(rang, type_, annexes, cibles) -> dict[dt.date, int]:
+def _effectifs(rang, type_, annexes, cibles, annees=(ANNEE_CLOSE, ANNEE_EN_COURS)) -> dict[dt.date, int]:
     """The headcount to keep each month, from the hours the structure will declare."""
     effectifs = {}
-    for annee in (ANNEE_CLOSE, ANNEE_EN_COURS):
+    for annee in annees:
         mois = mois_declares(rang, annee)
         annexe = next(a for a in annexes if a.rang == rang and a.annee == annee)
         etp_mois = sum(annexe.etp_du_mois(m) for m in mois)
@@ -468,6 +483,50 @@ def _simuler(rng, identites, rang, type_, effectifs) -> list[Embauche]:
             debut = mois + dt.timedelta(days=rng.randint(0, 27))
             embauches.append(_nouvelle_embauche(rng, identites, rang, type_, debut, _duree(rng, type_)))
     return embauches
+
+
+def _simuler_annee_precedente(rng, identites, rang, type_, restees, effectifs) -> list[Embauche]:
+    """The salariés who left during 2024, hired then or before: with those who were still there on 1 January 2025
+    (`restees`, hired in 2023 or 2024), they keep 2024's headcount. The length of their parcours is drawn again
+    until it ends in 2024 (those who stayed longer are already among `restees`)."""
+    debut_annee, fin_annee = dt.date(ANNEE_PRECEDENTE, 1, 1), dt.date(ANNEE_PRECEDENTE, 12, 31)
+
+    def sortie_en_2024(debut_selon_duree):
+        for _ in range(40):
+            duree = _duree(rng, type_)
+            debut = debut_selon_duree(duree)
+            if debut and debut + dt.timedelta(days=duree) <= fin_annee:
+                return _nouvelle_embauche(rng, identites, rang, type_, debut, duree)
+        return None  # late in the year, no parcours is that short: the year's hours go to the others
+
+    def deja_la_au_1er_janvier(duree):
+        """Hired before the year, leaving at any time of it."""
+        reste = rng.randint(1, 366)
+        return debut_annee + dt.timedelta(days=reste - duree) if duree > reste else None
+
+    parties = []
+    deja_la = sum(1 for e in restees if e.date_embauche < debut_annee)
+    for _ in range(effectifs[debut_annee] - deja_la):
+        parties.append(sortie_en_2024(deja_la_au_1er_janvier))
+    for mois, effectif in effectifs.items():
+        fin = dernier_jour_du_mois(mois)
+        restent = sum(1 for e in restees + parties if e and e.date_embauche < mois and e.sortie_prevue > fin)
+        arrivent = sum(1 for e in restees if mois <= e.date_embauche <= fin)
+        for _ in range(max(0, effectif - restent - arrivent)):
+            parties.append(sortie_en_2024(lambda duree, mois=mois: mois + dt.timedelta(days=rng.randint(0, 27))))
+    return [e for e in parties if e]
+
+
+def _heures_de_l_annee(rng, rang, type_, annee, embauches, cible: Decimal) -> None:
+    """The hours of each salarié present in each month the structure declares in the year, adding up to the
+    year's target; an exit in a declared month is declared."""
+    mois = mois_declares(rang, annee)
+    presents = [(e, m) for m in mois for e in embauches if e.present(m)]
+    heures = _repartir([_heures_naturelles(rng, type_, e, m) for e, m in presents], cible)
+    for (embauche, m), h in zip(presents, heures, strict=True):
+        embauche.heures[m] = h
+        if m <= embauche.sortie_prevue <= dernier_jour_du_mois(m):
+            embauche.date_sortie = embauche.sortie_prevue
 
 
 def _heures_naturelles(rng, type_, embauche: Embauche, mois: dt.date) -> float:
@@ -529,9 +588,9 @@ def _transmission(rng, mois: dt.date, en_retard: bool, dernier_jour: int = 27) -
     return dt.datetime(suivant.year, suivant.month, jour, rng.randint(8, 17), rng.randint(0, 59))
 
 
-def _declarations(rng, types) -> list[DeclarationPrevue]:
+def _declarations(rng, types, premier=PREMIER_MOIS, dernier=DERNIER_MOIS_DU) -> list[DeclarationPrevue]:
     declarations = []
-    for mois in mois_entre(PREMIER_MOIS, DERNIER_MOIS_DU):
+    for mois in mois_entre(premier, dernier):
         for rang in range(1, len(types) + 1):
             if mois not in mois_declares(rang, mois.year):
                 continue
@@ -559,19 +618,32 @@ def planifier(types: list[str]) -> Plan:
     identites = _Identites(rng)
     annexes = _annexes(types)
     cibles = _heures_cibles(annexes, types)
-    embauches = []
+    embauches, par_rang = [], {}
     for rang, type_ in enumerate(types, start=1):
         embauches_siae = _simuler(rng, identites, rang, type_, _effectifs(rang, type_, annexes, cibles))
         for annee in (ANNEE_CLOSE, ANNEE_EN_COURS):
-            mois = mois_declares(rang, annee)
-            presents = [(e, m) for m in mois for e in embauches_siae if e.present(m)]
-            heures = _repartir([_heures_naturelles(rng, type_, e, m) for e, m in presents], cibles[(rang, annee)])
-            for (embauche, m), h in zip(presents, heures, strict=True):
-                embauche.heures[m] = h
-                if m <= embauche.sortie_prevue <= dernier_jour_du_mois(m):
-                    embauche.date_sortie = embauche.sortie_prevue
-        for embauche in embauches_siae:
-            if embauche.heures:  # in parcours in a month the demo declares
-                embauche.contrats = _contrats(rng, type_, embauche)
-                embauches.append(embauche)
-    return Plan(types, annexes, embauches, _declarations(rng, types))
+            _heures_de_l_annee(rng, rang, type_, annee, embauches_siae, cibles[(rang, annee)])
+        par_rang[rang] = [e for e in embauches_siae if e.heures]  # in parcours in a month the demo declares
+        for embauche in par_rang[rang]:
+            embauche.contrats = _contrats(rng, type_, embauche)
+            embauches.append(embauche)
+    declarations = _declarations(rng, types)
+
+    # 2024, then the adjustments, from a second generator: the draws above are those of the 2025-2026 demo.
+    rng = identites.rng = random.Random(GRAINE_SUITE)
+    for rang, type_ in enumerate(types, start=1):
+        effectifs = _effectifs(rang, type_, annexes, cibles, annees=(ANNEE_PRECEDENTE,))
+        parties = _simuler_annee_precedente(rng, identites, rang, type_, par_rang[rang], effectifs)
+        _heures_de_l_annee(
+            rng, rang, type_, ANNEE_PRECEDENTE, par_rang[rang] + parties, cibles[(rang, ANNEE_PRECEDENTE)]
+        )
+        for embauche in parties:
+            embauche.contrats = _contrats(rng, type_, embauche)
+            embauches.append(embauche)
+    declarations = (
+        _declarations(rng, types, dt.date(ANNEE_PRECEDENTE, 1, 1), dt.date(ANNEE_PRECEDENTE, 12, 1)) + declarations
+    )
+    ajuster_sorties(rng, types, embauches)
+    ajuster_publics(rng, types, embauches)
+    cycle_du_pass = planifier_cycle_du_pass(rng, types, embauches, AUJOURD_HUI)
+    return Plan(types, annexes, embauches, declarations, cycle_du_pass)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "conventions",
     "parcours",
     "declarations",
+    "controle",
     "financement",
     "pilotage",
 ]

@@ -261,6 +261,7 @@ class TestConsommation:
                 "etp_realises": deux_decimales(reel_aci / 12),
                 "taux_consommation": pourcentage(reel_aci / conv_aci),
                 "statut_consommation": "sous-consommation",
+                "taux_sorties_dynamiques": None,
                 "projection": {
                     "mois_ecoules": 6,
                     "etp_realises": deux_decimales(reel_aci * 12 / 6 / 12),
@@ -276,6 +277,7 @@ class TestConsommation:
                 "etp_realises": deux_decimales(reel_etti / 12),
                 "taux_consommation": "97.1",
                 "statut_consommation": "conforme",
+                "taux_sorties_dynamiques": None,
                 "projection": {
                     "mois_ecoules": 6,
                     "etp_realises": deux_decimales(reel_etti / 6),

@@ -29,7 +29,8 @@ def test_le_tableau_de_la_demo_est_celui_du_bilan(live_server, navigateur, tmp_p
     page.click("button:has-text('Se connecter')")
     page.wait_for_url(f"{live_server.url}/")
 
-    page.click("nav >> text=Consommation")
+    page.click("#navigation >> button:has-text('Indicateurs')")
+    page.click("#navigation >> text=Consommation des ETP")
     page.select_option("select[name=annee]", "2025")
     page.click("button:has-text('Afficher')")
     page.wait_for_url("**annee=2025**")
