@@ -10,7 +10,7 @@ from imports.lecture import ErreurLigne, date_fr, decimal_fr, texte
 from siae.models import Siae, TypeSiae
 from siae.regles import normaliser_siret
 
-from .models import AnnexeFinanciere, Avenant, EtatAnnexe
+from .models import TRANSITIONS, AnnexeFinanciere, Avenant, EtatAnnexe
 from .regles import HEURES_ANNUELLES_PAR_DEFAUT, analyser_numero_annexe, departement_du_numero, periode_en_mois_entiers
 from .services import ajouter_avenant, creer_annexe, modifier_version
 
@@ -152,6 +152,16 @@ class ImportAnnexes(Importeur):
                 analyse.changements.append(Changement("creation", numero, f"{v['numero']} – {siae.nom}"))
                 annexes[v["parties"]["prefixe"]] = AnnexeFinanciere(prefixe=v["parties"]["prefixe"], siae=siae)
                 plan.append(("creation", siae, v))
+                continue
+            if annexe.pk and v["etat"] != annexe.etat and v["etat"] not in TRANSITIONS[annexe.etat]:
+                analyse.erreurs.append(
+                    ErreurLigne(
+                        numero,
+                        "etat",
+                        f"une annexe {EtatAnnexe(annexe.etat).label.lower()} ne peut pas passer à l'état "
+                        f"« {EtatAnnexe(v['etat']).label.lower()} »",
+                    )
+                )
                 continue
             version = versions.get(v["numero"])
             differences = [c for c in CHAMPS_ANNEXE if annexe.pk and getattr(annexe, c) != v[c]]

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, F, Func, Max, Sum, Value
+from django.db.models import DecimalField, F, Func, Sum, Value
 
 from declarations.models import LigneDeclaration
 
 from .models import AnnexeFinanciere, EtpConventionneMensuel
-from .regles import projection_annuelle, statut_consommation, taux_consommation
+from .regles import echeance_declaration, projection_annuelle, statut_consommation, taux_consommation
 
 ZERO = Decimal(0)
 DECIMAL = DecimalField(max_digits=24, decimal_places=12)
@@ -123,16 +123,6 @@ def annexes_du_departement(departement: str | None, annee: int, base=None):
     return annexes.filter(siae__departement=departement) if departement else annexes
 
 
-def dernier_mois_declare(annexes, annee: int) -> dt.date | None:
-    return lignes_retenues(annexes, Periode.annee(annee)).aggregate(dernier=Max("declaration__mois"))["dernier"]
-
-
-def periode_ecoulee(annexes, annee: int) -> Periode | None:
-    """January to the last month declared of the year (None when nothing is declared)."""
-    dernier = dernier_mois_declare(annexes, annee)
-    return Periode(dt.date(annee, 1, 1), dernier) if dernier else None
-
-
 # The order of the CDIAE bilan's table: the insertion workshops, then the intermediary associations, then the
 # temporary work and the enterprises.
 ORDRE_DES_TYPES = ("ACI", "AI", "ETTI", "EI", "EITI")
@@ -178,14 +168,12 @@ class ConsommationSiae:
 
 
 def consommation_des_siae(annexes, annee: int, aujourd_hui: dt.date | None = None) -> list[ConsommationSiae]:
-    """Per structure: the reference period, the whole year, the year to date. At most seven queries."""
-    ecoulee = periode_ecoulee(annexes, annee)
-    reference = periode_de_reference(annexes, annee, aujourd_hui, ecoulee=ecoulee)
+    """Per structure: the reference period (the year to date while it runs) and the whole year. Four queries."""
+    reference = periode_de_reference(annexes, annee, aujourd_hui)
     annuelle = Periode.annee(annee)
     champs = ["siae_id", "siae__siret", "siae__nom", "siae__type"]
     sur_reference = consommation_par(annexes, reference, champs)
     sur_annee = sur_reference if reference == annuelle else consommation_par(annexes, annuelle, champs)
-    a_date = sur_reference if ecoulee == reference else (consommation_par(annexes, ecoulee, champs) if ecoulee else {})
     vide = Consommation(None, ZERO, ZERO, reference.nombre_de_mois)
     return [
         ConsommationSiae(
@@ -195,8 +183,9 @@ def consommation_des_siae(annexes, annee: int, aujourd_hui: dt.date | None = Non
             type=cle[3],
             reference=sur_reference.get(cle, vide),
             annee=sur_annee.get(cle, Consommation(cle, ZERO, ZERO, 12)),
-            a_date=a_date.get(cle),
-            mois_ecoules=ecoulee.nombre_de_mois if ecoulee else 0,
+            # No projection for a structure that has declared nothing over the period.
+            a_date=sur_reference[cle] if cle in sur_reference and sur_reference[cle].real_etp_mois else None,
+            mois_ecoules=reference.nombre_de_mois,
         )
         for cle in sur_annee.keys() | sur_reference.keys()
     ]
@@ -241,12 +230,18 @@ def consommation_mensuelle(annexes, periode: Periode) -> list[LigneMensuelle]:
     ]
 
 
-def periode_de_reference(annexes, annee: int, aujourd_hui: dt.date | None = None, ecoulee=False) -> Periode:
-    """The period the figures of a year are shown over: the whole year once it is over, January to the last
-    month declared while it runs. `ecoulee`, when already known, spares a query."""
+def dernier_mois_echu(aujourd_hui: dt.date) -> dt.date:
+    """The last month whose declaration deadline (the 15th of the next month) has passed."""
+    mois = (aujourd_hui.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return mois if aujourd_hui > echeance_declaration(mois) else (mois - dt.timedelta(days=1)).replace(day=1)
+
+
+def periode_de_reference(annexes, annee: int, aujourd_hui: dt.date | None = None) -> Periode:
+    """The period the figures of a year are shown over: the whole year once it is over; while it runs, January to
+    the last month whose declarations are due. The same for every page and every scope, whoever declared early or
+    late: a missing declaration counts as nothing réalisé, which is what it is until it arrives."""
     aujourd_hui = aujourd_hui or dt.date.today()
     if aujourd_hui.year > annee:
         return Periode.annee(annee)
-    if ecoulee is False:
-        ecoulee = periode_ecoulee(annexes, annee)
-    return ecoulee or Periode(dt.date(annee, 1, 1), dt.date(annee, 1, 1))
+    fin = dernier_mois_echu(aujourd_hui)
+    return Periode(dt.date(annee, 1, 1), fin if fin.year == annee else dt.date(annee, 1, 1))

@@ -11,12 +11,13 @@ from .regles import analyser_numero_annexe, mois_entre, premier_du_mois
 
 
 def etp_par_mois(annexe: AnnexeFinanciere, avenants: list[Avenant]) -> dict[dt.date, Decimal]:
-    """For each month of the annexe, the ETP of the latest version in force that month."""
-    ordonnes = sorted(avenants, key=lambda a: (a.mois_effet, a.rang_avenant, a.rang_modification))
+    """For each month of the annexe, the ETP of the latest version (highest A, then M) already in effect that
+    month: a later avenant wins over an earlier one even when it takes effect from an earlier month."""
     resultat = {}
     for mois in mois_entre(annexe.date_debut, annexe.date_fin):
-        en_vigueur = [a for a in ordonnes if a.mois_effet <= mois]
-        resultat[mois] = en_vigueur[-1].etp_conventionnes if en_vigueur else annexe.etp_conventionnes
+        en_vigueur = [a for a in avenants if a.mois_effet <= mois]
+        derniere = max(en_vigueur, key=lambda a: (a.rang_avenant, a.rang_modification), default=None)
+        resultat[mois] = derniere.etp_conventionnes if derniere else annexe.etp_conventionnes
     return resultat
 
 

@@ -78,9 +78,7 @@ class ImportDeclarations(Importeur):
                 analyse.erreurs.append(ErreurLigne(numero, "numero_annexe", f"aucune annexe n° {v['numero_annexe']}"))
                 continue
             if annexe.siae.siret != v["siret"]:
-                analyse.erreurs.append(
-                    ErreurLigne(numero, "siret", f"l'annexe appartient au SIRET {annexe.siae.siret}")
-                )
+                analyse.erreurs.append(ErreurLigne(numero, "siret", "cette annexe n'est pas celle de ce SIRET"))
                 continue
             if autorisees is not None and annexe.siae_id not in autorisees:
                 analyse.erreurs.append(ErreurLigne(numero, "siret", "cette SIAE n'est pas dans votre périmètre"))

@@ -19,6 +19,10 @@ EN_COURS = "en_cours"  # the month is not over, or its deadline has not passed
 LIBELLES = {A_TEMPS: "À temps", EN_RETARD: "En retard", MANQUANTE: "Manquante", EN_COURS: "Pas encore due"}
 
 
+def mois_precedent(jour: dt.date) -> dt.date:
+    return (jour.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
 def statut_echeance(mois: dt.date, premiere_transmission: dt.datetime | None, aujourd_hui: dt.date) -> str:
     echeance = echeance_declaration(mois)
     if premiere_transmission is not None:

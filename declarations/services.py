@@ -134,10 +134,14 @@ def derniere_version(annexe, mois) -> DeclarationMensuelle | None:
     return DeclarationMensuelle.objects.filter(annexe=annexe, mois=mois).order_by("-version").first()
 
 
+@transaction.atomic
 def declaration_a_completer(annexe, mois) -> DeclarationMensuelle:
     """The version lines go into: the current one unless it is validated, in which case a new version, copy of
     it (the validated one stays as it was)."""
-    actuelle = derniere_version(annexe, mois)
+    # Lock the month's versions: two clicks on "corriger" open one version, not two.
+    actuelle = (
+        DeclarationMensuelle.objects.select_for_update().filter(annexe=annexe, mois=mois).order_by("-version").first()
+    )
     if actuelle is None:
         return DeclarationMensuelle.objects.create(annexe=annexe, mois=mois, version=1)
     if actuelle.etat != EtatDeclaration.VALIDEE:
@@ -156,8 +160,9 @@ def declaration_a_completer(annexe, mois) -> DeclarationMensuelle:
     return nouvelle
 
 
-def _reporter_sorties(mois: dt.date, lignes: list[LigneSaisie], motifs: dict) -> None:
-    """The exit declared on a line is the parcours's exit; removing it from the month's line removes it."""
+def _reporter_sorties(mois: dt.date, lignes: list[LigneSaisie], motifs: dict, sorties_precedentes: dict) -> None:
+    """The exit declared on a line is the parcours's exit. Removing it from the month's line removes it, but an exit
+    recorded elsewhere (on the salarié's page) is not erased by a line that never carried it."""
     fin_du_mois = dernier_jour_du_mois(mois)
     modifies = []
     for saisie in lignes:
@@ -167,7 +172,11 @@ def _reporter_sorties(mois: dt.date, lignes: list[LigneSaisie], motifs: dict) ->
             if (parcours.date_sortie, parcours.motif_sortie_id) != (saisie.date_sortie, motif.pk):
                 parcours.date_sortie, parcours.motif_sortie = saisie.date_sortie, motif
                 modifies.append(parcours)
-        elif parcours.date_sortie and mois <= parcours.date_sortie <= fin_du_mois:
+        elif (
+            parcours.date_sortie
+            and mois <= parcours.date_sortie <= fin_du_mois
+            and sorties_precedentes.get(parcours.pk) == parcours.date_sortie
+        ):
             parcours.date_sortie, parcours.motif_sortie = None, None
             modifies.append(parcours)
     Parcours.objects.bulk_update(modifies, ["date_sortie", "motif_sortie"])
@@ -186,6 +195,7 @@ def enregistrer_lignes(
         raise DeclarationRefusee(verification.erreurs)
     declaration = declaration_a_completer(annexe, mois)
     existantes = {ligne.parcours_id: ligne for ligne in declaration.lignes.all()}
+    sorties_precedentes = {pk: ligne.date_sortie for pk, ligne in existantes.items() if ligne.date_sortie}
     comptes = {"creation": 0, "modification": 0, "inchange": 0, "avertissements": verification.avertissements}
     a_creer, a_modifier = [], []
     for saisie in lignes:
@@ -213,7 +223,7 @@ def enregistrer_lignes(
         LigneDeclaration.objects.filter(pk__in=[ligne.pk for ligne in existantes.values()]).delete()
     LigneDeclaration.objects.bulk_create(a_creer)
     LigneDeclaration.objects.bulk_update(a_modifier, ["heures_travaillees", "date_sortie", "motif_sortie"])
-    _reporter_sorties(mois, lignes, motifs)
+    _reporter_sorties(mois, lignes, motifs, sorties_precedentes)
     if transmettre:
         transmettre_declaration(declaration, auteur)
     return declaration, comptes

@@ -8,11 +8,7 @@ from django.utils import timezone
 from comptes.models import Membre
 from conventions.models import AnnexeFinanciere
 
-from .queries import MANQUANTE, suivi_des_declarations
-
-
-def mois_precedent(jour: dt.date) -> dt.date:
-    return (jour.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+from .queries import MANQUANTE, mois_precedent, suivi_des_declarations
 
 
 @shared_task(acks_late=True)

@@ -11,17 +11,14 @@ from django.views.generic import DetailView, TemplateView
 
 from conventions.models import AnnexeFinanciere
 from conventions.regles import dernier_jour_du_mois, echeance_declaration
+from conventions.views import annee_demandee
 from iae.vues import NominatifRequisMixin
 from parcours.models import Parcours
 
 from . import services
 from .forms import LignesFormSet, RenvoiForm
 from .models import DeclarationMensuelle, EtatDeclaration
-from .queries import LIBELLES, comptes_par_statut, suivi_des_declarations
-
-
-def mois_precedent(jour: dt.date) -> dt.date:
-    return (jour.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+from .queries import LIBELLES, comptes_par_statut, mois_precedent, suivi_des_declarations
 
 
 class Suivi(NominatifRequisMixin, TemplateView):
@@ -39,6 +36,8 @@ class Suivi(NominatifRequisMixin, TemplateView):
                 mois = dt.datetime.strptime(self.request.GET.get("mois", ""), "%Y-%m").date()
             except ValueError:
                 mois = mois_precedent(aujourd_hui)
+            if not 2000 <= mois.year <= 2100:
+                mois = mois_precedent(aujourd_hui)
             debut_annee = mois.replace(month=1)
             annee = suivi_des_declarations(annexes, debut_annee, dt.date(mois.year, 12, 1), aujourd_hui)
             par_mois = {}
@@ -55,10 +54,7 @@ class Suivi(NominatifRequisMixin, TemplateView):
                 suivant=dernier_jour_du_mois(mois) + dt.timedelta(days=1),
             )
         else:
-            try:
-                annee = int(self.request.GET.get("annee", aujourd_hui.year))
-            except ValueError:
-                annee = aujourd_hui.year
+            annee = annee_demandee(self.request)
             fin = min(dt.date(annee, 12, 1), aujourd_hui.replace(day=1))
             lignes = suivi_des_declarations(annexes, dt.date(annee, 1, 1), fin, aujourd_hui)
             contexte.update(
@@ -104,15 +100,20 @@ class Saisie(NominatifRequisMixin, TemplateView):
         return list(parcours), lignes
 
     def initial(self, parcours, lignes):
+        """The month's lines; an exit recorded on the parcours this month shows in its row too."""
         initial = []
+        fin = dernier_jour_du_mois(self.mois)
         for p in parcours:
             ligne = lignes.get(p.pk)
+            sortie, motif = (ligne.date_sortie, ligne.motif_sortie) if ligne else (None, None)
+            if sortie is None and p.date_sortie and self.mois <= p.date_sortie <= fin:
+                sortie, motif = p.date_sortie, p.motif_sortie
             initial.append(
                 {
                     "parcours": p.pk,
                     "heures": ligne.heures_travaillees if ligne else None,
-                    "date_sortie": ligne.date_sortie if ligne else None,
-                    "motif_sortie": ligne.motif_sortie.code if ligne and ligne.motif_sortie else "",
+                    "date_sortie": sortie,
+                    "motif_sortie": motif.code if motif else "",
                 }
             )
         return initial
@@ -220,16 +221,15 @@ class Detail(NominatifRequisMixin, DetailView):
             total=sum((ligne.heures_travaillees for ligne in lignes), Decimal(0)),
             versions=versions,
             est_derniere=derniere.pk == declaration.pk,
-            est_agent=self.request.user.perimetre.est_agent,
+            est_agent=DeclarationMensuelle.objects.gerees_par(self.request.user).filter(pk=declaration.pk).exists(),
             formulaire_renvoi=RenvoiForm(),
             echeance=echeance_declaration(declaration.mois),
             **kwargs,
         )
 
     def post(self, request, *args, **kwargs):
-        declaration = self.get_object()
-        if not request.user.perimetre.est_agent:
-            raise Http404("Réservé aux agents de la DDETS.")
+        # Validating or sending back is for the DDETS of the structure's département only.
+        declaration = get_object_or_404(DeclarationMensuelle.objects.gerees_par(request.user), pk=kwargs["pk"])
         try:
             if request.POST.get("action") == "valider":
                 services.valider_declaration(declaration)

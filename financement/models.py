@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.db import models
 
+from comptes.perimetre import perimetre_queryset
 from siae.models import TypeSiae
 
 
@@ -27,3 +29,61 @@ class BaremeAideAuPoste(models.Model):
 
     def __str__(self):
         return f"{self.type} au {self.date_effet:%d/%m/%Y} : {self.montant_socle_annuel_par_etp} €"
+
+
+class BaremeHistorique(models.Model):
+    """Each version of a barème row, written by the administration on every creation or change: what it said,
+    when, by whom. A row stays editable (a typo in an amount must be fixable), its history is kept here."""
+
+    bareme = models.ForeignKey(BaremeAideAuPoste, on_delete=models.CASCADE, related_name="historique")
+    type = models.CharField(max_length=4, choices=TypeSiae.choices)
+    date_effet = models.DateField("date d'effet")
+    montant_socle_annuel_par_etp = models.DecimalField("montant socle annuel par ETP", max_digits=10, decimal_places=2)
+    source = models.CharField(max_length=255)
+    date = models.DateTimeField(auto_now_add=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "version d'une ligne du barème"
+        verbose_name_plural = "historique du barème"
+        ordering = ["bareme", "-date", "-pk"]
+
+    def __str__(self):
+        montant = self.montant_socle_annuel_par_etp
+        return f"{self.type} au {self.date_effet:%d/%m/%Y} : {montant} € (version du {self.date:%d/%m/%Y})"
+
+
+class NatureVersement(models.TextChoices):
+    AVANCE = "AVANCE", "Avance"
+    REGULARISATION = "REGULARISATION", "Régularisation"
+    MODULATION = "MODULATION", "Modulation"
+
+
+class Versement(models.Model):
+    """A payment of the ASP for one annexe (formats.md `importer versements`). Key: annexe, date, nature and
+    amount; a regularisation may be negative (an amount recovered)."""
+
+    annexe = models.ForeignKey("conventions.AnnexeFinanciere", on_delete=models.PROTECT, related_name="versements")
+    date = models.DateField()
+    montant = models.DecimalField(max_digits=12, decimal_places=2)
+    nature = models.CharField(max_length=14, choices=NatureVersement.choices)
+    import_origine = models.ForeignKey(
+        "imports.Import", on_delete=models.SET_NULL, null=True, blank=True, related_name="versements"
+    )
+    date_creation = models.DateTimeField(auto_now_add=True)
+
+    objects = perimetre_queryset("annexe__siae").as_manager()
+
+    class Meta:
+        ordering = ["annexe", "date", "nature"]
+        indexes = [models.Index(fields=["annexe", "date"], name="versement_annexe_date_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["annexe", "date", "nature", "montant"], name="versement_unique_par_cle"),
+            models.CheckConstraint(
+                condition=~models.Q(montant=0) & (models.Q(montant__gt=0) | models.Q(nature="REGULARISATION")),
+                name="versement_montant_valide",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_nature_display()} {self.montant} € au {self.date:%d/%m/%Y}"

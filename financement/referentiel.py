@@ -1,5 +1,7 @@
 """The barème of aides au poste shipped with the project (financement/data/bareme_aide_au_poste.csv).
 
+Create-only: once loaded, rows are the administrators' to correct (with history).
+
 Loaded by a migration so a fresh database has it; `apps` is the registry to read the model from (the migration's
 historical one, or the current one).
 """
@@ -15,7 +17,7 @@ def charger_bareme(apps, schema_editor=None) -> None:
     Bareme = apps.get_model("financement", "BaremeAideAuPoste")
     with FICHIER.open(encoding="utf-8") as f:
         for ligne in csv.DictReader(f, delimiter=";"):
-            Bareme.objects.update_or_create(
+            Bareme.objects.get_or_create(
                 type=ligne["type"],
                 date_effet=ligne["date_effet"],
                 defaults={

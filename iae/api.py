@@ -86,3 +86,16 @@ class PourcentageField(serializers.ReadOnlyField):
 
     def to_representation(self, value):
         return taux(Decimal(value) / 100 if self.en_pourcentage else value)
+
+
+def gestionnaire_d_exceptions(exc, context):
+    """An object outside the scope is simply "introuvable", in French and without naming the model."""
+    from django.http import Http404
+    from rest_framework import exceptions
+    from rest_framework.views import exception_handler
+
+    if isinstance(exc, Http404) or (
+        isinstance(exc, exceptions.NotFound) and str(exc.detail) == str(exceptions.NotFound.default_detail)
+    ):
+        exc = exceptions.NotFound("Introuvable.")
+    return exception_handler(exc, context)

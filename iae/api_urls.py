@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from controle.api import CampagneControleViewSet
 from conventions.api import AnnexeFinanciereViewSet, ConsommationView
 from declarations.api import DeclarationViewSet
+from financement.api import AidesAuPosteView, BaremeViewSet, VersementViewSet
 from parcours.api import ParcoursViewSet, SalarieViewSet
 from parcours.api_indicateurs import PublicsView, SortiesView
 from parcours.api_pass import ProlongationViewSet, SuspensionViewSet
@@ -19,12 +20,15 @@ router.register("suspensions", SuspensionViewSet, basename="suspension")
 router.register("prolongations", ProlongationViewSet, basename="prolongation")
 router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("controles", CampagneControleViewSet, basename="controle")
+router.register("bareme", BaremeViewSet, basename="bareme")
+router.register("versements", VersementViewSet, basename="versement")
 
 urlpatterns = [
     path("", include(router.urls)),
     path("consommation/", ConsommationView.as_view(), name="api-consommation"),
     path("indicateurs/sorties/", SortiesView.as_view(), name="api-indicateurs-sorties"),
     path("indicateurs/publics/", PublicsView.as_view(), name="api-indicateurs-publics"),
+    path("aides-au-poste/", AidesAuPosteView.as_view(), name="api-aides-au-poste"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

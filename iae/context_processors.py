@@ -43,6 +43,8 @@ def _navigation(request) -> list[dict]:
                 _lien("Consommation des ETP", "conventions:consommation"),
                 _lien("Sorties", "indicateurs:sorties"),
                 _lien("Publics", "indicateurs:publics"),
+                _lien("Aides au poste", "financement:aides"),
+                *([_lien("Simuler une revalorisation", "financement:revalorisation")] if perimetre.est_agent else []),
             ],
         },
     ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("salaries/", include("parcours.urls")),
     path("", include("parcours.urls_indicateurs")),
     path("controle/", include("controle.urls")),
+    path("aides-au-poste/", include("financement.urls")),
     path("api/v1/", include("iae.api_urls")),
     path("admin/", admin.site.urls),
     path("sante/", sante, name="sante"),

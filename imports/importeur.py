@@ -46,6 +46,7 @@ class Importeur(ABC):
     type: str
     colonnes: tuple[str, ...]
     colonnes_optionnelles: frozenset[str] = frozenset()
+    journal = None  # the Import being executed, set by imports.services.executer_import
 
     def __init__(self, utilisateur=None):
         # No user: the operator's command line, which may write anywhere.

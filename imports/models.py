@@ -10,6 +10,7 @@ class TypeImport(models.TextChoices):
     ANNEXES = "annexes", "Annexes financières"
     PARCOURS = "parcours", "Parcours et PASS IAE"
     DECLARATIONS = "declarations", "Déclarations mensuelles"
+    VERSEMENTS = "versements", "Versements de l'aide au poste"
 
 
 class StatutImport(models.TextChoices):

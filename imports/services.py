@@ -52,6 +52,7 @@ def executer_import(journal: Import) -> Import:
     finally:
         journal.fichier.close()
     importeur = importeur_pour(journal.type, journal.auteur)
+    importeur.journal = journal  # what an importer may record as the origin of the rows it writes
     try:
         tableau = lire_tableau(journal.nom_fichier, contenu)
     except FichierIllisible as exc:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MotifSortie, MotifSortieHistorique
+from .models import MotifProlongation, MotifSortie, MotifSortieHistorique, MotifSuspension
 
 
 class MotifSortieHistoriqueInline(admin.TabularInline):
@@ -39,3 +39,29 @@ class MotifSortieAdmin(admin.ModelAdmin):
             MotifSortieHistorique.objects.create(
                 motif=obj, libelle=obj.libelle, categorie=obj.categorie, actif=obj.actif, auteur=request.user
             )
+
+
+@admin.register(MotifSuspension)
+class MotifSuspensionAdmin(admin.ModelAdmin):
+    """The reasons of suspension and their limits: the rules of suspensions read them (parcours/regles_pass.py)."""
+
+    list_display = ("code", "libelle", "duree_max_mois", "types_siae", "actif")
+    list_filter = ("actif",)
+
+
+@admin.register(MotifProlongation)
+class MotifProlongationAdmin(admin.ModelAdmin):
+    """The reasons of prolongation, who decides and their limits, read by the rules of prolongations."""
+
+    list_display = (
+        "code",
+        "libelle",
+        "decideur",
+        "limite_decision",
+        "duree_max_decision_mois",
+        "limite_cumul",
+        "duree_max_cumulee_mois",
+        "types_siae",
+        "actif",
+    )
+    list_filter = ("decideur", "actif")

@@ -16,4 +16,4 @@ class SituationForm(DsfrBaseForm, forms.ModelForm):
 
     class Meta:
         model = Parcours
-        fields = ["brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage"]
+        fields = ["brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage", "auto_prescription"]

@@ -10,7 +10,7 @@ from imports.lecture import ErreurLigne, booleen, date_fr, decimal_fr, texte
 from siae.models import Siae
 from siae.regles import normaliser_siret
 
-from .models import Contrat, DureeChomage, Genre, NiveauFormation, Parcours, PassIae, TypeContrat
+from .models import Contrat, DureeChomage, Genre, NiveauFormation, Parcours, PassIae, Salarie, TypeContrat
 from .regles import fin_pass_iae
 from .regles_pass import (
     CONTRATS_PAR_TYPE_DE_SIAE,
@@ -18,7 +18,7 @@ from .regles_pass import (
     erreurs_heures_cddi,
     erreurs_type_de_contrat,
 )
-from .services import enregistrer_embauches
+from .services import SITUATION, enregistrer_embauches
 
 __all__ = ["CONTRATS_PAR_TYPE_DE_SIAE", "ImportParcours"]
 
@@ -27,8 +27,6 @@ COLONNE_DU_CHAMP = {"type": "type_contrat", "heures_hebdo": "heures_hebdo", "dat
 SANS_DEROGATION = (
     " Le fichier n'a pas de colonne de dérogation : enregistrez ce contrat et sa dérogation sur la page du salarié."
 )
-
-SITUATION = ("brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage")
 
 
 class ImportParcours(Importeur):
@@ -51,7 +49,7 @@ class ImportParcours(Importeur):
         "niveau_formation",
         "duree_chomage",
     )
-    colonnes_optionnelles = frozenset({"niveau_formation", "duree_chomage", "heures_hebdo"})
+    colonnes_optionnelles = frozenset({"niveau_formation", "duree_chomage", "heures_hebdo", "auto_prescription"})
 
     def _valeur(self, brut, colonne, analyseur):
         try:
@@ -80,6 +78,9 @@ class ImportParcours(Importeur):
         valeurs["heures_hebdo"] = self._valeur(brut, "heures_hebdo", decimal_fr) if heures else None
         if valeurs["heures_hebdo"] is not None and not (0 <= valeurs["heures_hebdo"] <= 48):
             raise ErreurColonne("heures_hebdo", "entre 0 et 48 heures par semaine")
+        valeurs["auto_prescription"] = (
+            self._valeur(brut, "auto_prescription", booleen) if "auto_prescription" in brut else False
+        )
         for colonne in ("brsa", "qpv", "zrr", "rqth"):
             valeurs[colonne] = self._valeur(brut, colonne, booleen)
         niveau = texte(brut.get("niveau_formation", "")).upper()
@@ -137,6 +138,14 @@ class ImportParcours(Importeur):
             )
         numeros = {v["numero_pass"] for _, v in lignes}
         passes = PassIae.objects.select_related("salarie").in_bulk(numeros, field_name="numero")
+        # A person followed by another structure is theirs to correct: here only a new hire may be added.
+        visibles = None
+        if self.utilisateur is not None:
+            visibles = set(
+                Salarie.objects.de_la_structure(self.utilisateur)
+                .filter(pass_iae__numero__in=numeros)
+                .values_list("pk", flat=True)
+            )
         parcours_existants = {
             (p.pass_iae.numero, p.siae.siret, p.date_embauche): p
             for p in Parcours.objects.filter(pass_iae__numero__in=numeros).select_related("pass_iae", "siae")
@@ -170,11 +179,24 @@ class ImportParcours(Importeur):
                 v["date_naissance"],
             ):
                 analyse.erreurs.append(
-                    ErreurLigne(
-                        numero, "numero_pass", f"ce PASS IAE appartient à une autre personne ({pass_iae.salarie.nom})"
-                    )
+                    ErreurLigne(numero, "numero_pass", "ce numéro de PASS IAE est attribué à une autre personne")
                 )
                 continue
+            if pass_iae and visibles is not None and pass_iae.salarie_id not in visibles:
+                salarie = pass_iae.salarie
+                if pass_iae.date_debut != v["date_debut_pass"] or (salarie.prenom, salarie.genre) != (
+                    v["prenom"],
+                    v["genre"],
+                ):
+                    analyse.erreurs.append(
+                        ErreurLigne(
+                            numero,
+                            "date_debut_pass",
+                            "ce PASS IAE est suivi par une autre structure : seule elle ou la DDETS peut corriger "
+                            "sa date de début ou l'identité de la personne",
+                        )
+                    )
+                    continue
             # The PASS's end: 24 months − 1 day, pushed by the suspensions and prolongations of a known PASS.
             fin = fin_pass_iae(v["date_debut_pass"])
             if pass_iae is not None:
@@ -194,7 +216,7 @@ class ImportParcours(Importeur):
                 analyse.changements.append(Changement("creation", numero, libelle))
                 plan.append((siae, v))
                 continue
-            differences = [c for c in SITUATION if getattr(existant, c) != v[c]]
+            differences = [c for c in (*SITUATION, "auto_prescription") if getattr(existant, c) != v[c]]
             if pass_iae.date_debut != v["date_debut_pass"]:
                 differences.append("date_debut_pass")
             if contrat is None or contrat.type != v["type_contrat"] or contrat.heures_hebdo != v["heures_hebdo"]:

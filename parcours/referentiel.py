@@ -24,11 +24,15 @@ PROLONGATIONS = [
 ]
 
 
+# Create-only: once loaded, the rows are the administrators' (they edit them, with history); reloading the
+# reference data must not undo their changes.
+
+
 def charger_motifs_sortie(apps, schema_editor=None) -> None:
     MotifSortie = apps.get_model("parcours", "MotifSortie")
     with FICHIER_MOTIFS.open(encoding="utf-8") as f:
         for ligne in csv.DictReader(f, delimiter=";"):
-            MotifSortie.objects.update_or_create(
+            MotifSortie.objects.get_or_create(
                 code=ligne["code"], defaults={"libelle": ligne["libelle"], "categorie": ligne["categorie"]}
             )
 
@@ -37,11 +41,11 @@ def charger_motifs_pass(apps, schema_editor=None) -> None:
     MotifSuspension = apps.get_model("parcours", "MotifSuspension")
     MotifProlongation = apps.get_model("parcours", "MotifProlongation")
     for code, libelle, types in SUSPENSIONS:
-        MotifSuspension.objects.update_or_create(
+        MotifSuspension.objects.get_or_create(
             code=code, defaults={"libelle": libelle, "duree_max_mois": 36, "types_siae": types}
         )
     for code, libelle, decideur, limite, mois, cumul, mois_cumul, types in PROLONGATIONS:
-        MotifProlongation.objects.update_or_create(
+        MotifProlongation.objects.get_or_create(
             code=code,
             defaults={
                 "libelle": libelle,

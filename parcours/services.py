@@ -1,6 +1,7 @@
 """Writes of salariés, PASS IAE, parcours and contracts: in bulk, in the caller's transaction."""
 
 from django.db import transaction
+from django.db.models.functions import Lower
 
 from .models import Contrat, Parcours, PassIae, Salarie
 from .regles import fin_pass_iae
@@ -19,10 +20,12 @@ def enregistrer_embauches(embauches: list[tuple]) -> None:
 
     # Salariés: through their PASS, else by identity, else new.
     sans_pass = [v for _, v in embauches if v["numero_pass"] not in passes]
+    # The same person whatever the case of the name ("MARTIN" and "Martin").
     connus = {
         (s.nom.lower(), s.prenom.lower(), s.date_naissance): s
-        for s in Salarie.objects.filter(
-            nom__in={v["nom"] for v in sans_pass}, date_naissance__in={v["date_naissance"] for v in sans_pass}
+        for s in Salarie.objects.annotate(nom_minuscule=Lower("nom")).filter(
+            nom_minuscule__in={v["nom"].lower() for v in sans_pass},
+            date_naissance__in={v["date_naissance"] for v in sans_pass},
         )
     }
     nouveaux = {}
@@ -76,14 +79,17 @@ def enregistrer_embauches(embauches: list[tuple]) -> None:
                 siae=siae,
                 pass_iae=pass_iae,
                 date_embauche=v["date_embauche"],
+                auto_prescription=v.get("auto_prescription", False),
                 **{c: v[c] for c in SITUATION},
             )
-        elif any(getattr(parcours, c) != v[c] for c in SITUATION):
-            for c in SITUATION:
-                setattr(parcours, c, v[c])
-            parcours_modifies.append(parcours)
+        else:
+            valeurs = {**{c: v[c] for c in SITUATION}, "auto_prescription": v.get("auto_prescription", False)}
+            if any(getattr(parcours, c) != valeur for c, valeur in valeurs.items()):
+                for c, valeur in valeurs.items():
+                    setattr(parcours, c, valeur)
+                parcours_modifies.append(parcours)
     Parcours.objects.bulk_create(nouveaux_parcours.values())
-    Parcours.objects.bulk_update(parcours_modifies, list(SITUATION))
+    Parcours.objects.bulk_update(parcours_modifies, [*SITUATION, "auto_prescription"])
     existants.update(nouveaux_parcours)
 
     contrats = {

@@ -9,6 +9,7 @@ from conventions.queries import (
     consommation_par_type,
     periode_de_reference,
 )
+from financement.queries import aides_des_annexes, annexes_de_l_annee, par_siae, par_type
 from parcours.queries import publics_par_type, sorties_des_siae, sorties_par_type
 from siae.models import Siae
 
@@ -52,6 +53,29 @@ def ligne_sorties(cle: str, compte) -> dict:
 def section_sorties(structures, annee: int) -> list[dict]:
     """The examined exits of the year (spec §7) per kind, then TOTAL."""
     return [ligne_sorties(ligne.cle, ligne.courant) for ligne in sorties_par_type(structures, [annee])]
+
+
+def montant(valeur: Decimal | None) -> str | None:
+    """An amount in euros as a string with 2 decimals, rounded half-up to the cent."""
+    return None if valeur is None else str(Decimal(valeur).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def ligne_aides(cle: str, groupe) -> dict:
+    """The exported row of a `financement.queries.AidesGroupe`."""
+    return {
+        "type": cle,
+        "socle_conventionne": montant(groupe.socle_conventionne),
+        "modulation": montant(groupe.modulation),
+        "total_conventionne": montant(groupe.total_conventionne),
+        "du": montant(groupe.du),
+        "verse": montant(groupe.verse),
+    }
+
+
+def section_aides_au_poste(annexes, annee: int) -> list[dict]:
+    """The aides au poste (spec §5) of the annexes starting in the year, per kind, then TOTAL."""
+    aides = aides_des_annexes(annexes_de_l_annee(annexes, annee))
+    return [ligne_aides(groupe.cle, groupe) for groupe in par_type(aides)]
 
 
 def ligne_publics(cle: str, publics) -> dict:
@@ -103,8 +127,18 @@ def siae_exportees(annexes, annee: int) -> list[tuple]:
     ]
 
 
+CHAMPS_AIDES_SIAE = ("socle_conventionne", "modulation", "du")
+
+
 def section_siae(annexes, annee: int) -> list[dict]:
-    return [ligne for _, ligne in siae_exportees(annexes, annee)]
+    """The rows of the structures, then their aides au poste (annexes starting in the year; 0.00 when none
+    does): the aides are in the export, not in /api/v1/consommation/ (see /api/v1/aides-au-poste/)."""
+    aides = {g.cle: g for g in par_siae(aides_des_annexes(annexes_de_l_annee(annexes, annee), versements=False))}
+    lignes = []
+    for s, ligne in siae_exportees(annexes, annee):
+        aide = aides.get(s.siae_id)
+        lignes.append({**ligne, **{c: montant(getattr(aide, c) if aide else Decimal(0)) for c in CHAMPS_AIDES_SIAE}})
+    return lignes
 
 
 def structures_du_departement(departement: str | None, base=None):
@@ -121,6 +155,7 @@ def indicateurs(annee: int, departement: str | None = None) -> dict:
         "departement": departement,
         "consommation": section_consommation(annexes, annee),
         "sorties": section_sorties(structures, annee),
+        "aides_au_poste": section_aides_au_poste(annexes, annee),
         "publics": section_publics(structures, annee),
         "siae": section_siae(annexes, annee),
     }

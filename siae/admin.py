@@ -11,6 +11,7 @@ class ContactInline(admin.TabularInline):
 @admin.register(Siae)
 class SiaeAdmin(admin.ModelAdmin):
     list_display = ["nom", "siret", "type", "departement", "commune", "ensemblier"]
+    list_select_related = ["ensemblier"]
     list_filter = ["type", "departement", "regie_de_quartier"]
     search_fields = ["nom", "siret", "commune"]
     inlines = [ContactInline]

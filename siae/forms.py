@@ -29,7 +29,12 @@ class SiaeForm(DsfrBaseForm, forms.ModelForm):
             self.fields["departement"].choices = [
                 (code, f"{code} – {DEPARTEMENTS[code]}") for code in sorted(perimetre.departements_ddets)
             ]
-        self.fields["ensemblier"].queryset = Ensemblier.objects.all()
+        # The groups of the structures the agent sees (and the structure's own), not the whole country's.
+        visibles = Siae.objects.visible_to(user)
+        ensembliers = Ensemblier.objects.filter(siae__in=visibles)
+        if self.instance.ensemblier_id:
+            ensembliers = ensembliers | Ensemblier.objects.filter(pk=self.instance.ensemblier_id)
+        self.fields["ensemblier"].queryset = ensembliers.distinct().order_by("nom")
         self.fields["ensemblier"].required = False
 
     def clean_siret(self):

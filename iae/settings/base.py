@@ -172,6 +172,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    "EXCEPTION_HANDLER": "iae.api.gestionnaire_d_exceptions",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Pilot'IAE",

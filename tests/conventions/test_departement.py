@@ -209,3 +209,20 @@ def test_un_fichier_avec_une_ligne_fausse_ne_change_rien_et_la_nomme(departement
     assert "ligne 4, colonne heures_travaillees : 250,00 h dépasse le maximum légal de 208 h dans un mois" in erreurs
     assert "rien n'a été enregistré" in erreurs
     assert list(LigneDeclaration.objects.order_by("pk").values_list("pk", "heures_travaillees")) == avant
+
+
+def test_l_import_respecte_les_changements_d_etat(departement, capsys):
+    importer(
+        departement, "annexes", ANNEXES.replace(";VALIDE;60;25;40\n", ";CLOTURE;60;25;40\n", 2), nom="cloture.csv"
+    )
+    assert AnnexeFinanciere.objects.get(prefixe="ACI055240001").etat == "CLOTURE"
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        importer(
+            departement, "annexes", ANNEXES.replace(";VALIDE;60;25;40\n", ";BROUILLON;60;25;40\n", 1), nom="b.csv"
+        )
+    assert (
+        "ligne 2, colonne etat : une annexe clôturée ne peut pas passer à l'état « brouillon »"
+        in capsys.readouterr().err
+    )
+    assert AnnexeFinanciere.objects.get(prefixe="ACI055240001").etat == "CLOTURE"

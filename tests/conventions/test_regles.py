@@ -121,3 +121,52 @@ class TestProjection:
 
     def test_sans_mois(self):
         assert regles.projection_annuelle(Decimal(0), 0) is None
+
+
+class TestVersionsEnVigueur:
+    """The ETP of a month is that of the latest version already in effect (spec §2)."""
+
+    def test_un_avenant_posterieur_a_effet_anterieur_l_emporte(self):
+        import types
+
+        from conventions.services import etp_par_mois
+
+        annexe = types.SimpleNamespace(
+            date_debut=dt.date(2024, 1, 1), date_fin=dt.date(2024, 12, 31), etp_conventionnes=Decimal(12)
+        )
+
+        def version(rang, mois, etp):
+            return types.SimpleNamespace(
+                rang_avenant=rang,
+                rang_modification=0,
+                mois_effet=dt.date(2024, mois, 1),
+                etp_conventionnes=Decimal(etp),
+            )
+
+        # A0: 12 from January; A1: 10 from June; A2 (decided last): 8 from March.
+        par_mois = etp_par_mois(annexe, [version(0, 1, 12), version(1, 6, 10), version(2, 3, 8)])
+        assert [par_mois[dt.date(2024, m, 1)] for m in range(1, 13)] == [12, 12] + [8] * 10
+
+
+class TestPeriodeDeReference:
+    @pytest.mark.parametrize(
+        ("aujourd_hui", "mois"),
+        [
+            (dt.date(2026, 11, 23), dt.date(2026, 10, 1)),  # October was due on 15 November
+            (dt.date(2026, 11, 15), dt.date(2026, 9, 1)),  # the deadline day itself: October not yet late
+            (dt.date(2026, 1, 10), dt.date(2025, 11, 1)),
+        ],
+    )
+    def test_dernier_mois_echu(self, aujourd_hui, mois):
+        from conventions.queries import dernier_mois_echu
+
+        assert dernier_mois_echu(aujourd_hui) == mois
+
+    def test_annee_passee_et_annee_en_cours(self):
+        from conventions.queries import Periode, periode_de_reference
+
+        assert periode_de_reference(None, 2025, dt.date(2026, 11, 23)) == Periode.annee(2025)
+        assert periode_de_reference(None, 2026, dt.date(2026, 11, 23)) == Periode(
+            dt.date(2026, 1, 1), dt.date(2026, 10, 1)
+        )
+        assert periode_de_reference(None, 2026, dt.date(2026, 1, 10)).nombre_de_mois == 1

@@ -203,3 +203,36 @@ class TestSuivi:
         with django_assert_max_num_queries(12):
             reponse = client.get("/declarations/", {"mois": "2024-03"})
         assert len(reponse.context["lignes"]) == 18
+
+
+def test_une_sortie_enregistree_sur_le_parcours_survit_a_la_grille(client_de, personnel_a, annexe, salaries):
+    from parcours.models import MotifSortie
+
+    a, b = sorted(salaries[:2], key=lambda p: (p.salarie.nom, p.salarie.prenom))
+    b.date_sortie, b.motif_sortie = dt.date(2024, 3, 20), MotifSortie.objects.get(code="CDI")
+    b.save()
+    client = client_de(personnel_a)
+    grille = client.get(URL_GRILLE.format(annexe=annexe.pk))
+    assert grille.context["formset"].forms[1].initial["date_sortie"] == dt.date(2024, 3, 20)
+    client.post(URL_GRILLE.format(annexe=annexe.pk), donnees_grille([(a, "10", "", ""), (b, "12", "", "")]))
+    b.refresh_from_db()
+    assert b.date_sortie == dt.date(2024, 3, 20)
+
+
+def test_seul_un_agent_du_departement_valide(client_de, siae_a, annexe, salaries):
+    from tests.factories import UtilisateurFactory
+
+    # The structure's own staff, also agent in another département, does not validate its own declaration.
+    double = UtilisateurFactory(email="double@test.test", personnel_siae=siae_a)
+    from comptes.models import Membre, Organisation, TypeOrganisation
+
+    ddets_57, _ = Organisation.objects.get_or_create(
+        type=TypeOrganisation.DDETS, departement="57", defaults={"nom": "DDETS 57"}
+    )
+    Membre.objects.create(utilisateur=double, organisation=ddets_57)
+    client = client_de(double)
+    client.post(URL_GRILLE.format(annexe=annexe.pk), grille_simple(salaries))
+    declaration = DeclarationMensuelle.objects.get()
+    assert client.post(f"/declarations/{declaration.pk}/", {"action": "valider"}).status_code == 404
+    declaration.refresh_from_db()
+    assert declaration.etat == EtatDeclaration.TRANSMISE

@@ -46,7 +46,7 @@ def test_csv_et_xlsx_reprennent_le_json(departement):  # noqa: F811
     assert [ligne["siret"] for ligne in lignes if ligne["section"] == "siae"] == [s["siret"] for s in donnees["siae"]]
 
     classeur = openpyxl.load_workbook(exporter(departement, "xlsx", "i.xlsx"))
-    assert classeur.sheetnames == ["consommation", "sorties", "publics", "siae"]
+    assert classeur.sheetnames == ["consommation", "sorties", "aides_au_poste", "publics", "siae"]
     feuille = classeur["consommation"]
     entetes = [c.value for c in feuille[1]]
     assert [
@@ -57,7 +57,7 @@ def test_csv_et_xlsx_reprennent_le_json(departement):  # noqa: F811
 def test_sorties_et_publics(departement):  # noqa: F811
     """The sections of formats.md, in their order, with counts as integers and rates as strings."""
     donnees = json.loads(exporter(departement, "json", "i.json").read_text(encoding="utf-8"))
-    assert list(donnees) == ["annee", "departement", "consommation", "sorties", "publics", "siae"]
+    assert list(donnees) == ["annee", "departement", "consommation", "sorties", "aides_au_poste", "publics", "siae"]
     # Bravo's CDI on 20 December, after a year in the ACI: the one examined exit of 2024.
     assert donnees["sorties"] == [
         {
@@ -95,7 +95,13 @@ def test_sorties_et_publics(departement):  # noqa: F811
         "Entreprise B": None,
         "Association C": None,
     }
-    assert list(donnees["siae"][0])[-2:] == ["statut_consommation", "taux_sorties_dynamiques"]
+    assert list(donnees["siae"][0])[-5:] == [
+        "statut_consommation",
+        "taux_sorties_dynamiques",
+        "socle_conventionne",
+        "modulation",
+        "du",
+    ]
 
     texte = exporter(departement, "csv", "i.csv").read_text(encoding="utf-8-sig")
     sorties = [ligne for ligne in csv.DictReader(io.StringIO(texte), delimiter=";") if ligne["section"] == "sorties"]

@@ -240,9 +240,11 @@ class TestCreation:
         assert Siae.objects.get().siret == siret
 
     def test_ensemblier_existant(self, client_de, agent_55):
+        # A group is offered once one of its structures is in the agent's département.
         groupe = EnsemblierFactory(nom="Groupe existant")
+        membre = SiaeFactory(departement="55", ensemblier=groupe)
         client_de(agent_55).post("/siae/nouvelle/", formulaire(ensemblier=groupe.pk))
-        assert Siae.objects.get().ensemblier == groupe
+        assert Siae.objects.exclude(pk=membre.pk).get().ensemblier == groupe
         client_de(agent_55).post(
             "/siae/nouvelle/", formulaire(siret=siret_valide(501), nouvel_ensemblier="Groupe existant")
         )
