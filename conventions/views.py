@@ -19,6 +19,7 @@ from .queries import (
     annexes_du_departement,
     consommation_des_siae,
     consommation_mensuelle,
+    consommation_par,
     consommation_par_type,
     periode_de_reference,
 )
@@ -206,7 +207,18 @@ class Consommation(ChoixDepartementMixin, TemplateView):
         structures = sorted(consommation_des_siae(annexes, annee), key=TRIS.get(tri, TRIS["taux"]))
         departement = self.departement()
         perimetre = self.request.user.perimetre
+        # Nationally (administrators), the same figures per département.
+        par_departement = []
+        if departement is None and perimetre.administrateur:
+            par_departement = sorted(
+                (
+                    (cle[0], DEPARTEMENTS.get(cle[0], ""), conso)
+                    for cle, conso in consommation_par(annexes, periode, ["siae__departement"]).items()
+                ),
+                key=lambda ligne: ligne[0],
+            )
         return super().get_context_data(
+            par_departement=par_departement,
             annee=annee,
             annees=[a for a, _ in choix_des_annees()],
             departement=departement,

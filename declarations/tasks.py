@@ -35,13 +35,19 @@ def relancer_declarations_manquantes(aujourd_hui: str | None = None) -> int:
     ):
         if email:
             destinataires[siae_id].add(email)
+    par_structure = {}
+    for suivi in manquantes:
+        par_structure.setdefault(suivi.siae_id, []).append(suivi)
     messages = []
-    for suivi in {s.siae_id: s for s in manquantes}.values():
-        if not destinataires[suivi.siae_id]:
+    for siae_id, suivis in par_structure.items():
+        if not destinataires[siae_id]:
             continue
+        suivi = suivis[0]
+        annexes = ", ".join(sorted(s.numero for s in suivis))
         corps = (
-            f"Bonjour,\n\nLa déclaration mensuelle de {suivi.mois:%m/%Y} de {suivi.siae_nom} (annexe {suivi.numero}) "
-            f"était attendue au plus tard le {suivi.echeance:%d/%m/%Y} et n'a pas été transmise.\n"
+            f"Bonjour,\n\nLa déclaration mensuelle de {suivi.mois:%m/%Y} de {suivi.siae_nom} "
+            f"(annexe{'s' if len(suivis) > 1 else ''} {annexes}) était attendue au plus tard le "
+            f"{suivi.echeance:%d/%m/%Y} et n'a pas été transmise.\n"
             "Merci de la saisir ou de la déposer dans Pilot'IAE, rubrique « Déclarations ».\n\nLa DDETS"
         )
         messages.append(
@@ -49,7 +55,7 @@ def relancer_declarations_manquantes(aujourd_hui: str | None = None) -> int:
                 f"Déclaration de {suivi.mois:%m/%Y} manquante – {suivi.siae_nom}",
                 corps,
                 settings.DEFAULT_FROM_EMAIL,
-                sorted(destinataires[suivi.siae_id]),
+                sorted(destinataires[siae_id]),
             )
         )
     send_mass_mail(messages, fail_silently=False)

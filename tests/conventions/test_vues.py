@@ -148,3 +148,17 @@ class TestConsommation:
                 reponse = client.get(url)
             assert reponse.status_code == 200
         assert len(client.get("/consommation/?annee=2024").context["structures"]) == 14
+
+
+def test_l_administrateur_voit_chaque_departement(client_de, admin, siae_a, siae_57):
+    for siae in (siae_a, siae_57):
+        declarer(AnnexeFinanciereFactory(siae=siae, annee=2024, etp_conventionnes=Decimal("1.00")), {1: Decimal(100)})
+    reponse = client_de(admin).get("/consommation/", {"annee": 2024})
+    lignes = {code: ligne for code, _, ligne in reponse.context["par_departement"]}
+    assert set(lignes) == {"55", "57"}
+    assert lignes["55"].conv_etp_mois == 12
+    assert lignes["55"].real_etp_mois == pytest.approx(Decimal(100) * 12 / Decimal(1820), abs=Decimal("1e-9"))
+    # An agent sees their département only, without this table.
+    assert (
+        client_de(admin).get("/consommation/", {"annee": 2024, "departement": "57"}).context["par_departement"] == []
+    )

@@ -48,3 +48,11 @@ def test_les_comptes_inactifs_ne_recoivent_rien(siae_a):
     UtilisateurFactory(email="parti@siae-a.test", personnel_siae=siae_a, is_active=False)
     AnnexeFinanciereFactory(siae=siae_a, annee=2024)
     assert relancer_declarations_manquantes("2024-07-16") == 0
+
+
+def test_toutes_les_annexes_manquantes_dans_un_seul_message(siae_a, personnel_a):
+    premiere = AnnexeFinanciereFactory(siae=siae_a, annee=2024)
+    seconde = AnnexeFinanciereFactory(siae=siae_a, annee=2024, type="ACI")
+    assert relancer_declarations_manquantes("2024-07-16") == 1
+    corps = mail.outbox[0].body
+    assert premiere.numero in corps and seconde.numero in corps
