@@ -134,7 +134,8 @@ class ParcoursModification(NominatifRequisMixin, TemplateView):
 
 
 class ActionParcoursMixin(NominatifRequisMixin):
-    """A form about one parcours the user writes for; the rules' refusals come back on the fields."""
+    """A form about one parcours the user writes for; the rules' refusals come back on the fields. Each view
+    defines `enregistrer(donnees)`, which calls its service."""
 
     template_name = "parcours/formulaire_pass.html"
     titre = ""
@@ -161,9 +162,6 @@ class ActionParcoursMixin(NominatifRequisMixin):
         return super().get_context_data(
             parcours=self.parcours, titre=self.titre, bouton=self.bouton, retour=self.retour(), **kwargs
         )
-
-    def enregistrer(self, donnees):
-        raise NotImplementedError
 
     def form_valid(self, form):
         try:
