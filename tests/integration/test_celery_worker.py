@@ -33,13 +33,15 @@ def _raison_de_sauter() -> str | None:
     return None
 
 
+RAISON = _raison_de_sauter()
+# Without the real services the test is skipped, saying why; never in CI, where it fails instead.
+pytestmark = pytest.mark.skipif(bool(RAISON) and os.environ.get("CI") != "true", reason=RAISON or "")
+
+
 @pytest.fixture
 def services_reels():
-    raison = _raison_de_sauter()
-    if raison:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Test d'intégration obligatoire en CI : {raison}")
-        pytest.skip(raison)
+    if RAISON:
+        pytest.fail(f"Test d'intégration obligatoire en CI : {RAISON}")
 
 
 def _siret(rang: int) -> str:
