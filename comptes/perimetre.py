@@ -39,6 +39,10 @@ class Perimetre:
         """Départements whose aggregated figures the user may see."""
         return self.departements_ddets | self.departements_cdiae
 
+    def gere_le_departement(self, departement: str | None) -> bool:
+        """Whether the user acts for the DDETS of this département (a bilan, an envelope...)."""
+        return bool(departement) and (self.administrateur or departement in self.departements_ddets)
+
     def voit_nominatif(self, siae) -> bool:
         """Whether the people of this (visible) structure may be shown: not to CDIAE members."""
         return self.administrateur or siae.departement in self.departements_ddets or siae.pk in self.siae_ids
@@ -99,30 +103,45 @@ class PerimetreQuerySet(models.QuerySet):
     """
 
     chemin_siae = "siae"
+    # Objects that carry their own département (a project, a financing line) give its path; by default it is the
+    # structure's.
+    chemin_departement = None
     nominatif = False
     # Through a many-valued relation (a salarié's parcours), one object can match several times.
     dedoublonner = False
 
+    @property
+    def _departement(self) -> str:
+        return self.chemin_departement or f"{self.chemin_siae}__departement"
+
     def visible_to(self, user):
         perimetre, c = perimetre_de(user), self.chemin_siae
         filtre = perimetre.filtre_nominatif if self.nominatif else perimetre.filtre_structures
-        resultat = self.filter(filtre(siae=c, departement=f"{c}__departement"))
+        resultat = self.filter(filtre(siae=c, departement=self._departement))
         return resultat.distinct() if self.dedoublonner and not perimetre.administrateur else resultat
 
     def gerees_par(self, user):
-        return self.filter(perimetre_de(user).filtre_gestion(departement=f"{self.chemin_siae}__departement"))
+        return self.filter(perimetre_de(user).filtre_gestion(departement=self._departement))
 
     def de_la_structure(self, user):
         """For what SIAE staff write themselves (declarations, salariés): their structure, or the agents'."""
         perimetre, c = perimetre_de(user), self.chemin_siae
-        return self.filter(perimetre.filtre_nominatif(siae=c, departement=f"{c}__departement"))
+        return self.filter(perimetre.filtre_nominatif(siae=c, departement=self._departement))
 
 
-def perimetre_queryset(chemin_siae: str, nominatif: bool = False, distinct: bool = False, base=PerimetreQuerySet):
-    """A queryset class scoped through the given path to the structure."""
+def perimetre_queryset(
+    chemin_siae: str,
+    nominatif: bool = False,
+    distinct: bool = False,
+    base=PerimetreQuerySet,
+    chemin_departement: str | None = None,
+):
+    """A queryset class scoped through the given path to the structure (and to the département, when the object
+    has its own)."""
     nom = f"{base.__name__}_{chemin_siae.replace('__', '_')}"
     attributs = {
         "chemin_siae": chemin_siae,
+        "chemin_departement": chemin_departement,
         "nominatif": nominatif,
         "dedoublonner": distinct,
         "__module__": base.__module__,

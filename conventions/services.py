@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from calculs.declencheurs import rafraichir_apres_commit
+
 from .models import TRANSITIONS, AnnexeFinanciere, Avenant, Convention, EtatAnnexe, EtpConventionneMensuel
 from .regles import analyser_numero_annexe, mois_entre, premier_du_mois
 
@@ -33,6 +35,7 @@ def reconstruire_etp_mensuels(annexe: AnnexeFinanciere) -> None:
         annexe.numero = derniere.numero
         annexe.etp_conventionnes = derniere.etp_conventionnes
         annexe.save(update_fields=["numero", "etp_conventionnes", "date_modification"])
+    rafraichir_apres_commit(annexe.pk)
 
 
 def convention_pour(siae, type_: str, date_debut: dt.date, date_fin: dt.date) -> Convention:
@@ -139,4 +142,5 @@ def changer_etat(annexe: AnnexeFinanciere, etat: str) -> AnnexeFinanciere:
         )
     annexe.etat = etat
     annexe.save(update_fields=["etat", "date_modification"])
+    rafraichir_apres_commit(annexe.pk)
     return annexe

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from calculs.declencheurs import rafraichir_apres_commit
 from conventions.regles import dernier_jour_du_mois
 from iae.formats import nombre_fr
 from parcours.models import Contrat, MotifSortie, Parcours
@@ -224,6 +225,7 @@ def enregistrer_lignes(
     LigneDeclaration.objects.bulk_create(a_creer)
     LigneDeclaration.objects.bulk_update(a_modifier, ["heures_travaillees", "date_sortie", "motif_sortie"])
     _reporter_sorties(mois, lignes, motifs, sorties_precedentes)
+    rafraichir_apres_commit(annexe.pk, mois)
     if transmettre:
         transmettre_declaration(declaration, auteur)
     return declaration, comptes
@@ -243,6 +245,7 @@ def transmettre_declaration(declaration: DeclarationMensuelle, auteur=None) -> D
         declaration.date_transmission = timezone.now()
         declaration.transmise_par = auteur
     declaration.save()
+    rafraichir_apres_commit(declaration.annexe_id, declaration.mois)
     return declaration
 
 
@@ -251,6 +254,7 @@ def valider_declaration(declaration: DeclarationMensuelle) -> DeclarationMensuel
         raise ValidationError("Seule une déclaration transmise peut être validée.")
     declaration.etat = EtatDeclaration.VALIDEE
     declaration.save(update_fields=["etat", "date_modification"])
+    rafraichir_apres_commit(declaration.annexe_id, declaration.mois)
     return declaration
 
 
@@ -262,4 +266,5 @@ def renvoyer_declaration(declaration: DeclarationMensuelle, motif: str) -> Decla
     declaration.etat = EtatDeclaration.A_CORRIGER
     declaration.motif_retour = motif.strip()
     declaration.save(update_fields=["etat", "motif_retour", "date_modification"])
+    rafraichir_apres_commit(declaration.annexe_id, declaration.mois)
     return declaration

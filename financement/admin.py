@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import BaremeAideAuPoste, BaremeHistorique, Versement
+from .models import BaremeAideAuPoste, BaremeHistorique, MontantRsa, Versement
 from .services import enregistrer_version
 
 
@@ -54,3 +54,21 @@ class VersementAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     list_select_related = ("annexe", "import_origine")
     raw_id_fields = ("annexe", "import_origine")
+
+
+@admin.register(MontantRsa)
+class MontantRsaAdmin(admin.ModelAdmin):
+    """Corrections of the RSA table; Django's admin log keeps who changed what. Rows are not deleted: past targets
+    read them."""
+
+    list_display = ("date_effet", "montant_forfaitaire", "source", "auteur")
+    ordering = ("-date_effet",)
+    readonly_fields = ("auteur", "date_creation")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.auteur = request.user
+        super().save_model(request, obj, form, change)

@@ -4,6 +4,8 @@ from django.db import models
 from comptes.perimetre import perimetre_queryset
 from siae.models import TypeSiae
 
+from .regles_cofinancement import cout_mensuel_brsa
+
 
 class BaremeAideAuPoste(models.Model):
     """The annual montant socle of the aide au poste per ETP, for one kind, from an effective date (spec §5).
@@ -87,3 +89,32 @@ class Versement(models.Model):
 
     def __str__(self):
         return f"{self.get_nature_display()} {self.montant} € au {self.date:%d/%m/%Y}"
+
+
+class MontantRsa(models.Model):
+    """The RSA's montant forfaitaire for a single person, from an effective date: the Département's co-financing of
+    a bRSA in ACI is 88 % of it per month (spec §5). National; agents add each revaluation (with its source)."""
+
+    date_effet = models.DateField("date d'effet", unique=True)
+    montant_forfaitaire = models.DecimalField(
+        "montant forfaitaire mensuel (personne seule)", max_digits=8, decimal_places=2
+    )
+    source = models.CharField(max_length=255, help_text="Le texte qui fixe le montant.")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    date_creation = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "montant forfaitaire du RSA"
+        verbose_name_plural = "montants forfaitaires du RSA"
+        ordering = ["-date_effet"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(montant_forfaitaire__gt=0), name="rsa_montant_positif")
+        ]
+
+    def __str__(self):
+        return f"RSA au {self.date_effet:%d/%m/%Y} : {self.montant_forfaitaire} €"
+
+    @property
+    def pris_en_charge(self):
+        """What the Département pays per bRSA and month at this amount."""
+        return cout_mensuel_brsa(self.montant_forfaitaire)

@@ -15,14 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from conventions.models import EtpConventionneMensuel
 from conventions.queries import ORDRE_DES_TYPES, etp_realises_expression
 from declarations.models import LigneDeclaration
 
 from . import regles
-from .models import BaremeAideAuPoste, Versement
+from .models import BaremeAideAuPoste, NatureVersement, Versement
 from .regles import ZERO, LigneBareme
 
 TOUS_LES_TYPES = "TOTAL"
@@ -75,7 +75,8 @@ class AideAnnexe:
     bareme: list[LigneBareme]
     etp_conventionnes: dict[dt.date, Decimal] = field(default_factory=dict)
     etp_realises: dict[dt.date, Decimal] = field(default_factory=dict)
-    verse: Decimal = ZERO
+    verse: Decimal = ZERO  # every payment, the modulation's included
+    verse_modulation: Decimal = ZERO
 
     @property
     def mois(self) -> list[dt.date]:
@@ -123,9 +124,19 @@ class AideAnnexe:
         return self.du_non_plafonne > self.socle_conventionne
 
     @property
+    def verse_socle(self) -> Decimal:
+        """Advances and regularisations: what settles the dû."""
+        return self.verse - self.verse_modulation
+
+    @property
     def ecart(self) -> Decimal:
-        """Dû − versé: positive, still to pay to the structure; negative, paid beyond what is due."""
-        return self.du - self.verse
+        """Dû − versé au titre du socle: positive, still to pay to the structure; negative, paid beyond what is
+        due. The modulation is not part of the dû (spec §5), so its payments are followed apart."""
+        return self.du - self.verse_socle
+
+    @property
+    def modulation_restante(self) -> Decimal:
+        return self.modulation - self.verse_modulation
 
     @property
     def avance_mensuelle(self) -> Decimal:
@@ -147,6 +158,7 @@ class AidesGroupe:
     modulation: Decimal = ZERO
     du: Decimal = ZERO
     verse: Decimal = ZERO
+    verse_modulation: Decimal = ZERO
     annexes: int = 0
 
     @property
@@ -154,14 +166,19 @@ class AidesGroupe:
         return self.socle_conventionne + self.modulation
 
     @property
+    def verse_socle(self) -> Decimal:
+        return self.verse - self.verse_modulation
+
+    @property
     def ecart(self) -> Decimal:
-        return self.du - self.verse
+        return self.du - self.verse_socle
 
     def ajouter(self, aide: AideAnnexe) -> None:
         self.socle_conventionne += aide.socle_conventionne
         self.modulation += aide.modulation
         self.du += aide.du
         self.verse += aide.verse
+        self.verse_modulation += aide.verse_modulation
         self.annexes += 1
 
 
@@ -219,12 +236,16 @@ def aides_des_annexes(
         if aide.date_debut.replace(day=1) <= mois <= aide.date_fin:
             aide.etp_realises[mois] = Decimal(etp or ZERO)
     sommes = (
-        Versement.objects.filter(annexe__in=annexes).values_list("annexe_id").annotate(total=Sum("montant")).order_by()
+        Versement.objects.filter(annexe__in=annexes)
+        .values_list("annexe_id")
+        .annotate(total=Sum("montant"), modulation=Sum("montant", filter=Q(nature=NatureVersement.MODULATION)))
+        .order_by()
         if versements
         else []
     )
-    for annexe_id, total in sommes:
+    for annexe_id, total, verse_modulation in sommes:
         aides[annexe_id].verse = total or ZERO
+        aides[annexe_id].verse_modulation = verse_modulation or ZERO
     return sorted(aides.values(), key=lambda a: (a.type, a.nom, a.numero))
 
 

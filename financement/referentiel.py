@@ -1,4 +1,5 @@
-"""The barème of aides au poste shipped with the project (financement/data/bareme_aide_au_poste.csv).
+"""The barème of aides au poste (financement/data/bareme_aide_au_poste.csv) and the RSA's montants forfaitaires
+(financement/data/montants_rsa.csv) shipped with the project.
 
 Create-only: once loaded, rows are the administrators' to correct (with history).
 
@@ -11,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 FICHIER = Path(__file__).resolve().parent / "data" / "bareme_aide_au_poste.csv"
+FICHIER_RSA = Path(__file__).resolve().parent / "data" / "montants_rsa.csv"
 
 
 def charger_bareme(apps, schema_editor=None) -> None:
@@ -24,4 +26,14 @@ def charger_bareme(apps, schema_editor=None) -> None:
                     "montant_socle_annuel_par_etp": Decimal(ligne["montant_socle_annuel_par_etp"]),
                     "source": ligne["source"],
                 },
+            )
+
+
+def charger_montants_rsa(apps, schema_editor=None) -> None:
+    MontantRsa = apps.get_model("financement", "MontantRsa")
+    with FICHIER_RSA.open(encoding="utf-8") as f:
+        for ligne in csv.DictReader(f, delimiter=";"):
+            MontantRsa.objects.get_or_create(
+                date_effet=ligne["date_effet"],
+                defaults={"montant_forfaitaire": Decimal(ligne["montant_forfaitaire"]), "source": ligne["source"]},
             )

@@ -1,8 +1,10 @@
-"""Writes of the barème: each creation or change of a row records a version (`BaremeHistorique`)."""
+"""Writes of the barème (each creation or change of a row records a version, `BaremeHistorique`) and of the RSA
+table."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import BaremeAideAuPoste, BaremeHistorique
+from .models import BaremeAideAuPoste, BaremeHistorique, MontantRsa
 
 
 def enregistrer_version(ligne: BaremeAideAuPoste, auteur=None) -> BaremeHistorique:
@@ -23,4 +25,16 @@ def ajouter_ligne_bareme(*, type, date_effet, montant, source, auteur=None) -> B
     ligne.full_clean()
     ligne.save()
     enregistrer_version(ligne, auteur)
+    return ligne
+
+
+@transaction.atomic
+def ajouter_montant_rsa(*, date_effet, montant_forfaitaire, source, auteur=None) -> MontantRsa:
+    """A revaluation of the RSA: a new dated row; a date already in the table is refused (the row is corrected in
+    the administration, where the change is logged)."""
+    if MontantRsa.objects.filter(date_effet=date_effet).exists():
+        raise ValidationError({"date_effet": f"Le montant au {date_effet:%d/%m/%Y} est déjà dans la table."})
+    ligne = MontantRsa(date_effet=date_effet, montant_forfaitaire=montant_forfaitaire, source=source, auteur=auteur)
+    ligne.full_clean()
+    ligne.save()
     return ligne

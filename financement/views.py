@@ -78,9 +78,11 @@ class Revalorisation(AgentRequisMixin, ChoixDepartementMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = kwargs.pop("form", None) or RevalorisationForm(self.request.GET or None)
         contexte = {"form": form, "peut_enregistrer": self.request.user.perimetre.administrateur}
-        if form.is_bound and form.is_valid():
+        # After a refused save (no source), the simulation stays on screen with the error beside the source.
+        simulable = form.is_bound and (form.is_valid() or {"type", "date_effet", "montant"} <= set(form.cleaned_data))
+        if simulable:
             d = form.cleaned_data
-            nouvelle = LigneBareme(d["date_effet"], d["montant"], d["source"])
+            nouvelle = LigneBareme(d["date_effet"], d["montant"], d.get("source", ""))
             visibles = AnnexeFinanciere.objects.visible_to(self.request.user).actives()
             departement = self.departement()
             if departement:

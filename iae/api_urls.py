@@ -6,7 +6,10 @@ from controle.api import CampagneControleViewSet
 from conventions.api import AnnexeFinanciereViewSet, ConsommationView
 from declarations.api import DeclarationViewSet
 from financement.api import AidesAuPosteView, BaremeViewSet, VersementViewSet
+from financeurs.api import LigneFinancementViewSet, ProjetViewSet
+from modulation.api import ModulationViewSet
 from parcours.api import ParcoursViewSet, SalarieViewSet
+from parcours.api_actions import ActionInsertionViewSet
 from parcours.api_indicateurs import PublicsView, SortiesView
 from parcours.api_pass import ProlongationViewSet, SuspensionViewSet
 from siae.api import SiaeViewSet
@@ -22,6 +25,10 @@ router.register("declarations", DeclarationViewSet, basename="declaration")
 router.register("controles", CampagneControleViewSet, basename="controle")
 router.register("bareme", BaremeViewSet, basename="bareme")
 router.register("versements", VersementViewSet, basename="versement")
+router.register("actions-insertion", ActionInsertionViewSet, basename="action-insertion")
+router.register("modulation", ModulationViewSet, basename="modulation")
+router.register("financements", LigneFinancementViewSet, basename="financement")
+router.register("projets", ProjetViewSet, basename="projet")
 
 urlpatterns = [
     path("", include(router.urls)),

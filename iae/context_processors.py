@@ -40,11 +40,21 @@ def _navigation(request) -> list[dict]:
         {
             "libelle": "Indicateurs",
             "sous_menu": [
+                *(
+                    [_lien("Tableau de bord", "pilotage:cockpit")]
+                    if perimetre.departements or perimetre.administrateur
+                    else []
+                ),
                 _lien("Consommation des ETP", "conventions:consommation"),
                 _lien("Sorties", "indicateurs:sorties"),
                 _lien("Publics", "indicateurs:publics"),
                 _lien("Aides au poste", "financement:aides"),
+                _lien("Financements", "financeurs:financements"),
+                _lien("Cofinancement des bRSA", "financement:cofinancement"),
+                _lien("Bilans et dialogue de gestion", "bilans:liste"),
                 *([_lien("Simuler une revalorisation", "financement:revalorisation")] if perimetre.est_agent else []),
+                *([_lien("Simuler un redéploiement", "pilotage:redeploiement")] if perimetre.est_agent else []),
+                *([_lien("Modulation", "modulation:liste")] if perimetre.est_agent else []),
             ],
         },
     ]
@@ -63,11 +73,18 @@ def _navigation(request) -> list[dict]:
     menu.append(_lien("API", "api-docs"))
     if user.is_staff:
         menu.append(_lien("Administration", "admin:index"))
+    # The active link is the longest URL the path starts with: /aides-au-poste/cofinancement/ is not also
+    # "Aides au poste".
     chemin = request.path
+    tous = [lien for entree in menu for lien in entree.get("sous_menu", [entree])]
+    candidats = [
+        lien["url"] for lien in tous if (chemin == "/" if lien["url"] == "/" else chemin.startswith(lien["url"]))
+    ]
+    actif = max(candidats, key=len, default=None)
     for entree in menu:
         liens = entree.get("sous_menu", [entree])
         for lien in liens:
-            lien["actif"] = chemin == "/" if lien["url"] == "/" else chemin.startswith(lien["url"])
+            lien["actif"] = lien["url"] == actif
         entree["actif"] = any(lien["actif"] for lien in liens)
     return menu
 

@@ -15,7 +15,9 @@ def arrondi(valeur: Decimal | int | float | str, decimales: int = 2) -> Decimal:
 def nombre_fr(valeur, decimales: int = 2, separateur: str = ESPACE_INSECABLE) -> str:
     if valeur is None or valeur == "":
         return "–"
-    texte = f"{arrondi(valeur, decimales):,.{decimales}f}"
+    arrondie = arrondi(valeur, decimales)
+    # A difference of a fraction of a cent rounds to zero: never "-0,00".
+    texte = f"{arrondie + 0 if arrondie else abs(arrondie):,.{decimales}f}"
     return texte.replace(",", "\x00").replace(".", ",").replace("\x00", separateur)
 
 

@@ -3,12 +3,13 @@ on a database whose tables were emptied (a flushed test database, a reset)."""
 
 from django.apps import apps
 
-from financement.referentiel import charger_bareme
+from financement.referentiel import charger_bareme, charger_montants_rsa
 from parcours.referentiel import charger_motifs_pass, charger_motifs_sortie, historiser_motifs_sortie
 
 
 def charger_referentiels() -> None:
     charger_bareme(apps)
+    charger_montants_rsa(apps)
     charger_motifs_sortie(apps)
     charger_motifs_pass(apps)
     historiser_motifs_sortie(apps)

@@ -10,6 +10,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from .lecture import ErreurLigne, Tableau
+from .regles import a_noter
 
 
 class ErreurColonne(Exception):
@@ -47,6 +48,9 @@ class Importeur(ABC):
     colonnes: tuple[str, ...]
     colonnes_optionnelles: frozenset[str] = frozenset()
     journal = None  # the Import being executed, set by imports.services.executer_import
+    # Told (lines checked, lines in the file) every few hundred lines while the lines are checked; set by
+    # imports.services.executer_import so that the import's page can show where it stands.
+    suivre = None
 
     def __init__(self, utilisateur=None):
         # No user: the operator's command line, which may write anywhere.
@@ -63,11 +67,16 @@ class Importeur(ABC):
             analyse.erreurs.append(ErreurLigne(1, self.colonnes[0], "le fichier ne contient aucune ligne de données"))
             return analyse
         propres = []
-        for numero, brut in tableau.lignes:
+        total = len(tableau.lignes)
+        if self.suivre is not None:
+            self.suivre(0, total)
+        for rang, (numero, brut) in enumerate(tableau.lignes, start=1):
             try:
                 propres.append((numero, self.nettoyer_ligne(brut)))
             except ErreurColonne as erreur:
                 analyse.erreurs.append(ErreurLigne(numero, erreur.colonne, erreur.message))
+            if self.suivre is not None and a_noter(rang, total):
+                self.suivre(rang, total)
         self.planifier(propres, analyse)
         return analyse
 

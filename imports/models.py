@@ -52,12 +52,22 @@ class Import(models.Model):
     nb_inchanges = models.PositiveIntegerField("inchangés", default=0)
     erreurs = models.JSONField(default=list, blank=True)
     apercu = models.JSONField(default=list, blank=True)
+    # Where the execution stands, written every few hundred lines while the file is checked again: the page polls it.
+    lignes_total = models.PositiveIntegerField("lignes du fichier", default=0)
+    lignes_traitees = models.PositiveIntegerField("lignes vérifiées", default=0)
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0)
 
     objects = ImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]
         indexes = [models.Index(fields=["departement", "-date"], name="import_dep_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(progression__lte=100), name="import_progression_0_100"),
+            models.CheckConstraint(
+                condition=Q(lignes_traitees__lte=models.F("lignes_total")), name="import_lignes_traitees_total"
+            ),
+        ]
 
     def __str__(self):
         return f"Import {self.get_type_display()} – {self.nom_fichier}"

@@ -6,6 +6,7 @@ from .importeur import Analyse
 from .lecture import ErreurLigne, FichierIllisible, lire_tableau
 from .models import Import, StatutImport
 from .registre import importeur_pour
+from .regles import progression
 
 TAILLE_APERCU = 200
 
@@ -44,6 +45,15 @@ def preparer_import(type_: str, nom_fichier: str, contenu: bytes, utilisateur=No
     return journal
 
 
+def noter_progression(journal: Import, traitees: int, total: int) -> None:
+    """Written at once (outside the import's own transaction), so the page polling it sees it move."""
+    journal.lignes_traitees, journal.lignes_total = traitees, total
+    journal.progression = progression(traitees, total)
+    Import.objects.filter(pk=journal.pk).update(
+        lignes_traitees=traitees, lignes_total=total, progression=journal.progression
+    )
+
+
 def executer_import(journal: Import) -> Import:
     """Read the kept file again (the data may have changed since the preview) and write it all, or nothing."""
     journal.fichier.open("rb")
@@ -53,6 +63,7 @@ def executer_import(journal: Import) -> Import:
         journal.fichier.close()
     importeur = importeur_pour(journal.type, journal.auteur)
     importeur.journal = journal  # what an importer may record as the origin of the rows it writes
+    importeur.suivre = lambda traitees, total: noter_progression(journal, traitees, total)
     try:
         tableau = lire_tableau(journal.nom_fichier, contenu)
     except FichierIllisible as exc:

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.ImportListe.as_view(), name="liste"),
     path("nouveau/", views.ImportNouveau.as_view(), name="nouveau"),
     path("<int:pk>/", views.ImportDetail.as_view(), name="detail"),
+    path("<int:pk>/avancement/", views.ImportAvancement.as_view(), name="avancement"),
 ]

@@ -1,3 +1,4 @@
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView
 
@@ -6,6 +7,7 @@ from iae.vues import NominatifRequisMixin, PerimetreMixin
 from .forms import ImportForm
 from .models import Import, StatutImport, TypeImport
 from .registre import importeur_pour
+from .regles import etape, mesurable, texte_progression
 from .services import preparer_import
 from .tasks import executer_import_task
 
@@ -50,11 +52,36 @@ class ImportNouveau(NominatifRequisMixin, FormView):
         return redirect("imports:detail", pk=journal.pk)
 
 
+def etat_d_avancement(journal: Import) -> dict:
+    return {
+        "statut": journal.statut,
+        "statut_libelle": journal.get_statut_display(),
+        "etape": etape(journal.lignes_traitees, journal.lignes_total),
+        "mesurable": mesurable(journal.lignes_traitees, journal.lignes_total),
+        "progression": journal.progression,
+        "lignes_traitees": journal.lignes_traitees,
+        "lignes_total": journal.lignes_total,
+        "texte": texte_progression(journal.lignes_traitees, journal.lignes_total),
+    }
+
+
 class ImportDetail(NominatifRequisMixin, PerimetreMixin, DetailView):
     model = Import
     template_name = "imports/detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(avancement=etat_d_avancement(self.object), **kwargs)
 
     def post(self, request, *args, **kwargs):
         journal = get_object_or_404(self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE)
         executer_import_task.delay(journal.pk)
         return redirect("imports:detail", pk=journal.pk)
+
+
+class ImportAvancement(NominatifRequisMixin, PerimetreMixin, DetailView):
+    """Where an import stands, in JSON: what its page polls while it runs."""
+
+    model = Import
+
+    def render_to_response(self, context, **response_kwargs):
+        return JsonResponse(etat_d_avancement(self.object), headers={"Cache-Control": "no-store"})

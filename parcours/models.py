@@ -329,3 +329,55 @@ class Prolongation(models.Model):
 
     def __str__(self):
         return f"Prolongation du {self.date_debut:%d/%m/%Y} au {self.date_fin:%d/%m/%Y} ({self.get_statut_display()})"
+
+
+class TypeActionInsertion(models.TextChoices):
+    """The insertion actions a structure carries out during a parcours (the "effort d'insertion" of the
+    modulation of the aide au poste)."""
+
+    FORMATION = "FORMATION", "Formation (pré-qualifiante, qualifiante ou certifiante)"
+    PMSMP = "PMSMP", "Période de mise en situation en milieu professionnel (PMSMP)"
+    ACCOMPAGNEMENT_SOCIAL = "ACCOMPAGNEMENT_SOCIAL", "Accompagnement social (levée des freins)"
+    ACCOMPAGNEMENT_PROFESSIONNEL = "ACCOMPAGNEMENT_PROFESSIONNEL", "Accompagnement professionnel (projet, emploi)"
+
+
+class ActionInsertion(models.Model):
+    """A training, an immersion (PMSMP) or an accompaniment of a salarié during their parcours in a structure."""
+
+    parcours = models.ForeignKey(Parcours, on_delete=models.CASCADE, related_name="actions_insertion")
+    type = models.CharField("type d'action", max_length=30, choices=TypeActionInsertion.choices)
+    libelle = models.CharField("intitulé", max_length=255)
+    organisme = models.CharField("organisme ou entreprise d'accueil", max_length=255, blank=True)
+    date_debut = models.DateField("début")
+    date_fin = models.DateField("fin", null=True, blank=True)
+    heures = models.DecimalField("durée (heures)", max_digits=6, decimal_places=2, null=True, blank=True)
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date_creation = models.DateTimeField(auto_now_add=True)
+
+    objects = perimetre_queryset("parcours__siae", nominatif=True).as_manager()
+
+    class Meta:
+        verbose_name = "action d'insertion"
+        verbose_name_plural = "actions d'insertion"
+        ordering = ["parcours", "date_debut", "pk"]
+        indexes = [
+            models.Index(fields=["parcours", "date_debut"], name="action_parcours_debut_idx"),
+            models.Index(fields=["date_debut", "type"], name="action_debut_type_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_fin__isnull=True) | models.Q(date_fin__gte=models.F("date_debut")),
+                name="action_periode",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(heures__isnull=True) | models.Q(heures__gt=0), name="action_heures_positives"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(type="PMSMP") | models.Q(date_fin__isnull=False), name="action_pmsmp_fin"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} du {self.date_debut:%d/%m/%Y}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, vues_actions
 
 app_name = "parcours"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("parcours/<int:pk>/contrat/", views.ContratCreation.as_view(), name="contrat"),
     path("parcours/<int:pk>/sortie/", views.SortieEnregistrement.as_view(), name="sortie"),
     path("prolongations/<int:pk>/decision/", views.ProlongationDecision.as_view(), name="decision"),
+    path("parcours/<int:pk>/action/", vues_actions.ActionInsertionCreation.as_view(), name="action"),
+    path("actions/<int:pk>/supprimer/", vues_actions.ActionInsertionSuppression.as_view(), name="action_suppression"),
 ]

@@ -61,7 +61,7 @@ class SalarieDetail(NominatifRequisMixin, DetailView):
             Parcours.objects.visible_to(user)
             .filter(salarie=self.object)
             .select_related("siae", "pass_iae", "motif_sortie")
-            .prefetch_related("contrats")
+            .prefetch_related("contrats", "actions_insertion")
             .order_by("-date_embauche")
         )
         heures = (

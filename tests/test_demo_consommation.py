@@ -17,6 +17,9 @@ from conventions.models import AnnexeFinanciere, Avenant, Convention, EtpConvent
 from conventions.regles import dernier_jour_du_mois, echeance_declaration, mois_entre
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
 from declarations.services import LigneSaisie, codes_motifs, verifier_lignes
+from financement.models import NatureVersement, Versement
+from financement.queries import aides_des_annexes
+from financement.regles import arrondi_euro
 from iae.demo.plan import planifier
 from parcours.models import (
     CategorieSortie,
@@ -37,7 +40,7 @@ pytestmark = pytest.mark.django_db
 
 MODELES = (
     Salarie, PassIae, Parcours, Contrat, LigneDeclaration, DeclarationMensuelle, AnnexeFinanciere, Avenant,
-    EtpConventionneMensuel, Convention, Siae, Suspension, Prolongation,
+    EtpConventionneMensuel, Convention, Siae, Suspension, Prolongation, Versement,
 )  # fmt: skip
 # The seed's table, in its order.
 TABLEAU_DU_BILAN = [
@@ -127,8 +130,32 @@ def test_annexes_financieres():
             assert convention.date_fin == dt.date(convention.date_debut.year + 2, 12, 31)
         assert conventions[1].date_debut == conventions[0].date_fin + dt.timedelta(days=1)
     cofinancees = AnnexeFinanciere.objects.filter(montant_cofinance_cd__gt=0)
-    assert 0 < cofinancees.count() < 20
+    assert cofinancees.count() == 8 * 3  # eight ACI, three years
     assert set(cofinancees.values_list("type", flat=True)) == {"ACI"}
+    # The bilan's 400 000 € of Département co-financing, each year.
+    for annee in (2025, 2026):
+        total = cofinancees.filter(date_debut__year=annee).aggregate(total=Sum("montant_cofinance_cd"))["total"]
+        assert total == Decimal("400000")
+
+
+def test_les_versements_de_l_asp():
+    """Closed years are settled to the cent (advances, regularisations, modulation); the year under way has its
+    advances through November and the regularisations due by the demo's today."""
+    for annee in (2024, 2025):
+        for aide in aides_des_annexes(AnnexeFinanciere.objects.filter(date_debut__year=annee)):
+            assert arrondi_euro(aide.ecart) == 0, aide.numero
+            assert aide.verse_modulation == arrondi_euro(aide.modulation)
+    en_cours = aides_des_annexes(AnnexeFinanciere.objects.filter(date_debut__year=2026))
+    for aide in en_cours:
+        avances = Versement.objects.filter(annexe_id=aide.annexe_id, nature=NatureVersement.AVANCE)
+        assert avances.count() == 11  # January to November
+        assert {a.montant for a in avances} == {arrondi_euro(aide.socle_conventionne / 12)}
+        dates = set(
+            Versement.objects.filter(annexe_id=aide.annexe_id, nature=NatureVersement.REGULARISATION).values_list(
+                "date", flat=True
+            )
+        )
+        assert dates <= {dt.date(2026, 7, 31), dt.date(2026, 10, 31)}
 
 
 def test_un_avenant_change_les_etp_en_cours_d_annee_et_l_historique_reste():

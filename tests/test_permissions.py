@@ -51,6 +51,26 @@ MATRICE = {
     "/declarations/saisie/{annexe_a}/2024/1/": (CONNEXION, 200, 404, 200, 404, 404, 200),
     "/salaries/": (CONNEXION, 200, 200, 200, 200, 404, 200),
     "/salaries/{salarie_a}/": (CONNEXION, 200, 404, 200, 404, 404, 200),
+    # Aides au poste and co-financing: aggregated money, the structures' scope; simulations and the RSA table for
+    # agents.
+    "/aides-au-poste/?annee=2024": (CONNEXION, 200, 200, 200, 200, 200, 200),
+    "/aides-au-poste/annexe/{annexe_a}/": (CONNEXION, 200, 404, 200, 404, 200, 200),
+    "/aides-au-poste/revalorisation/": (CONNEXION, 200, 200, 404, 404, 404, 200),
+    "/aides-au-poste/cofinancement/?annee=2024": (CONNEXION, 200, 200, 200, 200, 200, 200),
+    "/aides-au-poste/cofinancement/{annexe_a}/": (CONNEXION, 200, 404, 200, 404, 200, 200),
+    "/aides-au-poste/rsa/": (CONNEXION, 200, 200, 404, 404, 404, 200),
+    # The modulation is deliberated between the DDETS and the structure: never the CDIAE.
+    "/modulation/?annee=2024": (CONNEXION, 200, 200, 404, 404, 404, 200),
+    "/modulation/annexe/{annexe_a}/": (CONNEXION, 200, 404, 200, 404, 404, 200),
+    "/financements/?annee=2024": (CONNEXION, 200, 200, 200, 200, 200, 200),
+    "/financements/projets/": (CONNEXION, 200, 200, 200, 200, 200, 200),
+    "/financements/fdi/": (CONNEXION, 200, 200, 200, 200, 200, 200),
+    # Dashboards and bilans: the département's agents and CDIAE; the simulator for agents only.
+    "/pilotage/?annee=2024": (CONNEXION, 200, 200, 404, 404, 200, 200),
+    "/pilotage/redeploiement/?annee=2024": (CONNEXION, 200, 200, 404, 404, 404, 200),
+    # SIAE staff find there their own structure's dialogue de gestion sheet, no bilan.
+    "/bilans/": (CONNEXION, 200, 200, 200, 200, 200, 200),
+    "/bilans/dialogue/{a}/?annee=2024": (CONNEXION, 200, 404, 200, 404, 200, 200),
     "/api/v1/siae/": (403, 200, 200, 200, 200, 200, 200),
     "/api/v1/siae/{a}/": (403, 200, 404, 200, 404, 200, 200),
     "/api/v1/siae/{b}/": (403, 200, 404, 404, 200, 200, 200),
@@ -69,6 +89,13 @@ MATRICE = {
     # The list of declarations has no nominative field; the detail has the lines.
     "/api/v1/declarations/": (403, 200, 200, 200, 200, 200, 200),
     "/api/v1/declarations/{declaration_a}/": (403, 200, 404, 200, 404, 404, 200),
+    "/api/v1/bareme/": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/aides-au-poste/?annee=2024": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/versements/": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/financements/": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/projets/": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/modulation/?annee=2024": (403, 200, 200, 200, 200, 200, 200),
+    "/api/v1/modulation/{annexe_a}/": (403, 200, 404, 200, 404, 404, 200),
     # The API's description too is for signed-in users only.
     "/api/v1/schema/": (403, 200, 200, 200, 200, 200, 200),
     "/api/v1/docs/": (403, 200, 200, 200, 200, 200, 200),

@@ -6,10 +6,14 @@ import os
 
 from django.db import transaction
 
+from bilans.demo import creer_bilan_de_demonstration
+from calculs.services import rafraichir_tout
 from comptes.models import Organisation, TypeOrganisation
 from iae.referentiels import charger_referentiels
 
 from .activite import creer_activite
+from .financeurs import creer_financeurs
+from .modulation import creer_modulation
 from .structures import DEPARTEMENT, MOT_DE_PASSE_PAR_DEFAUT, Compte, _compte, _structures, siret_demo
 
 __all__ = ["DEPARTEMENT", "MOT_DE_PASSE_PAR_DEFAUT", "Compte", "creer_demo", "siret_demo"]
@@ -43,4 +47,8 @@ def creer_demo() -> list[Compte]:
     }
     # The SIAE account transmits its structure's declarations; the others' are sent by accounts the demo lacks.
     creer_activite(structures, auteurs={premiere.pk: utilisateurs["siae@pilot-iae.test"]})
+    creer_financeurs()
+    creer_modulation()
+    rafraichir_tout()
+    creer_bilan_de_demonstration()
     return [compte for compte, _, _ in comptes]

@@ -33,6 +33,7 @@ from parcours.models import (
 from parcours.services import enregistrer_embauches
 
 from .plan import CENT, Plan, periodes_de_convention, planifier
+from .versements import creer_versements
 
 
 def _heure_locale(moment: dt.datetime) -> dt.datetime:
@@ -241,11 +242,13 @@ def _transmettre(annexe, mois, lignes, moment, auteur, etat, motif_retour="") ->
 
 
 def creer_activite(structures: list, auteurs: dict | None = None) -> Plan:
-    """Annexes, parcours and declarations of the demo structures (in the order `_structures` makes them).
+    """Annexes, parcours, declarations and the ASP's payments of the demo structures (in the order `_structures`
+    makes them).
     `auteurs`: siae pk → the account that transmits its declarations."""
     plan = planifier([s.type for s in structures])
     annexes = _annexes(plan, structures)
     parcours = _parcours(plan, structures)
     _cycle_du_pass(plan, structures, auteurs or {})
     _declarations(plan, structures, annexes, parcours, auteurs or {})
+    creer_versements(list(annexes.values()))
     return plan

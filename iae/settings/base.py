@@ -47,7 +47,11 @@ INSTALLED_APPS = [
     "declarations",
     "controle",
     "financement",
+    "financeurs",
+    "modulation",
     "pilotage",
+    "bilans",
+    "calculs",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +161,16 @@ CELERY_BEAT_SCHEDULE = {
     "relance-declarations-manquantes": {
         "task": "declarations.tasks.relancer_declarations_manquantes",
         "schedule": crontab(day_of_month="16", hour="8", minute="0"),
+    },
+    # The materialised indicators of every département, rebuilt at night from the live data.
+    "rafraichir-indicateurs-nuit": {
+        "task": "calculs.tasks.rafraichir_nuit_task",
+        "schedule": crontab(hour="2", minute="30"),
+    },
+    # After the reminder of the 16th and the night's refresh: the agents' summary of the last month due.
+    "synthese-mensuelle-ddets": {
+        "task": "calculs.tasks.envoyer_synthese_mensuelle_task",
+        "schedule": crontab(day_of_month="17", hour="7", minute="30"),
     },
 }
 

@@ -77,6 +77,8 @@ HEURES_ANNUELLES = {A: Decimal(1820), B: Decimal(1607), C: Decimal(1607)}
 TYPES = {A: "ACI", B: "EI", C: "AI"}
 MODULATION = {A: Decimal("0.05"), B: Decimal("0.08"), C: Decimal(0)}
 VERSE = {A: Decimal("3500") + Decimal("3500") - Decimal("250.50"), B: Decimal("400.10"), C: Decimal(0)}
+# The modulation is not part of the dû: its payments do not settle it.
+VERSE_MODULATION = {A: Decimal(0), B: Decimal("400.10"), C: Decimal(0)}
 
 
 def heures(pass_: str, mois: int) -> Decimal:
@@ -152,6 +154,7 @@ def attendu(siret: str) -> dict[str, Decimal]:
         "du": min(du_brut, socle),
         "du_brut": du_brut,
         "verse": VERSE[siret],
+        "ecart": min(du_brut, socle) - (VERSE[siret] - VERSE_MODULATION[siret]),
     }
 
 
@@ -194,10 +197,11 @@ def test_la_page_du_departement(client_de, agent_55, departement):
     for siret in TYPES:
         valeurs = attendu(siret)
         assert montant_fr(valeurs["du"]) in contenu
-        assert montant_fr(valeurs["du"] - valeurs["verse"]) in contenu
+        assert montant_fr(valeurs["ecart"]) in contenu
     assert "Chantier de Moselle" not in contenu
     groupes = {g.cle: g for g in reponse.context["par_type"]}
-    assert deux(groupes["TOTAL"].ecart) == deux(sum(attendu(s)["du"] - attendu(s)["verse"] for s in TYPES))
+    assert deux(groupes["TOTAL"].ecart) == deux(sum(attendu(s)["ecart"] for s in TYPES))
+    assert deux(groupes["EI"].ecart) == deux(attendu(B)["du"])  # its only payment is modulation
 
 
 def test_la_page_d_une_annexe_explique_chaque_montant(client_de, agent_55, departement):
@@ -278,8 +282,18 @@ def test_enregistrer_une_ligne_est_reserve_aux_administrateurs(client_de, agent_
     donnees = {"type": "ACI", "date_effet": "2026-01-01", "montant": "25000", "source": "arrêté hypothétique"}
     assert client_de(agent_55).post("/aides-au-poste/revalorisation/", donnees).status_code == 404
     assert not BaremeAideAuPoste.objects.filter(date_effet=dt.date(2026, 1, 1), type="ACI").exists()
+    simulation = client_de(admin).get("/aides-au-poste/revalorisation/", {**donnees, "source": ""})
+    # The simulation is a GET form without the CSRF token; saving is a separate POST form carrying it.
+    formulaires = simulation.content.decode().split("<form")
+    simuler = next(f for f in formulaires if 'method="get"' in f and 'name="montant"' in f)
+    assert "csrfmiddlewaretoken" not in simuler
+    enregistrer = next(f for f in formulaires if 'method="post"' in f and "Enregistrer la ligne" in f)
+    assert "csrfmiddlewaretoken" in enregistrer and 'name="date_effet" value="2026-01-01"' in enregistrer
     sans_source = client_de(admin).post("/aides-au-poste/revalorisation/", {**donnees, "source": ""})
     assert sans_source.status_code == 200
+    # Refused, the simulation stays on screen with the message beside the source.
+    assert sans_source.context["simulation"]
+    assert "Indiquez l&#x27;arrêté qui fixe le montant." in sans_source.content.decode()
     assert not BaremeAideAuPoste.objects.filter(date_effet=dt.date(2026, 1, 1), type="ACI").exists()
     reponse = client_de(admin).post("/aides-au-poste/revalorisation/", donnees)
     assert reponse.status_code == 302

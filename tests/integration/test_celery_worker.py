@@ -3,23 +3,28 @@
 Needs REDIS_URL and a PostgreSQL DATABASE_URL; skipped otherwise, except under CI=true where it must run.
 """
 
+import datetime as dt
 import os
 import subprocess
 import sys
 import time
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from celery.backends.redis import RedisBackend
 from django.db import connection
 
+from calculs.models import IndicateurMensuel
+from calculs.tasks import rafraichir_indicateurs_task
 from iae.celery import app as celery_app
 from imports.models import Import, StatutImport
 from imports.services import preparer_import
 from imports.tasks import executer_import_task
 from siae.models import Siae
 from siae.regles import luhn_valide
+from tests.factories import AnnexeFinanciereFactory, DeclarationFactory, LigneDeclarationFactory
 
 RACINE = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -122,3 +127,27 @@ def test_un_import_confirme_est_execute_par_un_vrai_worker(worker):
     meta = RedisBackend(url=REDIS_URL, app=celery_app).get_task_meta(resultat.id)
     assert meta["status"] == "SUCCESS"
     assert meta["result"] == {"statut": "TERMINE", "crees": 2, "modifies": 0}
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_les_indicateurs_sont_recalcules_par_un_vrai_worker(worker):
+    file_attente, processus, journal_worker = worker
+    annexe = AnnexeFinanciereFactory(annee=2024)
+    LigneDeclarationFactory(
+        declaration=DeclarationFactory(annexe=annexe, mois=dt.date(2024, 3, 1)), heures_travaillees=Decimal("182.00")
+    )
+    with celery_app.connection_for_write(url=REDIS_URL) as connexion:
+        # Twice, as a message delivered again would be: the same rows.
+        for _ in range(2):
+            rafraichir_indicateurs_task.apply_async(
+                ([annexe.pk], ["2024-03-01"]), queue=file_attente, connection=connexion
+            )
+    limite = time.monotonic() + 90
+    while time.monotonic() < limite and not IndicateurMensuel.objects.exists():
+        assert processus.poll() is None, journal_worker.read_text()
+        time.sleep(0.5)
+    time.sleep(1)
+    mars = IndicateurMensuel.objects.get()
+    # 182 h × 12 / 1 820 h (ACI) = 1,2 ETP
+    assert (mars.annexe_id, mars.mois, mars.etp_realises) == (annexe.pk, dt.date(2024, 3, 1), Decimal("1.2"))

@@ -143,7 +143,8 @@ class TestNombreDeRequetes:
         client = client_de(request.getfixturevalue(role))
         self.peupler(5)
         avec_5 = self.compter(client, url)
-        assert avec_5 <= 12
+        # The homes aggregate the département's figures (consumption, exits, publics, aides): a few more queries.
+        assert avec_5 <= (20 if url == "/" else 12)
         self.peupler(45)
         with django_assert_max_num_queries(avec_5):
             reponse = client.get(url)

@@ -1,0 +1,93 @@
+"""The PDF layout with WeasyPrint: an HTML template in the State's style (Marianne, the design system's colours
+and bloc-marque), rendered to bytes.
+
+The Marianne font and the bloc-marque drawings are those django-dsfr ships (`dsfr/dist/`): their licence allows
+the State's services to use them, which a DDETS bilan is. Without them the layout falls back on DejaVu Sans, a
+free font of the same width class, and the bloc-marque on its text."""
+
+import functools
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+POLICES = (
+    ("Marianne-Light.woff", 300, "normal"),
+    ("Marianne-Regular.woff", 400, "normal"),
+    ("Marianne-Regular_Italic.woff", 400, "italic"),
+    ("Marianne-Medium.woff", 500, "normal"),
+    ("Marianne-Bold.woff", 700, "normal"),
+)
+DOSSIER_DSFR = "dsfr/dist"
+# WeasyPrint reports each layout step at INFO: noise in a worker's log, the task records its own progression.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Pdf:
+    contenu: bytes
+    pages: int
+
+
+def _fichier_dsfr(chemin: str) -> Path | None:
+    trouve = finders.find(f"{DOSSIER_DSFR}/{chemin}")
+    return Path(trouve) if trouve else None
+
+
+@functools.cache
+def polices_css() -> str:
+    """@font-face rules for Marianne, read from the local files (no network)."""
+    regles = []
+    for nom, graisse, style in POLICES:
+        chemin = _fichier_dsfr(f"fonts/{nom}")
+        if chemin:
+            regles.append(
+                f"@font-face {{ font-family: Marianne; src: url('{chemin.as_uri()}') format('woff'); "
+                f"font-weight: {graisse}; font-style: {style}; }}"
+            )
+    return "\n".join(regles)
+
+
+def _premiere_image(css: str, selecteur: str) -> str | None:
+    regle = re.search(re.escape(selecteur) + r"\{background-image:(url\(\"data:image/svg\+xml[^\"]*\"\))", css)
+    return regle.group(1) if regle else None
+
+
+@functools.cache
+def bloc_marque_css() -> str:
+    """The Marianne and the motto of the design system's logo (`.fr-logo`), as backgrounds of our own boxes: the
+    design system's rule itself uses a `calc()` position WeasyPrint does not draw."""
+    chemin = _fichier_dsfr("dsfr.min.css")
+    if chemin is None:
+        return ""
+    css = chemin.read_text(encoding="utf-8")
+    marianne, devise = _premiere_image(css, ".fr-logo:before"), _premiere_image(css, ".fr-logo:after")
+    if not (marianne and devise):
+        return ""
+    return (
+        f".bloc-marque .marianne {{ background-image: {marianne}, "
+        "linear-gradient(90deg, #000091, #000091 50%, #e1000f 50%, #e1000f); "
+        "background-position: 0 -0.0625rem, 0 0; background-repeat: no-repeat; "
+        "background-size: 2.75rem 1.125rem, 2.75rem 1rem; width: 2.75rem; height: 1rem; margin-bottom: 0.33rem; }\n"
+        f".bloc-marque .devise {{ background-image: {devise}; background-repeat: no-repeat; "
+        "background-size: 5.25rem 3.75rem; background-position: 0 0.333rem; width: 2.625rem; height: 2.21rem; }"
+    )
+
+
+def rendre(gabarit: str, contexte: dict) -> Pdf:
+    from weasyprint import HTML
+
+    html = render_to_string(gabarit, {**contexte, "polices_css": polices_css(), "bloc_marque_css": bloc_marque_css()})
+    document = HTML(string=html, base_url=str(Path(__file__).resolve().parent)).render()
+    return Pdf(document.write_pdf(), len(document.pages))
+
+
+def pdf_du_bilan(contenu) -> Pdf:
+    return rendre("bilans/pdf/bilan.html", {"c": contenu})
+
+
+def pdf_du_dialogue(contenu) -> Pdf:
+    return rendre("bilans/pdf/dialogue.html", {"c": contenu})

@@ -1,0 +1,191 @@
+"""Pages of the bilans: the list of a département's bilans with the button that generates one, its progression
+(polled by the page) and the editorial sections; the download; the dialogue de gestion sheet of a structure.
+
+The bilans are read through `BilanCdiae.objects.visible_to(user)` (DDETS and CDIAE of the département: 404 to
+anyone else), generated and edited through `gerees_par(user)` (the DDETS). The dialogue sheet follows
+`Siae.objects.visible_to(user)`: aggregated figures, as the dialogue de gestion page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views import View
+from django.views.generic import TemplateView
+
+from conventions.filters import choix_des_annees
+from conventions.views import ChoixDepartementMixin
+from iae.api import ANNEE_MAX, ANNEE_MIN
+from iae.departements import DEPARTEMENTS
+from siae.models import Siae
+
+from . import contenu, pdf, regles, services
+from .forms import SectionsForm
+from .models import BilanCdiae, SectionsEditoriales, StatutBilan
+
+NOMBRE_AFFICHE = 30
+
+
+def annee_du_bilan(valeur) -> int:
+    """The year asked for; by default the year just ended, the one a CDIAE bilan presents."""
+    try:
+        annee = int(valeur or "")
+    except ValueError:
+        return timezone.localdate().year - 1
+    return annee if ANNEE_MIN <= annee <= ANNEE_MAX else timezone.localdate().year - 1
+
+
+def url_de_la_liste(departement: str | None, annee: int) -> str:
+    parametres = f"?annee={annee}" + (f"&departement={departement}" if departement else "")
+    return reverse("bilans:liste") + parametres
+
+
+def peut_gerer(user, departement: str | None) -> bool:
+    return user.perimetre.gere_le_departement(departement)
+
+
+class Bilans(ChoixDepartementMixin, TemplateView):
+    template_name = "bilans/liste.html"
+
+    def departements_possibles(self) -> list[str]:
+        perimetre = self.request.user.perimetre
+        if perimetre.administrateur:
+            return sorted(Siae.objects.order_by().values_list("departement", flat=True).distinct())
+        return sorted(perimetre.departements)
+
+    def departement(self) -> str | None:
+        choisi = super().departement()
+        if choisi is None and self.request.user.perimetre.administrateur:
+            possibles = self.departements_possibles()
+            return possibles[0] if possibles else None
+        return choisi
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        annee = kwargs.pop("annee", None) or annee_du_bilan(self.request.GET.get("annee"))
+        departement = kwargs.pop("departement", None) or self.departement()
+        gere = peut_gerer(user, departement)
+        bilans = (
+            BilanCdiae.objects.visible_to(user).filter(departement=departement).select_related("auteur")
+            if departement
+            else BilanCdiae.objects.none()
+        )
+        if "form" not in kwargs and gere:
+            sections = SectionsEditoriales.objects.filter(departement=departement, annee=annee).first()
+            kwargs["form"] = SectionsForm(instance=sections)
+        structures = Siae.objects.visible_to(user)
+        if departement:
+            structures = structures.filter(departement=departement)
+        return super().get_context_data(
+            annee=annee,
+            annees=[a for a, _ in choix_des_annees()],
+            departement=departement,
+            nom_departement=DEPARTEMENTS.get(departement or "", ""),
+            departements=self.departements_possibles(),
+            voit_les_bilans=bool(departement),
+            peut_generer=gere,
+            bilans=list(bilans[:NOMBRE_AFFICHE]),
+            en_cours=bilans.filter(annee=annee, statut__in=[StatutBilan.EN_ATTENTE, StatutBilan.EN_COURS]).exists(),
+            structures=list(structures.order_by("nom").values("pk", "nom", "type")),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        """The editorial sections of the chosen département and year (DDETS only)."""
+        departement = request.POST.get("departement") or self.departement()
+        annee = annee_du_bilan(request.POST.get("annee"))
+        if not peut_gerer(request.user, departement):
+            raise Http404("Seule la DDETS du département rédige les sections du bilan.")
+        form = SectionsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.enregistrer_sections(departement, annee, form.cleaned_data, request.user)
+            except ValidationError as erreur:
+                form.add_error(None, erreur)
+            else:
+                messages.success(request, f"Les sections du bilan {annee} sont enregistrées.")
+                return redirect(url_de_la_liste(departement, annee) + "#sections")
+        return self.render_to_response(self.get_context_data(form=form, departement=departement, annee=annee))
+
+
+class GenererBilan(View):
+    """POST: queue the generation (the cockpit's button posts here too), then back to the list."""
+
+    def post(self, request, *args, **kwargs):
+        departement = request.POST.get("departement", "")
+        annee = annee_du_bilan(request.POST.get("annee"))
+        if not peut_gerer(request.user, departement):
+            raise Http404("Seule la DDETS du département génère son bilan.")
+        try:
+            bilan = services.demander_bilan(departement, annee, request.user)
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
+        else:
+            bilan.refresh_from_db()  # without a worker (development), the task has already run
+            if bilan.statut == StatutBilan.PRET:
+                messages.success(request, f"Le bilan {annee} ({DEPARTEMENTS[departement]}) est prêt.")
+            else:
+                messages.success(
+                    request,
+                    f"Le bilan {annee} ({DEPARTEMENTS[departement]}) est en préparation : vous pouvez quitter cette "
+                    "page et y revenir, il restera dans la liste.",
+                )
+        return redirect(url_de_la_liste(departement, annee) + "#bilans")
+
+
+class StatutBilanJson(View):
+    """What the page polls every 2 seconds while a bilan is being generated."""
+
+    def get(self, request, pk):
+        bilan = get_object_or_404(BilanCdiae.objects.visible_to(request.user), pk=pk)
+        return JsonResponse(
+            {
+                "statut": bilan.statut,
+                "libelle": bilan.get_statut_display(),
+                "progression": bilan.progression,
+                "etape": bilan.etape,
+                "erreur": bilan.erreur,
+                "pages": bilan.pages,
+                "url": reverse("bilans:telecharger", args=[bilan.pk]) if bilan.statut == StatutBilan.PRET else None,
+            }
+        )
+
+
+class TelechargerBilan(View):
+    def get(self, request, pk):
+        bilan = get_object_or_404(BilanCdiae.objects.visible_to(request.user), pk=pk, statut=StatutBilan.PRET)
+        try:
+            fichier = bilan.fichier.open("rb")
+        except FileNotFoundError as absent:
+            raise Http404("Le fichier de ce bilan n'est plus disponible : générez-le de nouveau.") from absent
+        return FileResponse(
+            fichier,
+            as_attachment=True,
+            filename=regles.nom_du_fichier(bilan.departement, bilan.annee),
+            content_type="application/pdf",
+        )
+
+
+class ChoixDialogue(View):
+    """The form of the list page names a structure; its sheet has its own address."""
+
+    def get(self, request):
+        siae = get_object_or_404(Siae.objects.visible_to(request.user), pk=request.GET.get("siae") or 0)
+        annee = annee_du_bilan(request.GET.get("annee"))
+        return redirect(reverse("bilans:dialogue", args=[siae.pk]) + f"?annee={annee}")
+
+
+class DialoguePdf(View):
+    """The dialogue de gestion sheet of a structure for a year, generated at once (a few pages)."""
+
+    def get(self, request, pk):
+        siae = get_object_or_404(Siae.objects.visible_to(request.user), pk=pk)
+        annee = annee_du_bilan(request.GET.get("annee"))
+        document = pdf.pdf_du_dialogue(contenu.assembler_dialogue(siae, annee))
+        reponse = HttpResponse(document.contenu, content_type="application/pdf")
+        reponse["Content-Disposition"] = content_disposition_header(
+            True, f"dialogue-de-gestion-{siae.siret}-{annee}.pdf"
+        )
+        return reponse

@@ -1,0 +1,48 @@
+"""Rules of an import's progress, as plain functions on values."""
+
+from iae.formats import nombre_fr
+
+# Below this many lines a file is checked in a blink: its progress is written at the start and the end only.
+PAS_MINIMUM = 200
+
+
+def progression(traitees: int, total: int) -> int:
+    """Percentage of the lines done, rounded down: 100 % only once every line is."""
+    if total <= 0:
+        return 0
+    return min(100, traitees * 100 // total)
+
+
+def pas_de_progression(total: int) -> int:
+    """Lines between two writes of the progress: about every 2 % of the file, at least PAS_MINIMUM lines, so a
+    large file costs some fifty small updates, not one per line."""
+    return max(PAS_MINIMUM, total // 50)
+
+
+def a_noter(rang: int, total: int) -> bool:
+    """Whether the progress is written after the line of this rank (1 to total)."""
+    return rang == total or rang % pas_de_progression(total) == 0
+
+
+def texte_progression(traitees: int, total: int) -> str:
+    """« 1 200 lignes sur 5 000 (24 %) »."""
+    ligne = "ligne" if total <= 1 else "lignes"
+    return f"{nombre_fr(traitees, 0)} {ligne} sur {nombre_fr(total, 0)} ({progression(traitees, total)}\u00a0%)"
+
+
+LECTURE = "Lecture du fichier"
+VERIFICATION = "Vérification des lignes"
+ENREGISTREMENT = "Contrôles et enregistrement, tout ou rien"
+
+
+def mesurable(traitees: int, total: int) -> bool:
+    """Whether a share of the work done can be shown: only while the lines are checked."""
+    return total > 0 and traitees < total
+
+
+def etape(traitees: int, total: int) -> str:
+    """What an import being executed is doing. Its writing is one transaction, invisible until it commits: past
+    the checking of the lines, the page can only say that it is under way."""
+    if total == 0:
+        return LECTURE
+    return VERIFICATION if mesurable(traitees, total) else ENREGISTREMENT

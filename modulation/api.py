@@ -1,0 +1,120 @@
+"""/api/v1/modulation/: the proposal and decisions of the modulation of the annexes (the page's figures).
+
+- `GET /api/v1/modulation/?annee=&departement=`: the annexes starting in the year, each with its criteria, scores,
+  proposed, decided and current rate and amounts; the envelope for the agents of the département.
+- `GET /api/v1/modulation/<annexe>/`: one annexe, with every decision.
+- `POST /api/v1/modulation/<annexe>/decisions/` (`taux` in %, `commentaire`): a DDETS agent of the annexe's
+  département decides; the annexe's rate becomes the decided one.
+
+Read by the DDETS agents of the département and the structure's own staff (its annexes), never by the CDIAE
+(empty list, 404). A département out of scope answers 404, an annexe out of scope 404; a decision by a role that
+never decides (SIAE staff, CDIAE) 403, by an agent of another département 404.
+"""
+
+from django.core.exceptions import ValidationError as ErreurDjango
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from conventions.api import dans_le_perimetre
+from conventions.models import AnnexeFinanciere
+from conventions.queries import annexes_du_departement
+from financement.queries import annexes_de_l_annee
+from pilotage.indicateurs import montant
+
+from . import queries, regles
+from .serializers import (
+    DecisionCreationSerializer,
+    DecisionSerializer,
+    ModulationAnnexeSerializer,
+    ModulationSerializer,
+    ParametresSerializer,
+    donnees_ligne,
+)
+from .services import decider_modulation, peut_fixer_l_enveloppe
+
+
+class DecisionParLesAgents(permissions.BasePermission):
+    """Reads within the scope; a decision by the DDETS agents (and administrators) only."""
+
+    def has_permission(self, request, view):
+        return request.method in permissions.SAFE_METHODS or request.user.perimetre.est_agent
+
+
+class ModulationViewSet(viewsets.GenericViewSet):
+    permission_classes = [permissions.IsAuthenticated, DecisionParLesAgents]
+    queryset = AnnexeFinanciere.objects.none()  # for the schema; requests read get_queryset()
+    serializer_class = ModulationAnnexeSerializer
+    filter_backends = []
+    pagination_class = None
+
+    def get_queryset(self):
+        user = self.request.user
+        if self.request.method in permissions.SAFE_METHODS:
+            # The annexes whose instruction the user shares: the DDETS of the département, the structure itself.
+            return AnnexeFinanciere.objects.de_la_structure(user)
+        return AnnexeFinanciere.objects.gerees_par(user)
+
+    @extend_schema(
+        summary="Modulation des annexes d'une année",
+        parameters=[ParametresSerializer],
+        responses=ModulationSerializer,
+    )
+    def list(self, request):
+        parametres = ParametresSerializer(data=request.query_params)
+        parametres.is_valid(raise_exception=True)
+        annee = parametres.validated_data["annee"]
+        departement = parametres.validated_data.get("departement")
+        if departement and not dans_le_perimetre(request.user, departement):
+            raise NotFound("Ce département n'est pas dans votre périmètre.")
+        annexes = annexes_du_departement(departement, annee, base=self.get_queryset())
+        lignes = queries.lignes_de_modulation(annexes_de_l_annee(annexes, annee))
+        enveloppe = None
+        if departement and peut_fixer_l_enveloppe(request.user, departement):
+            trouvee = queries.enveloppe_de(departement, annee)
+            if trouvee is not None:
+                bilan = queries.bilan_enveloppe(trouvee, queries.totaux(lignes))
+                enveloppe = {
+                    "montant": montant(bilan.enveloppe),
+                    "modulation": montant(bilan.total),
+                    "reste": montant(bilan.reste),
+                }
+        donnees = {
+            "annee": annee,
+            "departement": departement,
+            "enveloppe": enveloppe,
+            "annexes": [donnees_ligne(ligne) for ligne in lignes],
+        }
+        return Response(ModulationSerializer(donnees).data)
+
+    @extend_schema(summary="Modulation d'une annexe et ses décisions", responses=ModulationAnnexeSerializer)
+    def retrieve(self, request, pk=None):
+        annexe = self.get_object()
+        ligne = queries.lignes_de_modulation(AnnexeFinanciere.objects.filter(pk=annexe.pk))[0]
+        donnees = {**donnees_ligne(ligne), "decisions": ligne.decisions}
+        return Response(ModulationAnnexeSerializer(donnees).data)
+
+    @extend_schema(
+        summary="Décider du taux de modulation d'une annexe",
+        request=DecisionCreationSerializer,
+        responses={201: DecisionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="decisions")
+    def decisions(self, request, pk=None):
+        annexe = self.get_object()  # 404 for an annexe the user does not manage
+        entree = DecisionCreationSerializer(data=request.data)
+        entree.is_valid(raise_exception=True)
+        d = entree.validated_data
+        try:
+            decision = decider_modulation(annexe, regles.taux_en_fraction(d["taux"]), d["commentaire"], request.user)
+        except AnnexeFinanciere.DoesNotExist as refus:
+            raise Http404 from refus
+        except ErreurDjango as refus:
+            erreurs = refus.message_dict
+            if "__all__" in erreurs:
+                erreurs["non_field_errors"] = erreurs.pop("__all__")
+            raise ValidationError(erreurs) from refus
+        return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,486 @@
+"""The DDETS cockpit of a département and year: every block assembled from the query functions the other pages,
+the API and `exporter indicateurs` call (conventions, parcours, financement, declarations), never recomputed.
+
+`Cockpit` takes querysets already scoped by the caller (`visible_to(user)`, then the département and the kind) and
+computes each block once, on first use: an export of one table runs only that block's queries. Every block runs a
+fixed number of queries, whatever the number of structures, salariés or declarations.
+
+The rows of the exports are built by the row functions of `pilotage/indicateurs.py`: a table downloaded from the
+cockpit has the figures, the rounding and the columns of the exporter's.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+from django.utils.safestring import mark_safe
+
+from conventions.queries import (
+    Periode,
+    consommation_des_siae,
+    consommation_mensuelle,
+    consommation_par_type,
+    dernier_mois_echu,
+    periode_de_reference,
+)
+from conventions.regles import CONFORME, SOUS_CONSOMMATION, SUR_CONSOMMATION, mois_entre, projection_annuelle
+from declarations.queries import EN_RETARD, LIBELLES, MANQUANTE, Suivi, comptes_par_statut, suivi_des_declarations
+from financement.queries import aides_des_annexes, annexes_de_l_annee, par_type
+from financeurs.queries import totaux_par_financeur
+from parcours.queries import publics_par_type, sorties_par_type
+from parcours.regles_sorties import OBJECTIF_PART_BRSA
+
+from . import graphiques
+from .indicateurs import etp, ligne_aides, ligne_publics, ligne_siae, ligne_sorties, montant, taux
+
+ZERO = Decimal(0)
+NOMBRE_D_ANNEES_DE_SORTIES = 3
+MOIS_LONGS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+
+
+def en_pourcentage(ratio: Decimal | None) -> Decimal | None:
+    """A ratio (0.997) as the percentage a chart draws (99.7), None kept."""
+    return None if ratio is None else ratio * 100
+
+
+@dataclass
+class PointMensuel:
+    """One month of the year, in ETP-mois. The réalisé stops at the last month due; the projection runs from it
+    to December."""
+
+    mois: dt.date
+    conventionne: Decimal
+    realise: Decimal | None
+    cumul_conventionne: Decimal
+    cumul_realise: Decimal | None
+    projection: Decimal | None = None
+
+
+def courbe_mensuelle(annexes, annee: int, periode: Periode, aujourd_hui: dt.date) -> list[PointMensuel]:
+    """The year's twelve months, cumulated; the réalisé over the reference period (`periode_de_reference`) when
+    its months are due, then projected to December by `conventions.regles.projection_annuelle` (the rule of the
+    structures' projection), when the year is not over and something was realised. Two queries."""
+    lignes = {ligne.mois: ligne for ligne in consommation_mensuelle(annexes, Periode.annee(annee))}
+    fin_realise = periode.fin if periode.fin <= dernier_mois_echu(aujourd_hui) else None
+    points, cumul_conv, cumul_real = [], ZERO, ZERO
+    for mois in mois_entre(dt.date(annee, 1, 1), dt.date(annee, 12, 1)):
+        ligne = lignes.get(mois)
+        conventionne = ligne.etp_conventionnes if ligne else ZERO
+        cumul_conv += conventionne
+        realise = None
+        if fin_realise is not None and mois <= fin_realise:
+            realise = ligne.etp_realises if ligne else ZERO
+            cumul_real += realise
+        points.append(PointMensuel(mois, conventionne, realise, cumul_conv, None if realise is None else cumul_real))
+    if fin_realise is not None and periode.nombre_de_mois < 12 and cumul_real:
+        annuelle = projection_annuelle(cumul_real, periode.nombre_de_mois)
+        for point in points[periode.nombre_de_mois - 1 :]:
+            point.projection = annuelle * point.mois.month / 12
+    return points
+
+
+@dataclass
+class MoisDeclarations:
+    mois: dt.date
+    comptes: dict[str, int]
+
+    @property
+    def en_retard(self) -> int:
+        return self.comptes[EN_RETARD]
+
+    @property
+    def manquantes(self) -> int:
+        return self.comptes[MANQUANTE]
+
+
+class Cockpit:
+    def __init__(self, annexes, structures, annee: int, lignes_financement=None, aujourd_hui: dt.date | None = None):
+        """`annexes`: the active annexes overlapping the year (`annexes_du_departement`); `structures`: the
+        structures they belong to (a `Siae` queryset); `lignes_financement`: the financing lines
+        (`financeurs.LigneFinancement`) of the same scope, None for none. All scoped and filtered the same way."""
+        self.annexes = annexes
+        self.structures = structures
+        self.lignes_financement = lignes_financement
+        self.annee = annee
+        self.aujourd_hui = aujourd_hui or dt.date.today()
+
+    # Consumption -------------------------------------------------------------------------------------------------
+
+    @cached_property
+    def periode(self) -> Periode:
+        return periode_de_reference(self.annexes, self.annee, self.aujourd_hui)
+
+    @property
+    def annee_complete(self) -> bool:
+        return self.periode.nombre_de_mois == 12
+
+    @cached_property
+    def consommation(self):
+        """By kind, then TOTAL (`Consommation`)."""
+        return consommation_par_type(self.annexes, self.periode)
+
+    @property
+    def total_consommation(self):
+        return self.consommation[-1]
+
+    @cached_property
+    def mensuel(self) -> list[PointMensuel]:
+        return courbe_mensuelle(self.annexes, self.annee, self.periode, self.aujourd_hui)
+
+    @property
+    def dernier_mois_realise(self) -> dt.date | None:
+        return max((p.mois for p in self.mensuel if p.realise is not None), default=None)
+
+    @property
+    def projection_etp(self) -> Decimal | None:
+        """The year-end ETP réalisés projected (ETP-mois of the year / 12), as a structure's `projection_etp`."""
+        fin = self.mensuel[-1].projection
+        return None if fin is None else fin / 12
+
+    @property
+    def etp_conventionnes_annee(self) -> Decimal:
+        return self.mensuel[-1].cumul_conventionne / 12
+
+    # Structures ----------------------------------------------------------------------------------------------------
+
+    @cached_property
+    def siae(self):
+        """Each structure with an annexe in the year (`ConsommationSiae`), by kind then name."""
+        return sorted(
+            consommation_des_siae(self.annexes, self.annee, self.aujourd_hui), key=lambda s: (s.type, s.nom, s.siret)
+        )
+
+    @property
+    def hors_norme(self):
+        """The structures in sous- or sur-consommation over the reference period, the lowest rate first."""
+        return sorted(
+            (s for s in self.siae if s.reference.statut in (SOUS_CONSOMMATION, SUR_CONSOMMATION)),
+            key=lambda s: (s.reference.taux, s.nom),
+        )
+
+    @property
+    def nombre_par_statut(self) -> dict[str, int]:
+        """How many structures per status, keyed for templates (`sous_consommation`, `conforme`, ...)."""
+        comptes = dict.fromkeys((SOUS_CONSOMMATION, CONFORME, SUR_CONSOMMATION), 0)
+        for s in self.siae:
+            if s.reference.statut:
+                comptes[s.reference.statut] += 1
+        return {statut.replace("-", "_"): n for statut, n in comptes.items()}
+
+    # Sorties, publics ----------------------------------------------------------------------------------------------
+
+    @property
+    def annees_de_sorties(self) -> list[int]:
+        """The chosen year first, as `sorties_par_type` takes them."""
+        return [self.annee - i for i in range(NOMBRE_D_ANNEES_DE_SORTIES)]
+
+    @cached_property
+    def sorties(self):
+        return sorties_par_type(self.structures, self.annees_de_sorties)
+
+    @property
+    def total_sorties(self):
+        return self.sorties[-1].courant
+
+    @cached_property
+    def publics(self):
+        return publics_par_type(self.structures, self.annee)
+
+    @property
+    def objectif_brsa(self) -> Decimal:
+        return OBJECTIF_PART_BRSA
+
+    # Aides au poste ------------------------------------------------------------------------------------------------
+
+    @cached_property
+    def aides(self):
+        """By kind, then TOTAL (`AidesGroupe`): the annexes starting in the year, as `exporter indicateurs`."""
+        return par_type(aides_des_annexes(annexes_de_l_annee(self.annexes, self.annee)))
+
+    @property
+    def total_aides(self):
+        return self.aides[-1]
+
+    @cached_property
+    def financeurs(self):
+        """Per financeur, then TOTAL (`financeurs.queries.TotalFinanceur`): the recorded lines of the year, plus the
+        aides au poste, modulation and co-financing computed from the annexes starting in the year."""
+        if self.lignes_financement is None:
+            return []
+        return totaux_par_financeur(self.lignes_financement, self.annee, annexes=self.annexes)
+
+    # Declarations --------------------------------------------------------------------------------------------------
+
+    @property
+    def dernier_mois_du(self) -> dt.date | None:
+        """The last month of the year whose declaration is due, None when none is yet."""
+        return self.dernier_mois_realise
+
+    @cached_property
+    def suivis(self) -> list[Suivi]:
+        if self.dernier_mois_du is None:
+            return []
+        return suivi_des_declarations(
+            self.annexes, dt.date(self.annee, 1, 1), self.dernier_mois_du, aujourd_hui=self.aujourd_hui
+        )
+
+    @property
+    def declarations_par_mois(self) -> list[MoisDeclarations]:
+        par_mois = {}
+        for suivi in self.suivis:
+            par_mois.setdefault(suivi.mois, []).append(suivi)
+        return [MoisDeclarations(mois, comptes_par_statut(s)) for mois, s in sorted(par_mois.items())]
+
+    @property
+    def retards(self) -> list[Suivi]:
+        """The declarations late or missing of the last month due, by structure."""
+        return sorted(
+            (s for s in self.suivis if s.mois == self.dernier_mois_du and s.statut in (EN_RETARD, MANQUANTE)),
+            key=lambda s: (s.statut != MANQUANTE, s.siae_nom.lower(), s.numero),
+        )
+
+    # Tables for the exports ----------------------------------------------------------------------------------------
+
+    def tableau(self, nom: str) -> list[dict]:
+        return getattr(self, f"tableau_{nom}")()
+
+    def tableau_chiffres(self) -> list[dict]:
+        total = self.total_consommation
+        return [
+            {"indicateur": "etp_conventionnes", "valeur": etp(total.etp_conventionnes)},
+            {"indicateur": "etp_realises", "valeur": etp(total.etp_realises)},
+            {"indicateur": "taux_consommation", "valeur": taux(total.taux)},
+            {
+                "indicateur": "aides_au_poste_total_conventionne",
+                "valeur": montant(self.total_aides.total_conventionne),
+            },
+            {"indicateur": "taux_sorties_dynamiques", "valeur": taux(self.total_sorties.taux_sorties_dynamiques)},
+            {"indicateur": "structures_conventionnees", "valeur": len(self.siae)},
+        ]
+
+    def tableau_consommation(self) -> list[dict]:
+        return [
+            {
+                "type": ligne.cle,
+                "etp_conventionnes": etp(ligne.etp_conventionnes),
+                "etp_realises": etp(ligne.etp_realises),
+                "taux_consommation": taux(ligne.taux),
+            }
+            for ligne in self.consommation
+        ]
+
+    def tableau_mensuel(self) -> list[dict]:
+        return [
+            {
+                "mois": p.mois.strftime("%Y-%m"),
+                "etp_mois_conventionnes": etp(p.conventionne),
+                "etp_mois_realises": etp(p.realise),
+                "cumul_conventionne": etp(p.cumul_conventionne),
+                "cumul_realise": etp(p.cumul_realise),
+                "projection_cumul": etp(p.projection),
+            }
+            for p in self.mensuel
+        ]
+
+    def tableau_structures(self) -> list[dict]:
+        return [
+            {
+                **ligne_siae(s),
+                "projection_etp": etp(s.projection_etp),
+                "ecart_projection_etp": etp(s.ecart_projection_etp),
+            }
+            for s in self.hors_norme
+        ]
+
+    def tableau_sorties(self) -> list[dict]:
+        return [
+            {"annee": annee, **ligne_sorties(ligne.cle, compte)}
+            for ligne in self.sorties
+            for annee, compte in ligne.par_annee
+        ]
+
+    def tableau_publics(self) -> list[dict]:
+        return [
+            {
+                **ligne_publics(ligne.cle, ligne.publics),
+                "embauches": ligne.embauches.embauches,
+                "embauches_brsa": ligne.embauches.brsa,
+                "part_brsa_embauches": taux(ligne.embauches.part),
+                "objectif_brsa": str(ligne.embauches.objectif),
+            }
+            for ligne in self.publics
+        ]
+
+    def tableau_aides(self) -> list[dict]:
+        return [ligne_aides(groupe.cle, groupe) for groupe in self.aides]
+
+    def tableau_financeurs(self) -> list[dict]:
+        return [
+            {
+                "financeur": t.financeur,
+                "libelle": t.libelle,
+                "engage": montant(t.engage),
+                "verse": montant(t.verse),
+                "reste_a_verser": montant(t.reste_a_verser),
+                "part_variable_max": montant(t.part_variable_max),
+                "lignes": t.lignes,
+                "annexes": t.annexes,
+            }
+            for t in self.financeurs
+        ]
+
+    def tableau_declarations(self) -> list[dict]:
+        return [{"mois": m.mois.strftime("%Y-%m"), **m.comptes} for m in self.declarations_par_mois]
+
+    def tableau_retards(self) -> list[dict]:
+        return [
+            {
+                "mois": s.mois.strftime("%Y-%m"),
+                "structure": s.siae_nom,
+                "type": s.siae_type,
+                "annexe": s.numero,
+                "statut": s.libelle_statut,
+                "etat": s.libelle_etat,
+            }
+            for s in self.retards
+        ]
+
+
+TABLEAUX = {
+    "chiffres": "Chiffres clés",
+    "consommation": "Consommation par type",
+    "mensuel": "Consommation mensuelle",
+    "structures": "Structures hors norme",
+    "sorties": "Sorties par type",
+    "publics": "Publics",
+    "aides": "Aides au poste",
+    "financeurs": "Financements par financeur",
+    "declarations": "Déclarations par mois",
+    "retards": "Déclarations en retard",
+}
+
+
+# Charts --------------------------------------------------------------------------------------------------------
+# The SVG is built by pilotage.graphiques from our own figures and labels, which matplotlib escapes: safe to inline.
+
+
+def graphique_consommation(cockpit: Cockpit) -> str:
+    lignes = cockpit.consommation
+    return mark_safe(
+        graphiques.barres(
+            [ligne.cle for ligne in lignes],
+            {
+                "ETP conventionnés": [ligne.etp_conventionnes for ligne in lignes],
+                "ETP réalisés": [ligne.etp_realises for ligne in lignes],
+            },
+            titre=f"ETP conventionnés et réalisés par type de structure, {cockpit.annee}",
+            largeur=600,
+        )
+    )
+
+
+def graphique_mensuel(cockpit: Cockpit) -> str:
+    points = cockpit.mensuel
+    projection = [p.projection for p in points]
+    return mark_safe(
+        graphiques.courbe_consommation(
+            [p.mois for p in points],
+            [p.cumul_conventionne for p in points],
+            [p.cumul_realise for p in points],
+            projection if any(v is not None for v in projection) else None,
+            titre=f"ETP-mois réalisés cumulés face aux conventionnés, {cockpit.annee}",
+            largeur=660,
+        )
+    )
+
+
+def graphique_structures(cockpit: Cockpit) -> str:
+    """The gap each structure is heading for: the table's last column, what a redeployment would balance."""
+    structures = cockpit.hors_norme
+    return mark_safe(
+        graphiques.barres_horizontales(
+            [s.nom for s in structures],
+            [s.ecart_projection_etp for s in structures],
+            titre=(
+                f"Écart en fin d'année entre ETP réalisés projetés et conventionnés des structures en sous- ou "
+                f"sur-consommation, {cockpit.annee}"
+            ),
+            largeur=960,
+        )
+    )
+
+
+def graphique_sorties(cockpit: Cockpit) -> str:
+    lignes = cockpit.sorties
+    annees = list(reversed(cockpit.annees_de_sorties))
+    return mark_safe(
+        graphiques.barres(
+            [ligne.cle for ligne in lignes],
+            {
+                str(annee): [en_pourcentage(dict(ligne.par_annee)[annee].taux_sorties_dynamiques) for ligne in lignes]
+                for annee in annees
+            },
+            titre=f"Taux de sorties dynamiques par type de structure, {annees[0]} à {annees[-1]}",
+            unite="%",
+            largeur=600,
+        )
+    )
+
+
+def graphique_publics(cockpit: Cockpit) -> str:
+    lignes = cockpit.publics
+    return mark_safe(
+        graphiques.barres(
+            [ligne.cle for ligne in lignes],
+            {"Part des bRSA dans les embauches": [en_pourcentage(ligne.embauches.part) for ligne in lignes]},
+            titre=f"Part des bénéficiaires du RSA dans les embauches, {cockpit.annee}",
+            unite="%",
+            ligne_objectif=cockpit.objectif_brsa,
+            largeur=600,
+        )
+    )
+
+
+def graphique_aides(cockpit: Cockpit) -> str:
+    groupes = cockpit.aides
+    return mark_safe(
+        graphiques.barres_horizontales(
+            [g.libelle for g in groupes],
+            [g.total_conventionne for g in groupes],
+            titre=f"Aides au poste conventionnées par type de structure, {cockpit.annee}",
+            unite="€",
+            largeur=600,
+        )
+    )
+
+
+def graphique_financeurs(cockpit: Cockpit) -> str:
+    totaux = [t for t in cockpit.financeurs if t.financeur != "TOTAL"]
+    return mark_safe(
+        graphiques.barres_horizontales(
+            [t.libelle for t in totaux],
+            [t.engage for t in totaux],
+            titre=f"Montants engagés par financeur, {cockpit.annee}",
+            unite="€",
+            largeur=600,
+        )
+    )
+
+
+def graphique_declarations(cockpit: Cockpit) -> str:
+    mois = cockpit.declarations_par_mois
+    return mark_safe(
+        graphiques.barres(
+            [graphiques.MOIS_COURTS[m.mois.month - 1] for m in mois],
+            {
+                LIBELLES[EN_RETARD]: [Decimal(m.en_retard) for m in mois],
+                LIBELLES[MANQUANTE]: [Decimal(m.manquantes) for m in mois],
+            },
+            titre=f"Déclarations mensuelles en retard ou manquantes, {cockpit.annee}",
+            largeur=660,
+        )
+    )

@@ -1,0 +1,276 @@
+"""What the home pages aggregate: a structure's own figures for its staff (one block per structure, read for all of
+them at once), the département's for a CDIAE member (nothing about a person). Each function runs a fixed number of
+queries whatever the number of structures, annexes or salariés."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Sum
+
+from bilans.models import BilanCdiae, StatutBilan
+from conventions.models import AnnexeFinanciere, EtpConventionneMensuel
+from conventions.queries import (
+    ConsommationSiae,
+    Periode,
+    annexes_du_departement,
+    consommation_des_siae,
+    consommation_par_type,
+    dernier_mois_echu,
+    etp_realises_expression,
+    lignes_retenues,
+    periode_de_reference,
+)
+from conventions.regles import mois_entre, projection_annuelle, statut_consommation, taux_consommation
+from declarations.models import EtatDeclaration
+from declarations.queries import Suivi, mois_precedent, suivi_des_declarations
+from financement import queries as queries_aides
+from parcours.queries import (
+    TOTAL,
+    EmbauchesBrsa,
+    annexes_de_l_annee,
+    embauches_par,
+    publics_par_type,
+    sorties_des_siae,
+    sorties_par_type,
+)
+from parcours.regles_sorties import CompteSorties, objectif_part_brsa
+from parcours.vues_indicateurs import PLANCHER_EMPLOI_DURABLE, PLANCHER_SORTIES_DYNAMIQUES, LigneDialogue
+from siae.models import Siae
+
+from . import graphiques
+
+ZERO = Decimal(0)
+DOUZE = Decimal(12)
+# A declaration still to send: never sent, a draft, or sent back by the DDETS.
+ETATS_A_FAIRE = (None, EtatDeclaration.BROUILLON, EtatDeclaration.A_CORRIGER)
+
+
+def seuils() -> tuple[Decimal, Decimal]:
+    return Decimal(settings.SEUIL_SOUS_CONSOMMATION), Decimal(settings.SEUIL_SUR_CONSOMMATION)
+
+
+@dataclass
+class Courbe:
+    """The year month by month in cumulated ETP-mois, as `graphiques.courbe_consommation` draws it."""
+
+    mois: list[dt.date]
+    cumul_conventionne: list[Decimal]
+    cumul_realise: list[Decimal | None]
+    projection: list[Decimal | None] | None
+
+
+def courbe(
+    conventionnes: dict[dt.date, Decimal], realises: dict[dt.date, Decimal], annee: int, periode: Periode, aujourd_hui
+) -> Courbe:
+    """The réalisé over the reference period when its months are due, then projected linearly to December
+    (`projection_annuelle`, the rule of the structures' projection) while the year runs."""
+    fin_realise = periode.fin if periode.fin <= dernier_mois_echu(aujourd_hui) else None
+    mois = mois_entre(dt.date(annee, 1, 1), dt.date(annee, 12, 1))
+    cumul_conv, cumul_real, conv, real = ZERO, ZERO, [], []
+    for m in mois:
+        cumul_conv += conventionnes.get(m, ZERO)
+        conv.append(cumul_conv)
+        if fin_realise is not None and m <= fin_realise:
+            cumul_real += realises.get(m, ZERO)
+            real.append(cumul_real)
+        else:
+            real.append(None)
+    projection = None
+    if fin_realise is not None and periode.nombre_de_mois < 12 and cumul_real:
+        annuelle = projection_annuelle(cumul_real, periode.nombre_de_mois)
+        projection = [annuelle * m.month / 12 if m.month >= periode.nombre_de_mois else None for m in mois]
+    return Courbe(mois, conv, real, projection)
+
+
+def courbes_par_siae(annexes, annee: int, periode: Periode, aujourd_hui: dt.date) -> dict[int, Courbe]:
+    """One curve per structure of the annexes. Two queries."""
+    conv, real = {}, {}
+    for siae_id, mois, total in (
+        EtpConventionneMensuel.objects.filter(
+            annexe__in=annexes, mois__gte=dt.date(annee, 1, 1), mois__lte=dt.date(annee, 12, 1)
+        )
+        .values_list("annexe__siae_id", "mois")
+        .annotate(total=Sum("etp_conventionnes"))
+        .order_by()
+    ):
+        conv.setdefault(siae_id, {})[mois] = Decimal(total or ZERO)
+    for siae_id, mois, total in (
+        lignes_retenues(annexes, Periode.annee(annee))
+        .values_list("declaration__annexe__siae_id", "declaration__mois")
+        .annotate(total=Sum(etp_realises_expression()))
+        .order_by()
+    ):
+        real.setdefault(siae_id, {})[mois] = Decimal(total or ZERO)
+    return {
+        siae_id: courbe(conv.get(siae_id, {}), real.get(siae_id, {}), annee, periode, aujourd_hui)
+        for siae_id in conv.keys() | real.keys()
+    }
+
+
+@dataclass
+class BlocSiae:
+    """A structure's home: its consumption, its declarations to send, its objectives, its aides au poste."""
+
+    siae: Siae
+    annee: int
+    periode: Periode
+    consommation: ConsommationSiae | None = None
+    courbe: Courbe | None = None
+    declarations: list[Suivi] = field(default_factory=list)
+    sorties: CompteSorties = field(default_factory=CompteSorties)
+    embauches: EmbauchesBrsa = field(default_factory=EmbauchesBrsa)
+    annexe_objectifs: AnnexeFinanciere | None = None
+    aides: list[queries_aides.AideAnnexe] = field(default_factory=list)
+
+    @property
+    def taux_projete(self) -> Decimal | None:
+        """The year-end projection against the year's ETP conventionnés."""
+        c = self.consommation
+        if c is None or c.projection_etp is None:
+            return None
+        return taux_consommation(c.projection_etp, c.annee.etp_conventionnes)
+
+    @property
+    def statut_projete(self) -> str | None:
+        return statut_consommation(self.taux_projete, *seuils())
+
+    @property
+    def graphique(self) -> str | None:
+        if self.courbe is None:
+            return None
+        return graphiques.courbe_consommation(
+            self.courbe.mois,
+            self.courbe.cumul_conventionne,
+            self.courbe.cumul_realise,
+            self.courbe.projection,
+            titre=f"ETP-mois réalisés cumulés face aux conventionnés, {self.siae.nom}, {self.annee}",
+        )
+
+    @property
+    def manquantes(self) -> int:
+        return sum(1 for s in self.declarations if s.statut == "manquante" and s.etat != EtatDeclaration.A_CORRIGER)
+
+    @property
+    def objectifs(self) -> list[LigneDialogue]:
+        """As the dialogue de gestion shows them: the annexe's objectives, or the historic floors recalled."""
+        annexe = self.annexe_objectifs
+        objectif_brsa = annexe.objectif_part_brsa if annexe else None
+        return [
+            LigneDialogue(
+                "Sorties dynamiques",
+                annexe.objectif_sorties_dynamiques if annexe else None,
+                self.sorties.taux_sorties_dynamiques,
+                repere=PLANCHER_SORTIES_DYNAMIQUES,
+            ),
+            LigneDialogue(
+                "dont emploi durable",
+                annexe.objectif_emploi_durable if annexe else None,
+                self.sorties.taux_emploi_durable,
+                repere=PLANCHER_EMPLOI_DURABLE,
+            ),
+            LigneDialogue(
+                "Part de bénéficiaires du RSA dans les embauches",
+                objectif_part_brsa(objectif_brsa),
+                self.embauches.part,
+                objectif_par_defaut=objectif_brsa is None,
+            ),
+        ]
+
+    @property
+    def total_aides(self) -> queries_aides.AidesGroupe | None:
+        if not self.aides:
+            return None
+        total = queries_aides.AidesGroupe(self.siae.pk, self.siae.nom, self.siae.type)
+        for aide in self.aides:
+            total.ajouter(aide)
+        return total
+
+
+def blocs_siae(user, siae_ids, annee: int, aujourd_hui: dt.date | None = None) -> list[BlocSiae]:
+    """One block per structure of the user's, in name order, whatever their number: about sixteen queries."""
+    aujourd_hui = aujourd_hui or dt.date.today()
+    structures = Siae.objects.visible_to(user).filter(pk__in=siae_ids)
+    annexes_visibles = AnnexeFinanciere.objects.visible_to(user).actives().filter(siae__in=structures)
+    annexes = annexes_du_departement(None, annee, base=annexes_visibles)
+    periode = periode_de_reference(annexes, annee, aujourd_hui)
+    blocs = {s.pk: BlocSiae(s, annee, periode) for s in structures.order_by("nom", "pk")}
+    for consommation in consommation_des_siae(annexes, annee, aujourd_hui):
+        blocs[consommation.siae_id].consommation = consommation
+    for siae_id, courbe_ in courbes_par_siae(annexes, annee, periode, aujourd_hui).items():
+        blocs[siae_id].courbe = courbe_
+    # The months over, this year and last (a December still to send in January), that wait for a declaration.
+    a_declarer = AnnexeFinanciere.objects.de_la_structure(user).actives().filter(siae__in=structures)
+    fin = mois_precedent(aujourd_hui)
+    for suivi in suivi_des_declarations(a_declarer, dt.date(fin.year - 1, 1, 1), fin, aujourd_hui):
+        if suivi.etat in ETATS_A_FAIRE:
+            blocs[suivi.siae_id].declarations.append(suivi)
+    for sorties in sorties_des_siae(structures, annee):
+        blocs[sorties.structure.siae_id].sorties = sorties.compte
+    for cle, embauches in embauches_par(structures, annee, "siae").items():
+        blocs[cle[0]].embauches = embauches
+    for siae_id, annexe in annexes_de_l_annee(structures, annee).items():
+        blocs[siae_id].annexe_objectifs = annexe
+    for aide in queries_aides.aides_des_annexes(queries_aides.annexes_de_l_annee(annexes_visibles, annee)):
+        blocs[aide.siae_id].aides.append(aide)
+    return list(blocs.values())
+
+
+@dataclass
+class ChiffresDepartement:
+    """A département's aggregated figures for the year, as the CDIAE sees them."""
+
+    departement: str
+    annee: int
+    periode: Periode
+    consommation: list  # conventions.queries.Consommation per kind, then TOTAL
+    sorties: list  # parcours.queries.LigneSorties per kind, then TOTAL
+    publics: list  # parcours.queries.LignePublics per kind, then TOTAL
+    aides: list  # financement.queries.AidesGroupe per kind, then TOTAL
+
+    @property
+    def consommation_totale(self):
+        return self.consommation[-1]
+
+    @property
+    def sorties_totales(self) -> CompteSorties:
+        return next(ligne.courant for ligne in self.sorties if ligne.cle == TOTAL)
+
+    @property
+    def publics_totaux(self):
+        return self.publics[-1]
+
+    @property
+    def aides_totales(self):
+        return self.aides[-1]
+
+
+def chiffres_du_departement(user, departement: str, annee: int, aujourd_hui: dt.date | None = None):
+    """Consumption by kind, examined exits, publics and aides au poste of the département. Eleven queries."""
+    structures = Siae.objects.visible_to(user).filter(departement=departement)
+    annexes_visibles = AnnexeFinanciere.objects.visible_to(user).actives()
+    annexes = annexes_du_departement(departement, annee, base=annexes_visibles)
+    periode = periode_de_reference(annexes, annee, aujourd_hui)
+    return ChiffresDepartement(
+        departement=departement,
+        annee=annee,
+        periode=periode,
+        consommation=consommation_par_type(annexes, periode),
+        sorties=sorties_par_type(structures, [annee]),
+        publics=publics_par_type(structures, annee),
+        aides=queries_aides.par_type(
+            queries_aides.aides_des_annexes(
+                queries_aides.annexes_de_l_annee(annexes_visibles.filter(siae__departement=departement), annee)
+            )
+        ),
+    )
+
+
+def bilans_du_departement(user, departement: str, nombre: int = 5) -> list[BilanCdiae]:
+    """The latest bilans of the département ready to download, the most recent year first. One query."""
+    return list(
+        BilanCdiae.objects.visible_to(user)
+        .filter(departement=departement, statut=StatutBilan.PRET)
+        .order_by("-annee", "-date_fin", "-pk")[:nombre]
+    )

@@ -1,0 +1,35 @@
+"""Reading a PDF as text, as a reader would copy it: poppler's `pdftotext` (poppler-utils), page layout kept so
+that a table row stays on one line."""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+ESPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " "}
+
+
+def normaliser(texte: str) -> str:
+    """Non-breaking spaces as spaces, runs of spaces as one, per line; pages stay separated by form feeds."""
+    for espace, remplacement in ESPACES.items():
+        texte = texte.replace(espace, remplacement)
+    return "\f".join(
+        "\n".join(re.sub(r"[ \t]+", " ", ligne).strip() for ligne in page.split("\n")) for page in texte.split("\f")
+    )
+
+
+def texte_du_pdf(contenu: bytes) -> str:
+    assert contenu.startswith(b"%PDF-"), "ce n'est pas un PDF"
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.fail("pdftotext est requis pour lire les PDF (apt-get install poppler-utils)")
+    resultat = subprocess.run(
+        [pdftotext, "-layout", "-enc", "UTF-8", "-", "-"], input=contenu, capture_output=True, check=True
+    )
+    return normaliser(resultat.stdout.decode("utf-8"))
+
+
+def pages(texte: str) -> list[str]:
+    """pdftotext separates the pages with a form feed."""
+    return texte.split("\f")

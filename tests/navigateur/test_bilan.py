@@ -1,0 +1,54 @@
+"""An agent of the DDETS writes the sections of the bilan, generates it from the bilans page and downloads it, in
+Debian's chromium. Skipped when chromium is not installed, except under CI=true where it must run."""
+
+import pytest
+
+from comptes.models import Membre, Organisation, TypeOrganisation, Utilisateur
+from tests.bilans.outils import texte_du_pdf
+from tests.factories import AnnexeFinanciereFactory, SiaeFactory
+
+MOT_DE_PASSE = "un-mot-de-passe-de-test"
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True)
+def test_l_agent_genere_et_telecharge_le_bilan(live_server, navigateur, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ddets = Organisation.objects.create(type=TypeOrganisation.DDETS, departement="55", nom="DDETS de la Meuse")
+    agent = Utilisateur.objects.create_user("agent@ddets55.test", MOT_DE_PASSE, first_name="Claire", last_name="Agent")
+    Membre.objects.create(utilisateur=agent, organisation=ddets)
+    AnnexeFinanciereFactory(siae=SiaeFactory(nom="Chantier des Jardins", aci=True), annee=2024)
+
+    page = navigateur.new_page()
+    page.goto(f"{live_server.url}/comptes/connexion/")
+    page.fill("input[name=username]", "agent@ddets55.test")
+    page.fill("input[name=password]", MOT_DE_PASSE)
+    page.click("button:has-text('Se connecter')")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.click("#navigation >> button:has-text('Indicateurs')")
+    page.click("#navigation >> text=Bilans et dialogue de gestion")
+    page.select_option("select[name=annee]", "2024")
+    page.click("button:has-text('Afficher')")
+    page.wait_for_url("**annee=2024**")
+
+    page.fill("textarea[name=forces]", "Équipes d'encadrants professionnalisées")
+    page.click("button:has-text('Enregistrer les sections')")
+    page.wait_for_selector("text=Les sections du bilan 2024 sont enregistrées")
+
+    page.click("button:has-text('Générer le bilan 2024')")
+    page.wait_for_selector("text=Le bilan 2024 (Meuse) est")
+    ligne = page.locator("#liste-bilans tbody tr").first
+    ligne.locator("text=Prêt").wait_for(timeout=60_000)
+    page.screenshot(path=str(tmp_path / "bilans.png"), full_page=True)
+
+    with page.expect_download() as attente:
+        ligne.locator("a:has-text('Télécharger le bilan 2024')").click()
+    telechargement = attente.value
+    assert telechargement.suggested_filename == "bilan-cdiae-55-2024.pdf"
+    chemin = tmp_path / telechargement.suggested_filename
+    telechargement.save_as(chemin)
+    texte = texte_du_pdf(chemin.read_bytes())
+    assert "Meuse (55)" in texte
+    assert "Chantier des Jardins" in texte
+    assert "Équipes d'encadrants professionnalisées" in texte
