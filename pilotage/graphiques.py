@@ -63,8 +63,13 @@ REGLAGES = {
 }
 
 
+# The fonts charts are drawn with (Marianne in the PDF) lack the narrow no-break space: thousands are separated by a
+# plain no-break space in charts.
+SEPARATEUR = "\u00a0"
+
+
 def _nombre(valeur, decimales: int, unite: str = "") -> str:
-    texte = nombre_fr(valeur, decimales)
+    texte = nombre_fr(valeur, decimales, separateur=SEPARATEUR)
     if not unite:
         return texte
     return f"{texte}\u00a0{unite}"
@@ -217,7 +222,7 @@ def courbe_consommation(
             # Below the line: the conventionné's label sits above, and both end on the same month.
             dernier_i, dernier_v = prevus[-1]
             axes.annotate(
-                nombre_fr(dernier_v, 2),
+                nombre_fr(dernier_v, 2, separateur=SEPARATEUR),
                 (dernier_i, dernier_v),
                 xytext=(0, -16),
                 textcoords="offset points",
@@ -227,7 +232,7 @@ def courbe_consommation(
         if points:
             dernier_i, dernier_v = points[-1]
             axes.annotate(
-                nombre_fr(dernier_v, 2),
+                nombre_fr(dernier_v, 2, separateur=SEPARATEUR),
                 (dernier_i, dernier_v),
                 xytext=(0, -16),
                 textcoords="offset points",
@@ -236,7 +241,12 @@ def courbe_consommation(
             )
         fin = float(cumul_conventionne[-1]) if cumul_conventionne else 0.0
         axes.annotate(
-            nombre_fr(fin, 2), (x[-1], fin), xytext=(0, 6), textcoords="offset points", ha="center", color=TEXTE
+            nombre_fr(fin, 2, separateur=SEPARATEUR),
+            (x[-1], fin),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            color=TEXTE,
         )
         axes.set_xticks(x, [MOIS_COURTS[m.month - 1] for m in mois])
         axes.set_xlim(-0.5, len(mois) - 0.5)
