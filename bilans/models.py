@@ -10,22 +10,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from comptes.perimetre import perimetre_de
+from comptes.perimetre import perimetre_departement_queryset
 from iae.departements import DEPARTEMENT_CHOICES
 
-
-class DuDepartementQuerySet(models.QuerySet):
-    """A département's documents: no structure hangs them, so the structure branch of the scope does not apply
-    (as for the campaigns of the contrôle a posteriori)."""
-
-    def visible_to(self, user):
-        perimetre = perimetre_de(user)
-        if perimetre.administrateur:
-            return self.all()
-        return self.filter(departement__in=perimetre.departements)
-
-    def gerees_par(self, user):
-        return self.filter(perimetre_de(user).filtre_gestion(departement="departement"))
+# A département's documents: no structure hangs them (as for the campaigns of the contrôle a posteriori). Read by the
+# DDETS and the CDIAE of the département, written by its DDETS.
+DuDepartementQuerySet = perimetre_departement_queryset("departement")
 
 
 class StatutBilan(models.TextChoices):

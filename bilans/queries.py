@@ -27,6 +27,7 @@ from financement import regles as regles_aides
 from financement.queries import bareme_par_type
 
 from . import regles
+from .models import SectionsEditoriales
 
 ZERO = Decimal(0)
 
@@ -238,3 +239,15 @@ def controle_du_departement(departement: str, annees: list[int]) -> list[BilanCo
             )
         )
     return blocs
+
+
+def seuil_brsa_du_departement(departement: str | None, annee: int) -> Decimal | None:
+    """The bRSA threshold the DDETS set for the département's year (with its bilan's sections), None if not set:
+    the cockpit and the bilan compare with the same value."""
+    if not departement:
+        return None
+    return (
+        SectionsEditoriales.objects.filter(departement=departement, annee=annee)
+        .values_list("seuil_brsa", flat=True)
+        .first()
+    )

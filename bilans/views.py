@@ -172,7 +172,12 @@ class ChoixDialogue(View):
     """The form of the list page names a structure; its sheet has its own address."""
 
     def get(self, request):
-        siae = get_object_or_404(Siae.objects.visible_to(request.user), pk=request.GET.get("siae") or 0)
+        # A hand-typed address may name anything: what is not the id of a visible structure is not found.
+        try:
+            pk = int(request.GET.get("siae") or "")
+        except ValueError:
+            raise Http404("Aucune structure de ce numéro.") from None
+        siae = get_object_or_404(Siae.objects.visible_to(request.user), pk=pk)
         annee = annee_du_bilan(request.GET.get("annee"))
         return redirect(reverse("bilans:dialogue", args=[siae.pk]) + f"?annee={annee}")
 

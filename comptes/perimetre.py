@@ -147,3 +147,33 @@ def perimetre_queryset(
         "__module__": base.__module__,
     }
     return type(nom, (base,), attributs)
+
+
+class DepartementQuerySet(models.QuerySet):
+    """Scoped reads and writes for what belongs to a département and to no structure (a bilan, an envelope): the
+    structure branch of the scope does not apply, SIAE staff never see it.
+
+    `nominatif = True` keeps it to the DDETS of the département (and the administrators): CDIAE members do not
+    see it."""
+
+    chemin_departement = "departement"
+    nominatif = False
+
+    def visible_to(self, user):
+        perimetre = perimetre_de(user)
+        if perimetre.administrateur:
+            return self.all()
+        departements = perimetre.departements_ddets if self.nominatif else perimetre.departements
+        return self.filter(**{f"{self.chemin_departement}__in": departements})
+
+    def gerees_par(self, user):
+        return self.filter(perimetre_de(user).filtre_gestion(departement=self.chemin_departement))
+
+
+def perimetre_departement_queryset(
+    chemin_departement: str = "departement", nominatif: bool = False, base=DepartementQuerySet
+):
+    """A queryset class scoped through the given path to the département, for objects no structure hangs."""
+    nom = f"{base.__name__}_{chemin_departement.replace('__', '_')}" + ("_nominatif" if nominatif else "")
+    attributs = {"chemin_departement": chemin_departement, "nominatif": nominatif, "__module__": base.__module__}
+    return type(nom, (base,), attributs)

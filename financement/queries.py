@@ -108,7 +108,8 @@ class AideAnnexe:
 
     @property
     def total_conventionne(self) -> Decimal:
-        return self.socle_conventionne + self.modulation
+        """The two amounts as shown, each to the cent: the row adds up (docs/decisions.md)."""
+        return regles.arrondi_euro(self.socle_conventionne) + regles.arrondi_euro(self.modulation)
 
     @property
     def du_non_plafonne(self) -> Decimal:
@@ -174,9 +175,11 @@ class AidesGroupe:
         return self.du - self.verse_socle
 
     def ajouter(self, aide: AideAnnexe) -> None:
-        self.socle_conventionne += aide.socle_conventionne
-        self.modulation += aide.modulation
-        self.du += aide.du
+        # Each annexe's amounts count as shown, to the cent: a total is the sum of its rows, on every page, in the
+        # export, the financing lines and the bilan.
+        self.socle_conventionne += regles.arrondi_euro(aide.socle_conventionne)
+        self.modulation += regles.arrondi_euro(aide.modulation)
+        self.du += regles.arrondi_euro(aide.du)
         self.verse += aide.verse
         self.verse_modulation += aide.verse_modulation
         self.annexes += 1

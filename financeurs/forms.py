@@ -165,9 +165,8 @@ class ProjetForm(DsfrBaseForm, forms.ModelForm):
 
     def clean(self):
         donnees = super().clean()
-        siae, departement = donnees.get("siae_porteuse"), donnees.get("departement")
-        if siae and departement and siae.departement != departement:
-            self.add_error("siae_porteuse", "La SIAE porteuse n'est pas du département du projet.")
+        # The carrying structure's département is checked by the model (`Projet.clean`), for the admin too.
+        siae = donnees.get("siae_porteuse")
         if siae and not (donnees.get("porteur") or "").strip():
             donnees["porteur"] = siae.nom
         return donnees

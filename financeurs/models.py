@@ -7,6 +7,7 @@ here: they are computed from the annexes financières (`queries.py`), so that th
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -79,6 +80,13 @@ class Projet(models.Model):
 
     def __str__(self):
         return self.nom
+
+    def clean(self):
+        # The scope shows a project to the staff of its carrying structure: both must be of the same département.
+        if message := regles.erreur_siae_porteuse(
+            self.siae_porteuse.departement if self.siae_porteuse_id else None, self.departement
+        ):
+            raise ValidationError({"siae_porteuse": message})
 
 
 class PeriodeBudgetaire(models.Model):

@@ -216,6 +216,43 @@ def violations_fdi(
     return violations
 
 
+def violations_cumul_fdi(
+    aide_investissement: Decimal,
+    aide_conseil: Decimal,
+    deja_accorde: Decimal,
+    plafond: Decimal = PLAFOND_FDI_PAR_PROJET,
+) -> list[Violation]:
+    """The cap is per project, not per call (spec §5): the aids of a candidature being accorded, added to what the
+    project's other accorded candidatures (every call) already grant, stay within it. Without another aid, the cap
+    of the candidature itself (`violations_fdi`) says it all."""
+    deja_accorde = Decimal(deja_accorde)
+    total = Decimal(aide_investissement) + Decimal(aide_conseil)
+    if deja_accorde <= ZERO or total + deja_accorde <= plafond:
+        return []
+    disponible = max(Decimal(plafond) - deja_accorde, ZERO)
+    return [
+        Violation(
+            "aide_investissement" if Decimal(aide_investissement) >= Decimal(aide_conseil) else "aide_conseil",
+            f"Total des aides FDI du projet : {montant_fr(deja_accorde)} déjà accordés par d'autres appels à projets "
+            f"et {montant_fr(total)} ici dépasseraient le plafond de {montant_fr(plafond)} par projet ; il reste "
+            f"au plus {montant_fr(disponible)} à accorder à ce projet.",
+        )
+    ]
+
+
+# Projects --------------------------------------------------------------------------------------------------------
+
+
+def erreur_siae_porteuse(departement_siae: str | None, departement_projet: str | None) -> str | None:
+    """The carrying structure of a project is of the project's département (its staff sees the project)."""
+    if departement_siae and departement_projet and departement_siae != departement_projet:
+        return (
+            f"SIAE porteuse : la structure est du département {departement_siae}, le projet du département "
+            f"{departement_projet} ; choisissez une SIAE du département du projet."
+        )
+    return None
+
+
 # Financing lines -------------------------------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Sum
 
 from . import regles
 from .choix import (
@@ -278,20 +279,35 @@ def _ligne_fdi(candidature: CandidatureFdi) -> None:
     ligne.save()
 
 
+def _deja_accorde(candidature: CandidatureFdi) -> Decimal:
+    """What the project's other accorded candidatures (every call) grant. The project is locked first, so that two
+    candidatures of one project accorded at once are checked one after the other."""
+    Projet.objects.select_for_update().get(pk=candidature.projet_id)
+    autres = CandidatureFdi.objects.filter(projet_id=candidature.projet_id, decision=DecisionFdi.ACCORDEE)
+    if candidature.pk:
+        autres = autres.exclude(pk=candidature.pk)
+    total = autres.aggregate(total=Sum(F("aide_investissement") + F("aide_conseil")))["total"]
+    return total or Decimal(0)
+
+
 @transaction.atomic
 def enregistrer_candidature(candidature: CandidatureFdi) -> CandidatureFdi:
     """Create or change a candidature: the aids within the call's caps (each violation named with its field), the
-    project of the call's département; accorded, its État FDI line follows."""
+    project of the call's département; accorded, within what the project's other accorded candidatures leave of the
+    cap per project, and its État FDI line follows."""
     appel = candidature.appel
-    erreurs = _erreurs(
-        regles.violations_fdi(
-            candidature.cout_eligible_investissement,
-            candidature.aide_investissement,
-            candidature.cout_eligible_conseil,
-            candidature.aide_conseil,
-            appel.plafonds,
-        )
+    violations = regles.violations_fdi(
+        candidature.cout_eligible_investissement,
+        candidature.aide_investissement,
+        candidature.cout_eligible_conseil,
+        candidature.aide_conseil,
+        appel.plafonds,
     )
+    if not violations and candidature.decision == DecisionFdi.ACCORDEE:
+        violations = regles.violations_cumul_fdi(
+            candidature.aide_investissement, candidature.aide_conseil, _deja_accorde(candidature)
+        )
+    erreurs = _erreurs(violations)
     if candidature.projet.departement != appel.departement:
         erreurs.setdefault("projet", []).append("Le projet n'est pas du département de l'appel à projets.")
     if candidature.decision == DecisionFdi.ACCORDEE and candidature.aide_totale <= 0:

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from comptes.perimetre import PerimetreQuerySet, perimetre_de, perimetre_queryset
+from comptes.perimetre import perimetre_departement_queryset, perimetre_queryset
 from conventions.models import AnnexeFinanciere
 from iae.departements import DEPARTEMENT_CHOICES
 
@@ -55,15 +55,9 @@ class DecisionModulation(models.Model):
         return f"{self.annexe} : {self.taux * 100:.1f} % le {timezone.localtime(self.date):%d/%m/%Y}"
 
 
-class EnveloppeQuerySet(PerimetreQuerySet):
-    """An envelope hangs from a département, not from a structure: the DDETS agents of the département (and the
-    administrators) read and write it."""
-
-    def gerees_par(self, user):
-        return self.filter(perimetre_de(user).filtre_gestion(departement="departement"))
-
-    def visible_to(self, user):
-        return self.gerees_par(user)
+# An envelope hangs from a département, not from a structure: the DDETS agents of the département (and the
+# administrators) read and write it; it is their working amount, not shown to the CDIAE.
+EnveloppeQuerySet = perimetre_departement_queryset("departement", nominatif=True)
 
 
 class EnveloppeModulation(models.Model):

@@ -10,7 +10,7 @@ each message naming its field; nothing is written then.
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from comptes.perimetre import perimetre_de
@@ -109,6 +109,22 @@ def peut_fixer_l_enveloppe(user, departement: str) -> bool:
     return perimetre.administrateur or departement in perimetre.departements_ddets
 
 
+def _enveloppe_verrouillee(departement: str, annee: int, valeurs: dict) -> tuple[EnveloppeModulation, bool]:
+    """The envelope of the département and year, locked until the end of the transaction; created with `valeurs`
+    (and True) when it is the first amount.
+
+    A lock taken on a row that does not exist yet locks nothing: two first amounts saved at once both insert, and
+    the unique constraint refuses the second one's row. Its insert is undone (a savepoint: the transaction goes on)
+    and the row the first one committed is read, locked, instead: the second amount is then a change of it."""
+    enveloppes = EnveloppeModulation.objects.select_for_update()
+    try:
+        return enveloppes.get_or_create(departement=departement, annee=annee, defaults=valeurs)
+    except IntegrityError:
+        # `get_or_create` reads again after a refused insert; should that read still miss the row the other save
+        # committed, one more attempt, in new statements, finds it.
+        return enveloppes.get_or_create(departement=departement, annee=annee, defaults=valeurs)
+
+
 @transaction.atomic
 def fixer_enveloppe(
     departement: str, annee: int, montant: Decimal, auteur, commentaire: str = ""
@@ -124,15 +140,13 @@ def fixer_enveloppe(
     if erreurs:
         raise ValidationError(erreurs)
     montant = arrondi_euro(Decimal(montant))
-    enveloppe = EnveloppeModulation.objects.select_for_update().filter(departement=departement, annee=annee).first()
     maintenant = timezone.now()
-    if enveloppe is None:
-        enveloppe = EnveloppeModulation.objects.create(
-            departement=departement, annee=annee, montant=montant, auteur=auteur, date_modification=maintenant
-        )
-    elif enveloppe.montant == montant:
-        return enveloppe
-    else:
+    enveloppe, creee = _enveloppe_verrouillee(
+        departement, annee, {"montant": montant, "auteur": auteur, "date_modification": maintenant}
+    )
+    if not creee:
+        if enveloppe.montant == montant:
+            return enveloppe
         enveloppe.montant, enveloppe.auteur, enveloppe.date_modification = montant, auteur, maintenant
         enveloppe.save(update_fields=["montant", "auteur", "date_modification"])
     EnveloppeModulationHistorique.objects.create(

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from calculs.declencheurs import rafraichir_structures_apres_commit
+
 from .models import Contrat, Parcours, PassIae, Salarie
 from .regles import fin_pass_iae
 
@@ -90,6 +92,11 @@ def enregistrer_embauches(embauches: list[tuple]) -> None:
                 parcours_modifies.append(parcours)
     Parcours.objects.bulk_create(nouveaux_parcours.values())
     Parcours.objects.bulk_update(parcours_modifies, [*SITUATION, "auto_prescription"])
+    if parcours_modifies:
+        # A changed situation at hire (bRSA...) changes the materialised counts of the months already declared.
+        rafraichir_structures_apres_commit(
+            {p.siae_id for p in parcours_modifies}, depuis=min(p.date_embauche for p in parcours_modifies)
+        )
     existants.update(nouveaux_parcours)
 
     contrats = {
@@ -120,4 +127,6 @@ def enregistrer_embauches(embauches: list[tuple]) -> None:
 def modifier_salarie_et_situation(formulaire_salarie, formulaire_situation):
     """The identity and the situation at hire are saved together or not at all."""
     formulaire_salarie.save()
-    return formulaire_situation.save()
+    parcours = formulaire_situation.save()
+    rafraichir_structures_apres_commit([parcours.siae_id], depuis=parcours.date_embauche)
+    return parcours

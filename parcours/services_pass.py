@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from calculs.declencheurs import rafraichir_structures_apres_commit
+
 from .models import (
     Contrat,
     Decideur,
@@ -362,7 +364,9 @@ def enregistrer_sortie(parcours: Parcours, *, date_sortie: dt.date, motif_sortie
     if not motif_sortie.actif:
         erreurs.append(Erreur("motif_sortie", f"« {motif_sortie.libelle} » n'est plus en vigueur."))
     refuser(erreurs)
+    ancienne = parcours.date_sortie
     parcours.date_sortie, parcours.motif_sortie = date_sortie, motif_sortie
     parcours.save(update_fields=["date_sortie", "motif_sortie"])
     recalculer_fin_du_pass(pass_iae)
+    rafraichir_structures_apres_commit([parcours.siae_id], depuis=min(filter(None, [ancienne, date_sortie])))
     return parcours

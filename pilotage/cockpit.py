@@ -16,10 +16,10 @@ from functools import cached_property
 
 from django.utils.safestring import mark_safe
 
+from calculs.queries import serie_mensuelle
 from conventions.queries import (
     Periode,
     consommation_des_siae,
-    consommation_mensuelle,
     consommation_par_type,
     dernier_mois_echu,
     periode_de_reference,
@@ -61,10 +61,12 @@ class PointMensuel:
 
 
 def courbe_mensuelle(annexes, annee: int, periode: Periode, aujourd_hui: dt.date) -> list[PointMensuel]:
-    """The year's twelve months, cumulated; the réalisé over the reference period (`periode_de_reference`) when
-    its months are due, then projected to December by `conventions.regles.projection_annuelle` (the rule of the
-    structures' projection), when the year is not over and something was realised. Two queries."""
-    lignes = {ligne.mois: ligne for ligne in consommation_mensuelle(annexes, Periode.annee(annee))}
+    """The year's twelve months, cumulated, read from the materialised monthly indicators (`calculs`, refreshed
+    after each declaration and every night: one query whatever the size of the département); the réalisé over the
+    reference period (`periode_de_reference`) when its months are due, then projected to December by
+    `conventions.regles.projection_annuelle` (the rule of the structures' projection), when the year is not over
+    and something was realised."""
+    lignes = {point.mois: point for point in serie_mensuelle(annexes, annee)}
     fin_realise = periode.fin if periode.fin <= dernier_mois_echu(aujourd_hui) else None
     points, cumul_conv, cumul_real = [], ZERO, ZERO
     for mois in mois_entre(dt.date(annee, 1, 1), dt.date(annee, 12, 1)):
@@ -98,7 +100,15 @@ class MoisDeclarations:
 
 
 class Cockpit:
-    def __init__(self, annexes, structures, annee: int, lignes_financement=None, aujourd_hui: dt.date | None = None):
+    def __init__(
+        self,
+        annexes,
+        structures,
+        annee: int,
+        lignes_financement=None,
+        aujourd_hui: dt.date | None = None,
+        objectif_brsa: Decimal | None = None,
+    ):
         """`annexes`: the active annexes overlapping the year (`annexes_du_departement`); `structures`: the
         structures they belong to (a `Siae` queryset); `lignes_financement`: the financing lines
         (`financeurs.LigneFinancement`) of the same scope, None for none. All scoped and filtered the same way."""
@@ -107,6 +117,8 @@ class Cockpit:
         self.lignes_financement = lignes_financement
         self.annee = annee
         self.aujourd_hui = aujourd_hui or dt.date.today()
+        # The département's threshold the DDETS sets with its bilan (40 % unless it says otherwise).
+        self._objectif_brsa = objectif_brsa
 
     # Consumption -------------------------------------------------------------------------------------------------
 
@@ -192,7 +204,7 @@ class Cockpit:
 
     @property
     def objectif_brsa(self) -> Decimal:
-        return OBJECTIF_PART_BRSA
+        return OBJECTIF_PART_BRSA if self._objectif_brsa is None else self._objectif_brsa
 
     # Aides au poste ------------------------------------------------------------------------------------------------
 

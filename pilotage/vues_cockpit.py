@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.http import Http404, HttpResponse
 from django.views.generic import TemplateView
 
+from bilans.queries import seuil_brsa_du_departement
 from conventions.views import ChoixDepartementMixin, annee_demandee
 from financeurs.models import LigneFinancement
 from iae.departements import DEPARTEMENTS
@@ -78,7 +79,13 @@ class Cockpit(ChoixDepartementMixin, TemplateView):
             lignes = lignes.filter(departement=self.departement_choisi)
         if self.type_siae:
             lignes = lignes.filter(siae_concernee__type=self.type_siae)
-        self.cockpit = tableau_de_bord.Cockpit(annexes, structures, self.annee, lignes_financement=lignes)
+        self.cockpit = tableau_de_bord.Cockpit(
+            annexes,
+            structures,
+            self.annee,
+            lignes_financement=lignes,
+            objectif_brsa=seuil_brsa_du_departement(self.departement_choisi, self.annee),
+        )
 
     def get(self, request, *args, **kwargs):
         self.preparer()

@@ -8,6 +8,7 @@ import pytest
 
 from bilans.contenu import assembler_bilan
 from bilans.pdf import pdf_du_bilan
+from financement.regles import arrondi_euro
 from iae.formats import etp_fr, montant_fr
 from pilotage.indicateurs import indicateurs
 from tests.financement.test_departement import TYPES, A, B, C, attendu, conventionnes, departement  # noqa: F401
@@ -55,13 +56,19 @@ def test_le_pdf_reprend_les_indicateurs_exportes(departement):  # noqa: F811
     assert f"ACI 2,50 {etp_fr(real[A] / 12)} {pourcent(real[A] / 30 * 100)}" in texte
 
     # The aides au poste by kind, computed from the barème and the ETP, as exported.
+    # Each annexe's amounts count as shown, to the cent; its total conventionné is its socle and modulation shown.
+    def affiche(siret):
+        valeurs = {c: arrondi_euro(v) for c, v in attendu(siret).items()}
+        valeurs["total_conventionne"] = valeurs["socle_conventionne"] + valeurs["modulation"]
+        return valeurs
+
     aides = {ligne["type"]: ligne for ligne in exporte["aides_au_poste"]}
     for siret, type_ in TYPES.items():
-        valeurs = attendu(siret)
+        valeurs = affiche(siret)
         ligne = f"{type_} " + " ".join(montant(valeurs[c]) for c in CHAMPS_AIDES)
         assert ligne == f"{type_} " + " ".join(montant(aides[type_][c]) for c in CHAMPS_AIDES)
         assert ligne in texte
-    assert "TOTAL " + " ".join(montant(sum(attendu(s)[c] for s in TYPES)) for c in CHAMPS_AIDES) in texte
+    assert "TOTAL " + " ".join(montant(sum(affiche(s)[c] for s in TYPES)) for c in CHAMPS_AIDES) in texte
 
     # The revaluations met by the 2023 annexes: (new − previous) × ETP conventionnés of the months the row is in
     # force / 12 (the January row until May, when the next one replaces it), all past at the date of the bilan.

@@ -162,3 +162,11 @@ def test_la_page_ne_fait_pas_plus_de_requetes_avec_plus_de_bilans(client_de, age
     with django_assert_max_num_queries(10):
         reponse = client.get("/bilans/", {"annee": 2024})
     assert reponse.content.decode().count("/telecharger/") == 12
+
+
+@pytest.mark.parametrize("valeur", ["abc", "", "1.5", "-1", "0", "99999999999999999999", "999999"])
+def test_le_choix_d_une_structure_inconnue_est_introuvable(client_de, agent_55, siae_a, valeur):
+    reponse = client_de(agent_55).get("/bilans/dialogue/", {"siae": valeur, "annee": 2024})
+    assert reponse.status_code == 404
+    sans_parametre = client_de(agent_55).get("/bilans/dialogue/")
+    assert sans_parametre.status_code == 404

@@ -294,3 +294,18 @@ def test_un_avenant_rafraichit_l_annexe_au_commit(cas, django_capture_on_commit_
         ajouter_avenant(a, mois_effet=dt.date(2024, 10, 1), etp_conventionnes=Decimal("4.00"))
     assert ligne(a, dt.date(2024, 10, 1)).etp_conventionnes == Decimal("4.00")
     assert ligne(a, JUILLET).etp_conventionnes == Decimal("3.00")
+
+
+def test_une_sortie_saisie_sur_la_page_du_salarie_rafraichit_ses_mois(cas, django_capture_on_commit_callbacks):
+    from parcours.models import MotifSortie
+    from parcours.services_pass import enregistrer_sortie
+
+    a = cas["a"]
+    rafraichir([a.pk])
+    assert ligne(a, MARS).sorties == 1  # p2
+    with django_capture_on_commit_callbacks(execute=True):
+        enregistrer_sortie(
+            cas["p1"], date_sortie=dt.date(2024, 3, 20), motif_sortie=MotifSortie.objects.get(code="CDI"),
+            aujourd_hui=dt.date(2024, 4, 2),
+        )  # fmt: skip
+    assert ligne(a, MARS).sorties == 2

@@ -174,9 +174,16 @@ def test_l_export_suit_les_regles(departement):
     assert list(aides) == ["ACI", "AI", "EI", "TOTAL"]
     for siret, type_ in TYPES.items():
         valeurs = attendu(siret)
-        assert aides[type_] == {"type": type_, **{c: deux(valeurs[c]) for c in CHAMPS}}
+        assert {c: aides[type_][c] for c in CHAMPS if c != "total_conventionne"} == {
+            c: deux(valeurs[c]) for c in CHAMPS if c != "total_conventionne"
+        }
+    # A total is the sum of its rows as shown, each annexe's amount to the cent (total conventionné: socle and
+    # modulation each to the cent).
+    par_annexe = {s: {c: Decimal(deux(attendu(s)[c])) for c in CHAMPS} for s in TYPES}
+    for s in TYPES:
+        par_annexe[s]["total_conventionne"] = par_annexe[s]["socle_conventionne"] + par_annexe[s]["modulation"]
     for champ in CHAMPS:
-        assert aides["TOTAL"][champ] == deux(sum(attendu(s)[champ] for s in TYPES))
+        assert aides["TOTAL"][champ] == deux(sum(par_annexe[s][champ] for s in TYPES))
     lignes = {ligne["siret"]: ligne for ligne in donnees["siae"]}
     assert set(lignes) == {A, B, C}
     for siret in TYPES:

@@ -320,3 +320,29 @@ def test_l_administration_refuse_une_ligne_deja_calculee(client_de, admin, siae_
     assert reponse.status_code == 200
     assert "calculées depuis les annexes financières" in str(reponse.context["adminform"].form.errors["dispositif"])
     assert not LigneFinancement.objects.exists()
+
+
+def test_la_siae_porteuse_d_un_autre_departement_est_refusee_sous_son_champ(client_de, admin, siae_a):
+    reponse = client_de(admin).post(
+        "/financements/projets/nouveau/",
+        {
+            "nom": "Projet mosellan",
+            "porteur": "Jardins de Verdun",
+            "siae_porteuse": siae_a.pk,
+            "departement": "57",
+            "taux_frais_indirects_pourcent": "20",
+            "periodes-TOTAL_FORMS": "1",
+            "periodes-INITIAL_FORMS": "0",
+            "periodes-0-libelle": "01 à 12/2025",
+            "periodes-0-debut": "2025-01-01",
+            "periodes-0-fin": "2025-12-31",
+        },
+    )
+    assert reponse.status_code == 200
+    assert reponse.context["form"].errors == {
+        "siae_porteuse": [
+            "SIAE porteuse : la structure est du département 55, le projet du département 57 ; choisissez une SIAE "
+            "du département du projet."
+        ]
+    }
+    assert not Projet.objects.exists()

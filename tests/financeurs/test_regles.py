@@ -142,3 +142,32 @@ def test_montants_d_une_ligne():
         "montant_verse": "Le montant versé (1\u202f000,01\u00a0€) dépasse le montant engagé (1\u202f000,00\u00a0€).",
         "part_variable_max": "Un montant ne peut pas être négatif.",
     }
+
+
+def test_le_plafond_de_90000_vaut_pour_le_projet_tous_appels_confondus():
+    # 60 000 already accorded elsewhere: 90 000 − 60 000 = 30 000 left; 30 000 exactly is within.
+    assert regles.violations_cumul_fdi(D("21000"), D("9000"), D("60000")) == []
+    # 21 000 + 9 000,01 = 30 000,01 > 30 000: refused on the larger aid, the remaining amount named.
+    assert regles.violations_cumul_fdi(D("21000"), D("9000.01"), D("60000")) == [
+        regles.Violation(
+            "aide_investissement",
+            "Total des aides FDI du projet : 60\u202f000,00\u00a0€ déjà accordés par d'autres appels à projets et "
+            "30\u202f000,01\u00a0€ ici dépasseraient le plafond de 90\u202f000,00\u00a0€ par projet ; il reste au "
+            "plus 30\u202f000,00\u00a0€ à accorder à ce projet.",
+        )
+    ]
+    # The larger aid carries the message; once the cap is reached, nothing is left.
+    (violation,) = regles.violations_cumul_fdi(D("0"), D("0.01"), D("90000"))
+    assert violation.champ == "aide_conseil"
+    assert violation.message.endswith("il reste au plus 0,00\u00a0€ à accorder à ce projet.")
+    # Nothing accorded elsewhere: the candidature's own cap (violations_fdi) is the whole rule.
+    assert regles.violations_cumul_fdi(D("90000"), D("0"), D("0")) == []
+
+
+def test_la_siae_porteuse_est_du_departement_du_projet():
+    assert regles.erreur_siae_porteuse("55", "55") is None
+    assert regles.erreur_siae_porteuse(None, "55") is None  # no carrying structure
+    assert regles.erreur_siae_porteuse("57", "55") == (
+        "SIAE porteuse : la structure est du département 57, le projet du département 55 ; choisissez une SIAE du "
+        "département du projet."
+    )

@@ -1,6 +1,7 @@
 """Writes: refused transitions with the period and the gap named, nothing half-saved, FDI caps enforced in the
 service and in the database, the FDI line that follows an accorded candidature."""
 
+import datetime as dt
 from decimal import Decimal as D
 
 import pytest
@@ -249,3 +250,81 @@ def test_les_plafonds_de_l_appel_restent_reglementaires():
         services.enregistrer_appel(appel)
     appel.refresh_from_db()
     assert appel.taux_max_investissement == D("0.70")
+
+
+def test_le_plafond_par_projet_compte_les_aides_des_autres_appels():
+    projet = ProjetFactory()
+    premier, second = AppelAProjetsFactory(annee=2025), AppelAProjetsFactory(annee=2026)
+    # First call: 70 % × 100 000 = 70 000 accorded.
+    services.enregistrer_candidature(
+        candidature(premier, projet, "100000", "70000", "0", "0", decision=DecisionFdi.ACCORDEE)
+    )
+    # Second call: 20 000 more is within its own cap, and 70 000 + 20 000 = 90 000 within the project's.
+    c = services.enregistrer_candidature(candidature(second, projet, "100000", "20000", "50000", "0"))
+    c.aide_investissement, c.aide_conseil, c.decision = D("15000"), D("5000.01"), DecisionFdi.ACCORDEE
+    with pytest.raises(ValidationError) as erreur:
+        services.enregistrer_candidature(c)
+    # 90 000 − 70 000 = 20 000 left; 15 000 + 5 000,01 = 20 000,01 asked.
+    assert erreur.value.message_dict == {
+        "aide_investissement": [
+            "Total des aides FDI du projet : 70\u202f000,00\u00a0€ déjà accordés par d'autres appels à projets et "
+            "20\u202f000,01\u00a0€ ici dépasseraient le plafond de 90\u202f000,00\u00a0€ par projet ; il reste au "
+            "plus 20\u202f000,00\u00a0€ à accorder à ce projet."
+        ]
+    }
+    assert CandidatureFdi.objects.get(pk=c.pk).decision == DecisionFdi.EN_ATTENTE
+    assert LigneFinancement.objects.filter(projet=projet).count() == 1
+    c.aide_conseil = D("5000")
+    services.enregistrer_candidature(c)
+    engages = LigneFinancement.objects.filter(projet=projet).order_by("annee").values_list("montant_engage", flat=True)
+    assert list(engages) == [D("70000"), D("20000")]
+    # Raising the first aid now would take the project past 90 000: refused too, and the first line unchanged.
+    premiere = CandidatureFdi.objects.get(appel=premier)
+    premiere.aide_investissement = D("70000.01")
+    premiere.cout_eligible_investissement = D("110000")
+    with pytest.raises(ValidationError) as erreur:
+        services.enregistrer_candidature(premiere)
+    # 90 000 − 20 000 = 70 000 left; 70 000,01 asked.
+    assert erreur.value.message_dict["aide_investissement"][0].endswith(
+        "il reste au plus 70\u202f000,00\u00a0€ à accorder à ce projet."
+    )
+    assert list(engages.all()) == [D("70000"), D("20000")]
+
+
+def test_une_candidature_en_attente_n_est_pas_comptee():
+    projet = ProjetFactory()
+    premier, second = AppelAProjetsFactory(annee=2025), AppelAProjetsFactory(annee=2026)
+    services.enregistrer_candidature(candidature(premier, projet, "100000", "70000", "0", "0"))
+    c = services.enregistrer_candidature(
+        candidature(second, projet, "100000", "70000", "0", "0", decision=DecisionFdi.ACCORDEE)
+    )
+    assert c.ligne_financement.montant_engage == D("70000")
+
+
+def test_la_siae_porteuse_hors_du_departement_du_projet_est_refusee(siae_57, siae_a):
+    projet = ProjetFactory.build(departement="55", siae_porteuse=siae_57)
+    periodes = [services.SaisiePeriode("2025", dt.date(2025, 1, 1), dt.date(2025, 12, 31))]
+    message = (
+        "SIAE porteuse : la structure est du département 57, le projet du département 55 ; choisissez une SIAE du "
+        "département du projet."
+    )
+    with pytest.raises(ValidationError) as erreur:
+        services.enregistrer_projet(projet, periodes)
+    assert erreur.value.message_dict == {"siae_porteuse": [message]}
+    assert not Projet.objects.exists() and not PeriodeBudgetaire.objects.exists()
+    # A project moved to another département without its carrying structure: refused, the stored one unchanged.
+    projet = services.enregistrer_projet(ProjetFactory.build(departement="55", siae_porteuse=siae_a), periodes)
+    projet.departement = "57"
+    with pytest.raises(ValidationError) as erreur:
+        services.enregistrer_projet(projet, periodes)
+    assert erreur.value.message_dict["siae_porteuse"] == [
+        "SIAE porteuse : la structure est du département 55, le projet du département 57 ; choisissez une SIAE du "
+        "département du projet."
+    ]
+    assert Projet.objects.get(pk=projet.pk).departement == "55"
+    # The admin's form calls the model's validation: the same message, on the same field.
+    projet.departement = "55"
+    projet.siae_porteuse = siae_57
+    with pytest.raises(ValidationError) as erreur:
+        projet.full_clean()
+    assert erreur.value.message_dict == {"siae_porteuse": [message]}

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from conventions.models import AnnexeFinanciere, EtatAnnexe
 from modulation.models import DecisionModulation, EnveloppeModulation, EnveloppeModulationHistorique
@@ -124,3 +125,37 @@ def test_un_montant_negatif_est_refuse(agent_55):
         fixer_enveloppe("55", 2025, D("-1"), agent_55)
     assert refus.value.message_dict["montant"][0].startswith("Montant de l'enveloppe :")
     assert not EnveloppeModulation.objects.exists()
+
+
+@pytest.mark.parametrize("relectures_manquees", [0, 1])
+def test_deux_premieres_saisies_de_l_enveloppe_en_meme_temps(agent_55, admin, relectures_manquees):
+    """Another agent saves the first amount of the same envelope at the same time: their row is committed just
+    after this save has read that there was none. This save then changes it instead of failing on the unique
+    constraint. `relectures_manquees`: how many more reads still miss that row (as a read from a snapshot taken
+    before it was committed would)."""
+    table = '"modulation_enveloppemodulation"'
+    etat = {"concurrente": None, "manquees": 0}
+
+    def course(execute, sql, params, many, context):
+        if not (sql.startswith("SELECT") and f"FROM {table}" in sql):
+            return execute(sql, params, many, context)
+        if etat["concurrente"] is None:
+            etat["concurrente"] = autre = EnveloppeModulation.objects.create(
+                departement="55", annee=2025, montant=D("500000.00"), auteur=admin
+            )
+            EnveloppeModulationHistorique.objects.create(enveloppe=autre, montant=autre.montant, auteur=admin)
+        elif etat["manquees"] < relectures_manquees:
+            etat["manquees"] += 1
+        else:
+            return execute(sql, params, many, context)
+        return execute(sql, tuple(0 if p == 2025 else p for p in params), many, context)
+
+    with connection.execute_wrapper(course):
+        enveloppe = fixer_enveloppe("55", 2025, D("510000"), agent_55, "Notification du BOP 102")
+    assert enveloppe.pk == etat["concurrente"].pk
+    assert etat["manquees"] == relectures_manquees
+    enveloppe.refresh_from_db()
+    assert (enveloppe.montant, enveloppe.auteur) == (D("510000.00"), agent_55)
+    assert EnveloppeModulation.objects.count() == 1
+    versions = EnveloppeModulationHistorique.objects.filter(enveloppe=enveloppe).order_by("pk")
+    assert list(versions.values_list("montant", flat=True)) == [D("500000.00"), D("510000.00")]

@@ -1,5 +1,6 @@
-"""An agent of the DDETS writes the sections of the bilan, generates it from the bilans page and downloads it, in
-Debian's chromium. Skipped when chromium is not installed, except under CI=true where it must run."""
+"""An agent of the DDETS writes the sections of the bilan, generates it from the bilans page or in one click from
+the tableau de bord, and downloads it, in Debian's chromium. Skipped when chromium is not installed, except under
+CI=true where it must run."""
 
 import pytest
 
@@ -52,3 +53,33 @@ def test_l_agent_genere_et_telecharge_le_bilan(live_server, navigateur, tmp_path
     assert "Meuse (55)" in texte
     assert "Chantier des Jardins" in texte
     assert "Équipes d'encadrants professionnalisées" in texte
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True)
+def test_un_clic_depuis_le_tableau_de_bord(live_server, navigateur, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ddets = Organisation.objects.create(type=TypeOrganisation.DDETS, departement="55", nom="DDETS de la Meuse")
+    agent = Utilisateur.objects.create_user("agent@ddets55.test", MOT_DE_PASSE, first_name="Claire", last_name="Agent")
+    Membre.objects.create(utilisateur=agent, organisation=ddets)
+    AnnexeFinanciereFactory(siae=SiaeFactory(nom="Chantier des Jardins", aci=True), annee=2024)
+
+    page = navigateur.new_page()
+    page.goto(f"{live_server.url}/comptes/connexion/")
+    page.fill("input[name=username]", "agent@ddets55.test")
+    page.fill("input[name=password]", MOT_DE_PASSE)
+    page.click("button:has-text('Se connecter')")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/pilotage/?annee=2024")
+    page.click("button:has-text('Générer le bilan 2024 du CDIAE')")
+    page.wait_for_url("**/bilans/**")
+    ligne = page.locator("#liste-bilans tbody tr").first
+    ligne.locator("text=Prêt").wait_for(timeout=60_000)
+    with page.expect_download() as attente:
+        ligne.locator("a:has-text('Télécharger le bilan 2024')").click()
+    chemin = tmp_path / attente.value.suggested_filename
+    attente.value.save_as(chemin)
+    assert chemin.name == "bilan-cdiae-55-2024.pdf"
+    texte = texte_du_pdf(chemin.read_bytes())
+    assert "Meuse (55)" in texte and "Chantier des Jardins" in texte

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
+from calculs.services import rafraichir_tout
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
 from declarations.models import DeclarationMensuelle
@@ -101,6 +102,8 @@ def departement(siae_a, siae_b, siae_57):
         montant_verse=Decimal("2000.00"),
         part_variable_max=Decimal("1000.00"),
     )
+    # What the declarations' commits and the night do in production: the monthly indicators the curve reads.
+    rafraichir_tout()
     return {"a": annexe_a, "b": annexe_b}
 
 
@@ -281,6 +284,18 @@ class TestPage:
         # The link to the redeployment simulator, with the year and the département.
         assert 'href="/pilotage/redeploiement/?annee=2024&amp;departement=55"' in html
 
+    def test_l_objectif_brsa_est_celui_du_bilan(self, departement, agent_55, client_de):
+        """The threshold the DDETS sets with its bilan's sections is the one the cockpit draws and compares."""
+        from bilans.models import SectionsEditoriales
+
+        assert page(client_de(agent_55)).context["cockpit"].objectif_brsa == Decimal(40)
+        SectionsEditoriales.objects.create(departement="55", annee=ANNEE, seuil_brsa=Decimal(45))
+        reponse = page(client_de(agent_55))
+        assert reponse.context["cockpit"].objectif_brsa == Decimal(45)
+        # Another département's sections change nothing here.
+        SectionsEditoriales.objects.create(departement="57", annee=ANNEE, seuil_brsa=Decimal(30))
+        assert page(client_de(agent_55)).context["cockpit"].objectif_brsa == Decimal(45)
+
     def test_filtre_type_dans_la_page(self, departement, agent_55, client_de):
         html = page(client_de(agent_55), type="ETTI").content.decode()
         assert "Jardins de Verdun" not in html
@@ -393,13 +408,14 @@ def structures_supplementaires(nombre: int):
         ParcoursFactory(siae=siae, date_embauche=D(2024, 1, 1), date_sortie=D(2024, 6, 30), motif_sortie=motif("CDI"))
         for mois in MOIS:
             declarer(annexe, mois, {parcours: Decimal("200.00")}, transmise_le(D(2025, 1, 5)))
+    rafraichir_tout()
 
 
 @pytest.mark.parametrize("supplementaires", [0, 4])
 def test_nombre_de_requetes_constant(departement, agent_55, client_de, django_assert_max_num_queries, supplementaires):
-    """2 structures, then 6: the same bound."""
+    """2 structures, then 6: the same bound (one query is the département's bRSA threshold)."""
     structures_supplementaires(supplementaires)
     assert AnnexeFinanciere.objects.filter(siae__departement="55").count() == 2 + supplementaires
     client = client_de(agent_55)
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):
         assert page(client).status_code == 200
