@@ -2,14 +2,31 @@ import datetime as dt
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from dsfr.forms import DsfrBaseForm
 
+from iae.formats import taux_fr
+from modulation.queries import decisions_en_vigueur
 from siae.models import Siae
 
 from .models import TRANSITIONS, AnnexeFinanciere, EtatAnnexe
 from .regles import HEURES_ANNUELLES_PAR_DEFAUT, analyser_numero_annexe, departement_du_numero, periode_en_mois_entiers
 
 CENT = Decimal(100)
+
+
+def en_pourcent(fraction: Decimal) -> Decimal:
+    """0.0450 → 4.5, 0.05 → 5: a rate as typed."""
+    pourcent = (fraction * CENT).quantize(Decimal("0.01"))
+    return pourcent.quantize(Decimal(1)) if pourcent == pourcent.to_integral_value() else pourcent.normalize()
+
+
+def aide(form: forms.Form, champ: str, texte: str) -> None:
+    """A help text set after `__init__`: the design system's form has already made its bound fields."""
+    form.fields[champ].help_text = texte
+    form[champ].help_text = texte
 
 
 class ChampMois(forms.DateField):
@@ -83,9 +100,28 @@ class AnnexeForm(DsfrBaseForm, forms.ModelForm):
         self.fields["etat"].choices = [
             (e.value, e.label) for e in (EtatAnnexe.BROUILLON, EtatAnnexe.PROVISOIRE, EtatAnnexe.VALIDE)
         ]
-        self.fields[
-            "numero"
-        ].help_text = "Type, département sur 3 chiffres, millésime, ordre, puis A0M0 : ACI055250001A0M0."
+        aide(self, "numero", "Type, département sur 3 chiffres, millésime, ordre, puis A0M0 : ACI055250001A0M0.")
+        if self.instance.pk:
+            self.initial.setdefault("taux_modulation_pourcent", en_pourcent(self.instance.taux_modulation))
+            if decision := decisions_en_vigueur([self.instance.pk]).get(self.instance.pk):
+                self.taux_decide(decision)
+
+    def taux_decide(self, decision) -> None:
+        """Once decided (modulation/services.py), the rate belongs to the decisions and their history: it is shown,
+        not changed here (a disabled field keeps its initial value whatever is posted)."""
+        self.fields["taux_modulation_pourcent"].disabled = True
+        self.initial["taux_modulation_pourcent"] = en_pourcent(decision.taux)
+        aide(
+            self,
+            "taux_modulation_pourcent",
+            format_html(
+                "Fixé à {} par la décision de modulation du {} : il se modifie sur "
+                '<a href="{}">la page de modulation de l\'annexe</a>.',
+                taux_fr(decision.taux),
+                f"{timezone.localtime(decision.date):%d/%m/%Y}",
+                reverse("modulation:annexe", args=[decision.annexe_id]),
+            ),
+        )
 
     def clean_numero(self):
         return self.cleaned_data["numero"].strip().upper()
@@ -104,7 +140,7 @@ class AnnexeForm(DsfrBaseForm, forms.ModelForm):
                 self.add_error(
                     "numero", f"Pour cette structure, le numéro commence par {siae.type}{siae.departement:0>3}."
                 )
-            elif AnnexeFinanciere.objects.filter(prefixe=parties["prefixe"]).exists():
+            elif AnnexeFinanciere.objects.filter(prefixe=parties["prefixe"]).exclude(pk=self.instance.pk).exists():
                 self.add_error("numero", "Une annexe porte déjà ce numéro : ajoutez-lui un avenant.")
         if debut and fin and (erreur := periode_en_mois_entiers(debut, fin)):
             self.add_error("date_fin" if "fin" in erreur else "date_debut", erreur[0].upper() + erreur[1:] + ".")

@@ -1,12 +1,19 @@
 """`importer annexes`: keyed by `numero`. A new number with the same prefix and a higher A/M is an avenant: its
 `etp_conventionnes` apply from its `date_debut` (or the annexe's start, if earlier) and its `date_fin` becomes
-the annexe's end."""
+the annexe's end.
+
+An empty `taux_modulation` changes nothing (0 % for a new annexe). Once an annexe has a modulation decision, its rate
+is the decided one (modulation/services.py): a line that gives another one is refused, the file with it."""
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from iae.departements import DEPARTEMENTS
+from iae.formats import taux_fr
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
 from imports.lecture import ErreurLigne, date_fr, decimal_fr, texte
+from modulation.queries import decisions_en_vigueur
 from siae.models import Siae, TypeSiae
 from siae.regles import normaliser_siret
 
@@ -24,6 +31,16 @@ CHAMPS_ANNEXE = (
     "objectif_part_brsa",
 )
 CENT = Decimal(100)
+
+
+def erreur_taux_decide(decision, taux: Decimal) -> str | None:
+    """A rate given for an annexe whose modulation has been decided: only the decided one."""
+    if decision is None or taux == decision.taux:
+        return None
+    return (
+        f"le taux est fixé par la décision de modulation du {timezone.localtime(decision.date):%d/%m/%Y} "
+        f"({taux_fr(decision.taux)}) ; modifiez-le sur la page de modulation de l'annexe"
+    )
 
 
 class ImportAnnexes(Importeur):
@@ -99,7 +116,7 @@ class ImportAnnexes(Importeur):
             **dates,
             "etp_conventionnes": self._decimal(brut, "etp_conventionnes", minimum=0, maximum=10000),
             "heures_annuelles_par_etp": heures or HEURES_ANNUELLES_PAR_DEFAUT[type_],
-            "taux_modulation": (taux or Decimal(0)) / CENT,
+            "taux_modulation": None if taux is None else taux / CENT,  # None: not given
             "montant_cofinance_cd": self._decimal(brut, "montant_cofinance_cd", obligatoire=False, minimum=0)
             or Decimal(0),
             "etat": etat,
@@ -113,6 +130,7 @@ class ImportAnnexes(Importeur):
         prefixes = {v["parties"]["prefixe"] for _, v in lignes}
         annexes = {a.prefixe: a for a in AnnexeFinanciere.objects.filter(prefixe__in=prefixes)}
         versions = {a.numero: a for a in Avenant.objects.filter(annexe__prefixe__in=prefixes)}
+        decisions = decisions_en_vigueur([a.pk for a in annexes.values()])
         perimetre = self.utilisateur.perimetre if self.utilisateur else None
         vus, plan = {}, []
         for numero, v in sorted(
@@ -148,9 +166,16 @@ class ImportAnnexes(Importeur):
             if annexe is not None and annexe.siae_id != siae.pk:
                 analyse.erreurs.append(ErreurLigne(numero, "siret", "cette annexe appartient à une autre SIAE"))
                 continue
+            if v["taux_modulation"] is None:
+                v["taux_modulation"] = Decimal(0) if annexe is None else annexe.taux_modulation
+            elif annexe is not None and (erreur := erreur_taux_decide(decisions.get(annexe.pk), v["taux_modulation"])):
+                analyse.erreurs.append(ErreurLigne(numero, "taux_modulation", erreur))
+                continue
             if annexe is None:
                 analyse.changements.append(Changement("creation", numero, f"{v['numero']} – {siae.nom}"))
-                annexes[v["parties"]["prefixe"]] = AnnexeFinanciere(prefixe=v["parties"]["prefixe"], siae=siae)
+                annexes[v["parties"]["prefixe"]] = AnnexeFinanciere(
+                    prefixe=v["parties"]["prefixe"], siae=siae, taux_modulation=v["taux_modulation"]
+                )
                 plan.append(("creation", siae, v))
                 continue
             if annexe.pk and v["etat"] != annexe.etat and v["etat"] not in TRANSITIONS[annexe.etat]:

@@ -189,7 +189,8 @@ class LigneModulation:
 
     @property
     def taux_a_verifier(self) -> bool:
-        """The annexe's rate is no longer the decided one (changed since, by an import or the annexe's form)."""
+        """The annexe's rate is no longer the decided one: changed by an import or the annexe's form before they
+        kept to the decisions (conventions/importation.py, conventions/forms.py)."""
         return self.decision is not None and self.decision.taux != self.taux_annexe
 
 
@@ -227,6 +228,19 @@ def lignes_de_modulation(annexes, bareme=None) -> list[LigneModulation]:
             )
         )
     return lignes
+
+
+def decisions_en_vigueur(annexe_ids) -> dict[int, DecisionModulation]:
+    """The latest decision of each annexe that has one (one query). Its rate is the annexe's (`services`): neither
+    the annexe's form nor an import changes it any more."""
+    en_vigueur = {}
+    for decision in (
+        DecisionModulation.objects.filter(annexe_id__in=annexe_ids)
+        .only("pk", "annexe_id", "taux", "date")
+        .order_by("annexe_id", "-date", "-pk")
+    ):
+        en_vigueur.setdefault(decision.annexe_id, decision)
+    return en_vigueur
 
 
 def proposition_de(annexe: AnnexeFinanciere) -> Proposition:
