@@ -175,6 +175,17 @@ class ChoixDepartementMixin:
             return demande
         return disponibles[0] if disponibles else None
 
+    def contexte_du_choix(self, annee: int) -> dict:
+        """What the year and département selector (`commun/_choix_annee.html`) and the page titles need."""
+        departement = self.departement()
+        return {
+            "annee": annee,
+            "annees": [a for a, _ in choix_des_annees()],
+            "departement": departement,
+            "nom_departement": DEPARTEMENTS.get(departement or "", ""),
+            "departements": sorted(self.request.user.perimetre.departements),
+        }
+
     def annexes(self, annee):
         perimetre = self.request.user.perimetre
         visibles = AnnexeFinanciere.objects.visible_to(self.request.user)
@@ -219,11 +230,7 @@ class Consommation(ChoixDepartementMixin, TemplateView):
             )
         return super().get_context_data(
             par_departement=par_departement,
-            annee=annee,
-            annees=[a for a, _ in choix_des_annees()],
-            departement=departement,
-            nom_departement=DEPARTEMENTS.get(departement or "", ""),
-            departements=sorted(perimetre.departements),
+            **self.contexte_du_choix(annee),
             periode=periode,
             annee_complete=periode.nombre_de_mois == 12,
             par_type=consommation_par_type(annexes, periode),

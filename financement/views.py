@@ -9,10 +9,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
-from conventions.filters import choix_des_annees
 from conventions.models import AnnexeFinanciere
 from conventions.views import ChoixDepartementMixin, annee_demandee
-from iae.departements import DEPARTEMENTS
 from iae.vues import AgentRequisMixin
 
 from . import queries
@@ -33,13 +31,8 @@ class AidesAuPoste(ChoixDepartementMixin, TemplateView):
         annee = annee_demandee(self.request)
         annexes = queries.annexes_de_l_annee(self.annexes(annee), annee)
         aides = queries.aides_des_annexes(annexes)
-        departement = self.departement()
         return super().get_context_data(
-            annee=annee,
-            annees=[a for a, _ in choix_des_annees()],
-            departement=departement,
-            nom_departement=DEPARTEMENTS.get(departement or "", ""),
-            departements=sorted(self.request.user.perimetre.departements),
+            **self.contexte_du_choix(annee),
             par_type=queries.par_type(aides),
             par_siae=queries.par_siae(aides),
             annexes=aides,

@@ -6,10 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
-from conventions.filters import choix_des_annees
 from conventions.models import AnnexeFinanciere
 from conventions.views import ChoixDepartementMixin, annee_demandee
-from iae.departements import DEPARTEMENTS
 from iae.vues import AgentRequisMixin
 
 from . import queries_cofinancement as queries
@@ -27,15 +25,10 @@ class Cofinancement(ChoixDepartementMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)
-        departement = self.departement()
         rsa = queries.table_rsa()
         cofinancements = queries.cofinancement_des_annexes(annexes_de_l_annee(self.annexes(annee), annee), rsa)
         return super().get_context_data(
-            annee=annee,
-            annees=[a for a, _ in choix_des_annees()],
-            departement=departement,
-            nom_departement=DEPARTEMENTS.get(departement or "", ""),
-            departements=sorted(self.request.user.perimetre.departements),
+            **self.contexte_du_choix(annee),
             cofinancements=cofinancements,
             total=queries.total(cofinancements),
             taux_prise_en_charge=TAUX_PRISE_EN_CHARGE,

@@ -12,9 +12,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from conventions.filters import choix_des_annees
 from conventions.views import ChoixDepartementMixin, annee_demandee
-from iae.departements import DEPARTEMENTS
 from iae.vues import AgentRequisMixin, PerimetreMixin
 from pilotage.exports import en_csv, en_xlsx
 from pilotage.indicateurs import montant
@@ -50,15 +48,7 @@ class PerimetreFinancementsMixin(ChoixDepartementMixin):
         return lignes.filter(departement=departement) if departement else lignes
 
     def contexte_annee(self, annee: int) -> dict:
-        departement = self.departement()
-        return {
-            "annee": annee,
-            "annees": [a for a, _ in choix_des_annees()],
-            "departement": departement,
-            "nom_departement": DEPARTEMENTS.get(departement or "", ""),
-            "departements": sorted(self.request.user.perimetre.departements),
-            "peut_saisir": self.request.user.perimetre.est_agent,
-        }
+        return {**self.contexte_du_choix(annee), "peut_saisir": self.request.user.perimetre.est_agent}
 
 
 class Financements(PerimetreFinancementsMixin, TemplateView):

@@ -11,11 +11,9 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
-from conventions.filters import choix_des_annees
 from conventions.models import AnnexeFinanciere
 from conventions.views import ChoixDepartementMixin, annee_demandee
 from iae.api import ANNEE_MAX, ANNEE_MIN
-from iae.departements import DEPARTEMENTS
 from siae.models import Siae
 
 from .queries import (
@@ -53,16 +51,6 @@ class ChoixStructuresMixin(ChoixDepartementMixin):
         visibles = Siae.objects.visible_to(self.request.user)
         departement = self.departement()
         return visibles.filter(departement=departement) if departement else visibles
-
-    def contexte_du_choix(self, annee: int) -> dict:
-        departement = self.departement()
-        return {
-            "annee": annee,
-            "annees": [a for a, _ in choix_des_annees()],
-            "departement": departement,
-            "nom_departement": DEPARTEMENTS.get(departement or "", ""),
-            "departements": sorted(self.request.user.perimetre.departements),
-        }
 
 
 @dataclass

@@ -11,9 +11,9 @@ from tests.factories import AnnexeFinanciereFactory, SiaeFactory
 MOT_DE_PASSE = "un-mot-de-passe-de-test"
 
 
-@pytest.mark.navigateur
-@pytest.mark.django_db(transaction=True)
-def test_l_agent_genere_et_telecharge_le_bilan(live_server, navigateur, tmp_path, settings):
+@pytest.fixture
+def page_de_l_agent(live_server, navigateur, tmp_path, settings):
+    """An agent of the Meuse's DDETS, signed in; one ACI with a 2024 annexe."""
     settings.MEDIA_ROOT = tmp_path / "media"
     ddets = Organisation.objects.create(type=TypeOrganisation.DDETS, departement="55", nom="DDETS de la Meuse")
     agent = Utilisateur.objects.create_user("agent@ddets55.test", MOT_DE_PASSE, first_name="Claire", last_name="Agent")
@@ -26,6 +26,13 @@ def test_l_agent_genere_et_telecharge_le_bilan(live_server, navigateur, tmp_path
     page.fill("input[name=password]", MOT_DE_PASSE)
     page.click("button:has-text('Se connecter')")
     page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+@pytest.mark.navigateur
+@pytest.mark.django_db(transaction=True)
+def test_l_agent_genere_et_telecharge_le_bilan(live_server, page_de_l_agent, tmp_path):
+    page = page_de_l_agent
 
     page.click("#navigation >> button:has-text('Indicateurs')")
     page.click("#navigation >> text=Bilans et dialogue de gestion")
@@ -57,19 +64,8 @@ def test_l_agent_genere_et_telecharge_le_bilan(live_server, navigateur, tmp_path
 
 @pytest.mark.navigateur
 @pytest.mark.django_db(transaction=True)
-def test_un_clic_depuis_le_tableau_de_bord(live_server, navigateur, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    ddets = Organisation.objects.create(type=TypeOrganisation.DDETS, departement="55", nom="DDETS de la Meuse")
-    agent = Utilisateur.objects.create_user("agent@ddets55.test", MOT_DE_PASSE, first_name="Claire", last_name="Agent")
-    Membre.objects.create(utilisateur=agent, organisation=ddets)
-    AnnexeFinanciereFactory(siae=SiaeFactory(nom="Chantier des Jardins", aci=True), annee=2024)
-
-    page = navigateur.new_page()
-    page.goto(f"{live_server.url}/comptes/connexion/")
-    page.fill("input[name=username]", "agent@ddets55.test")
-    page.fill("input[name=password]", MOT_DE_PASSE)
-    page.click("button:has-text('Se connecter')")
-    page.wait_for_url(f"{live_server.url}/")
+def test_un_clic_depuis_le_tableau_de_bord(live_server, page_de_l_agent, tmp_path):
+    page = page_de_l_agent
 
     page.goto(f"{live_server.url}/pilotage/?annee=2024")
     page.click("button:has-text('Générer le bilan 2024 du CDIAE')")
