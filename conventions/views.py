@@ -180,6 +180,8 @@ class ChoixDepartementMixin:
         departement = self.departement()
         return {
             "annee": annee,
+            "annee_texte": str(annee),
+            "departement_requete": f"&departement={departement}" if departement else "",
             "annees": [a for a, _ in choix_des_annees()],
             "departement": departement,
             "nom_departement": DEPARTEMENTS.get(departement or "", ""),

@@ -12,12 +12,33 @@ from django.views.generic import TemplateView
 from conventions.models import AnnexeFinanciere
 from conventions.views import ChoixDepartementMixin, annee_demandee
 from iae.vues import AgentRequisMixin
+from pilotage.exports import reponse_csv, reponse_xlsx
 
 from . import queries
 from .forms import RevalorisationForm
 from .models import BaremeAideAuPoste
-from .regles import LigneBareme
+from .regles import LigneBareme, arrondi_euro
 from .services import ajouter_ligne_bareme
+
+
+def lignes_d_export(aides) -> list[dict]:
+    """One row per annexe, amounts to the cent as on the page (numbers in the spreadsheet)."""
+    return [
+        {
+            "siret": a.siret,
+            "structure": a.nom,
+            "type": a.type,
+            "annexe": a.numero,
+            "socle_conventionne": arrondi_euro(a.socle_conventionne),
+            "modulation": arrondi_euro(a.modulation),
+            "total_conventionne": a.total_conventionne,
+            "du": arrondi_euro(a.du),
+            "verse": a.verse,
+            "verse_modulation": a.verse_modulation,
+            "ecart": arrondi_euro(a.ecart),
+        }
+        for a in aides
+    ]
 
 
 class AidesAuPoste(ChoixDepartementMixin, TemplateView):
@@ -26,6 +47,19 @@ class AidesAuPoste(ChoixDepartementMixin, TemplateView):
     Aggregated amounts, not nominative: the DDETS and CDIAE of the département, the structure's own staff."""
 
     template_name = "financement/aides_au_poste.html"
+
+    def get(self, request, *args, **kwargs):
+        format_ = request.GET.get("export")
+        if format_ is None:
+            return super().get(request, *args, **kwargs)
+        annee = annee_demandee(request)
+        lignes = lignes_d_export(queries.aides_des_annexes(queries.annexes_de_l_annee(self.annexes(annee), annee)))
+        nom = f"aides-au-poste-{annee}-{self.departement() or 'tous'}"
+        if format_ == "csv":
+            return reponse_csv(lignes, nom)
+        if format_ == "xlsx":
+            return reponse_xlsx({f"Aides au poste {annee}": lignes}, nom)
+        raise Http404("Format d'export inconnu.")
 
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)

@@ -3,17 +3,20 @@ month and the bRSA actually employed; and the dated RSA table agents maintain (d
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
 from conventions.models import AnnexeFinanciere
 from conventions.views import ChoixDepartementMixin, annee_demandee
 from iae.vues import AgentRequisMixin
+from pilotage.exports import reponse_csv, reponse_xlsx
 
 from . import queries_cofinancement as queries
 from .forms import MontantRsaForm
 from .models import MontantRsa
 from .queries import annexes_de_l_annee
+from .regles import arrondi_euro
 from .regles_cofinancement import TAUX_PRISE_EN_CHARGE
 from .services import ajouter_montant_rsa
 
@@ -22,6 +25,33 @@ class Cofinancement(ChoixDepartementMixin, TemplateView):
     """Aggregated counts, not nominative: the DDETS and CDIAE of the département, the structure's own staff."""
 
     template_name = "financement/cofinancement.html"
+
+    def get(self, request, *args, **kwargs):
+        format_ = request.GET.get("export")
+        if format_ is None:
+            return super().get(request, *args, **kwargs)
+        annee = annee_demandee(request)
+        cofinancements = queries.cofinancement_des_annexes(annexes_de_l_annee(self.annexes(annee), annee))
+        lignes = [
+            {
+                "structure": c.nom,
+                "annexe": c.numero,
+                "mois": m.mois.strftime("%Y-%m"),
+                "montant_cofinance": arrondi_euro(c.montant),
+                "rsa_forfaitaire": m.rsa.montant if m.rsa else None,
+                "pris_en_charge_par_brsa": arrondi_euro(m.cout_mensuel),
+                "cible_brsa": round(m.cible, 2),
+                "brsa_employes": m.brsa,
+            }
+            for c in cofinancements
+            for m in c.mois
+        ]
+        nom = f"cofinancement-brsa-{annee}-{self.departement() or 'tous'}"
+        if format_ == "csv":
+            return reponse_csv(lignes, nom)
+        if format_ == "xlsx":
+            return reponse_xlsx({f"Cofinancement {annee}": lignes}, nom)
+        raise Http404("Format d'export inconnu.")
 
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)

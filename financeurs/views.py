@@ -6,7 +6,7 @@ writes through `gerees_par` (the DDETS agents of the département): an object ou
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
@@ -14,7 +14,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from conventions.views import ChoixDepartementMixin, annee_demandee
 from iae.vues import AgentRequisMixin, PerimetreMixin
-from pilotage.exports import en_csv, en_xlsx
+from pilotage.exports import reponse_csv, reponse_xlsx
 from pilotage.indicateurs import montant
 
 from . import queries, regles, services
@@ -194,15 +194,8 @@ class FinanceurAnnee(PerimetreFinancementsMixin, TemplateView):
         if departement := self.departement():
             nom += f"-{departement}"
         if format_ == "csv":
-            # A BOM, for spreadsheets that would otherwise read the accents wrong.
-            reponse = HttpResponse(en_csv(rangees, COLONNES_EXPORT).encode("utf-8-sig"), content_type="text/csv")
-        else:
-            reponse = HttpResponse(
-                en_xlsx({self.financeur.label: [{c: r.get(c) for c in COLONNES_EXPORT} for r in rangees]}),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        reponse["Content-Disposition"] = f'attachment; filename="{nom}.{format_}"'
-        return reponse
+            return reponse_csv(rangees, nom, COLONNES_EXPORT)
+        return reponse_xlsx({self.financeur.label: [{c: r.get(c) for c in COLONNES_EXPORT} for r in rangees]}, nom)
 
 
 # Financing lines -------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -26,7 +26,7 @@ from iae.formats import nombre_fr
 from iae.vues import AgentRequisMixin, NominatifRequisMixin
 from parcours.forms_pass import reporter_refus
 from parcours.models import TypeActionInsertion
-from pilotage.exports import en_csv, en_xlsx
+from pilotage.exports import reponse_csv, reponse_xlsx
 from siae.models import Siae
 
 from . import queries, regles
@@ -151,15 +151,8 @@ class ModulationExport(ModulationDepartementMixin, View):
         lignes = lignes_export(queries.lignes_de_modulation(self.annexes_de_la_page(annee)))
         nom = f"modulation-{annee}-{departement or 'tous'}"
         if request.GET.get("format") == "xlsx":
-            reponse = HttpResponse(
-                en_xlsx({f"Modulation {annee}": lignes}),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            reponse["Content-Disposition"] = f'attachment; filename="{nom}.xlsx"'
-            return reponse
-        reponse = HttpResponse(en_csv(lignes).encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-        reponse["Content-Disposition"] = f'attachment; filename="{nom}.csv"'
-        return reponse
+            return reponse_xlsx({f"Modulation {annee}": lignes}, nom)
+        return reponse_csv(lignes, nom)
 
 
 class ModulationAnnexe(NominatifRequisMixin, TemplateView):

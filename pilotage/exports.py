@@ -4,6 +4,7 @@ import csv
 import io
 
 import openpyxl
+from django.http import HttpResponse
 
 
 def en_csv(lignes: list[dict], colonnes: list[str] | None = None) -> str:
@@ -28,3 +29,21 @@ def en_xlsx(feuilles: dict[str, list[dict]]) -> bytes:
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()
+
+
+TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _telechargement(contenu: bytes, content_type: str, nom_de_fichier: str) -> HttpResponse:
+    reponse = HttpResponse(contenu, content_type=content_type)
+    reponse["Content-Disposition"] = f'attachment; filename="{nom_de_fichier}"'
+    return reponse
+
+
+def reponse_csv(lignes: list[dict], nom: str, colonnes: list[str] | None = None) -> HttpResponse:
+    """A page's table as `nom.csv`, with a BOM: spreadsheets then read the accents right."""
+    return _telechargement(en_csv(lignes, colonnes).encode("utf-8-sig"), "text/csv; charset=utf-8", f"{nom}.csv")
+
+
+def reponse_xlsx(feuilles: dict[str, list[dict]], nom: str) -> HttpResponse:
+    return _telechargement(en_xlsx(feuilles), TYPE_XLSX, f"{nom}.xlsx")

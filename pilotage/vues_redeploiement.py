@@ -19,7 +19,7 @@ from iae.departements import DEPARTEMENTS
 from iae.formats import arrondi, taux_fr
 from iae.vues import AgentRequisMixin
 
-from .exports import en_csv, en_xlsx
+from .exports import reponse_csv, reponse_xlsx
 from .redeploiement import (
     CHAMPS,
     Erreur,
@@ -264,12 +264,6 @@ class Redeploiement(AgentRequisMixin, TemplateView):
         feuilles = lignes_de_l_export(simulation)
         nom = f"redeploiement-{simulation.departement}-{simulation.annee}"
         if format_ == "xlsx":
-            reponse = HttpResponse(
-                en_xlsx(feuilles), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-        else:
-            # One table, each row with its section, as `exporter indicateurs` writes it; a BOM for spreadsheets.
-            lignes = [{"section": section, **ligne} for section, contenu in feuilles.items() for ligne in contenu]
-            reponse = HttpResponse(en_csv(lignes).encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
-        reponse["Content-Disposition"] = f'attachment; filename="{nom}.{format_}"'
-        return reponse
+            return reponse_xlsx(feuilles, nom)
+        # One table, each row with its section, as `exporter indicateurs` writes it.
+        return reponse_csv([{"section": s, **ligne} for s, contenu in feuilles.items() for ligne in contenu], nom)
