@@ -6,11 +6,12 @@ from django.core.management.base import CommandError
 
 from tests.factories import AnnexeFinanciereFactory
 
-from .outils import texte_du_pdf
+from .outils import lit_le_pdf, texte_du_pdf
 
 pytestmark = pytest.mark.django_db
 
 
+@lit_le_pdf
 def test_la_commande_ecrit_le_pdf_et_donne_son_chemin(tmp_path, capsys, siae_a):
     AnnexeFinanciereFactory(siae=siae_a, annee=2024, etp_conventionnes="3.50")
     sortie = tmp_path / "bilan.pdf"

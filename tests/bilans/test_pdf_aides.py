@@ -14,7 +14,7 @@ from pilotage.indicateurs import indicateurs
 from tests.financement.test_departement import TYPES, A, B, C, attendu, conventionnes, departement  # noqa: F401
 from tests.financement.test_departement import realises as realises_par_mois
 
-from .outils import normaliser, pages, texte_du_pdf
+from .outils import lit_le_pdf, normaliser, pages, texte_du_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def montant(valeur) -> str:
     return normaliser(montant_fr(Decimal(valeur)))
 
 
+@lit_le_pdf
 def test_le_pdf_reprend_les_indicateurs_exportes(departement):  # noqa: F811
     exporte = indicateurs(ANNEE, "55")
     document = pdf_du_bilan(assembler_bilan("55", ANNEE))

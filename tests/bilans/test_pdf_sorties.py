@@ -14,7 +14,7 @@ from pilotage.indicateurs import indicateurs
 from siae.models import Siae
 from tests.conventions.test_departement import A, departement, heures  # noqa: F401
 
-from .outils import texte_du_pdf
+from .outils import lit_le_pdf, texte_du_pdf
 from .test_pdf_aides import CHAMPS_PUBLICS, montant, pourcent
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ ANNEE = 2024
 CHAMPS_SORTIES = ("examinees", "retraits", "emploi_durable", "emploi_transition", "sorties_positives", "autres")
 
 
+@lit_le_pdf
 def test_sorties_publics_objectifs_et_sections(departement):  # noqa: F811
     SectionsEditoriales.objects.create(
         departement="55",
@@ -73,6 +74,7 @@ def test_sorties_publics_objectifs_et_sections(departement):  # noqa: F811
     ) in texte
 
 
+@lit_le_pdf
 def test_la_fiche_de_dialogue_de_gestion(departement):  # noqa: F811
     chantier = Siae.objects.get(siret=A)
     texte = texte_du_pdf(pdf_du_dialogue(assembler_dialogue(chantier, ANNEE)).contenu)

@@ -12,11 +12,12 @@ from bilans import contenu, services
 from bilans.models import BilanCdiae, StatutBilan
 from bilans.tasks import generer_bilan_task
 
-from .outils import texte_du_pdf
+from .outils import lit_le_pdf, texte_du_pdf
 
 pytestmark = pytest.mark.django_db
 
 
+@lit_le_pdf
 def test_le_bilan_demande_est_genere_etape_par_etape_et_range(
     agent_55, monkeypatch, django_capture_on_commit_callbacks
 ):

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from bilans.models import BilanCdiae, SectionsEditoriales, StatutBilan
 from tests.factories import AnnexeFinanciereFactory, UtilisateurFactory
 
-from .outils import texte_du_pdf
+from .outils import lit_le_pdf, texte_du_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def bilan_pret(departement="55", annee=2024, auteur=None):
     return bilan
 
 
+@lit_le_pdf
 def test_l_agent_genere_puis_telecharge_le_bilan(client_de, agent_55, siae_a, django_capture_on_commit_callbacks):
     AnnexeFinanciereFactory(siae=siae_a, annee=2024)
     client = client_de(agent_55)
@@ -139,6 +140,7 @@ def test_les_sections_redigees_par_l_agent(client_de, agent_55):
     assert SectionsEditoriales.objects.get().forces == "Équipes professionnalisées\nPartenariats"
 
 
+@lit_le_pdf
 def test_la_fiche_de_dialogue(client_de, personnel_a, agent_57, membre_cdiae_55, siae_a, siae_b):
     AnnexeFinanciereFactory(siae=siae_a, annee=2024)
     reponse = client_de(personnel_a).get(f"/bilans/dialogue/{siae_a.pk}/", {"annee": 2024})

@@ -5,7 +5,7 @@ CI=true where it must run."""
 import pytest
 
 from comptes.models import Membre, Organisation, TypeOrganisation, Utilisateur
-from tests.bilans.outils import texte_du_pdf
+from tests.bilans.outils import lit_le_pdf, texte_du_pdf
 from tests.factories import AnnexeFinanciereFactory, SiaeFactory
 
 MOT_DE_PASSE = "un-mot-de-passe-de-test"
@@ -30,6 +30,7 @@ def page_de_l_agent(live_server, navigateur, tmp_path, settings):
 
 
 @pytest.mark.navigateur
+@lit_le_pdf
 @pytest.mark.django_db(transaction=True)
 def test_l_agent_genere_et_telecharge_le_bilan(live_server, page_de_l_agent, tmp_path):
     page = page_de_l_agent
@@ -63,6 +64,7 @@ def test_l_agent_genere_et_telecharge_le_bilan(live_server, page_de_l_agent, tmp
 
 
 @pytest.mark.navigateur
+@lit_le_pdf
 @pytest.mark.django_db(transaction=True)
 def test_un_clic_depuis_le_tableau_de_bord(live_server, page_de_l_agent, tmp_path):
     page = page_de_l_agent
