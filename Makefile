@@ -50,3 +50,10 @@ beat: install
 
 clean:
 	rm -rf $(VENV) .uv db.sqlite3 var
+
+# The benchmark (benchmarks/): its own PostgreSQL database, generated once, then the key reads measured.
+BENCH_DEPARTEMENTS ?= 10
+.PHONY: bench
+bench: install
+	$(PY) -m benchmarks.generer --departements $(BENCH_DEPARTEMENTS)
+	$(PY) -m benchmarks.mesurer

@@ -8,6 +8,12 @@ from .models import SectionsEditoriales
 AIDE_PUCES = "Un point par ligne."
 
 
+def sans_zeros_inutiles(valeur: Decimal) -> Decimal:
+    """40.00 → 40, 37.50 → 37.5; `normalize()` alone would write 40 as 4E+1."""
+    normalise = valeur.normalize()
+    return normalise.quantize(Decimal(1)) if normalise == normalise.to_integral() else normalise
+
+
 class SectionsForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = SectionsEditoriales
@@ -38,11 +44,11 @@ class SectionsForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # 40, not 40.00: the percentages are typed whole most of the time.
+        # 40, not 40.00 (nor 4E+1): the percentages are typed whole most of the time.
         for champ in ("seuil_brsa", "objectif_sorties_dynamiques"):
             valeur = self.initial.get(champ)
             if valeur is not None:
-                self.initial[champ] = Decimal(valeur).normalize()
+                self.initial[champ] = sans_zeros_inutiles(Decimal(valeur))
 
     def clean_seuil_brsa(self):
         return self._pourcentage("seuil_brsa")

@@ -172,3 +172,13 @@ def test_le_choix_d_une_structure_inconnue_est_introuvable(client_de, agent_55, 
     assert reponse.status_code == 404
     sans_parametre = client_de(agent_55).get("/bilans/dialogue/")
     assert sans_parametre.status_code == 404
+
+
+def test_les_objectifs_s_affichent_comme_on_les_tape(client_de, agent_55):
+    from bilans.models import SectionsEditoriales
+
+    SectionsEditoriales.objects.create(departement="55", annee=2025, seuil_brsa=40, objectif_sorties_dynamiques="37.5")
+    page = client_de(agent_55).get("/bilans/", {"annee": 2025}).content.decode()
+    assert 'name="seuil_brsa" value="40"' in page
+    assert 'name="objectif_sorties_dynamiques" value="37.5"' in page
+    assert "E+1" not in page

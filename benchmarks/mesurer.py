@@ -1,0 +1,288 @@
+"""The time and the number of queries of the key reads, on the benchmark's database (`benchmarks.generer` first).
+
+    python -m benchmarks.mesurer [--repetitions 5] [--departement 01] [--reference]
+
+Each read runs once to warm the caches while its queries are counted, then `--repetitions` times timed: the
+median is what is compared. The results go to `benchmarks/resultats-<date>.json` (not versioned); with
+`--reference` also to `benchmarks/reference.json`, the versioned run, with the machine that made it, that later
+runs are compared to (time ratio, query difference). A measurement, never an assertion: nothing fails on a
+slow read, the table says it."""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .base import installer_django
+
+DOSSIER = Path(__file__).resolve().parent
+REFERENCE = DOSSIER / "reference.json"
+
+
+@dataclass
+class Mesure:
+    operation: str
+    portee: str
+    siae: int
+    lignes: int
+    requetes: int
+    mediane_ms: float
+    min_ms: float
+    max_ms: float
+    repetitions: int
+
+
+@dataclass
+class Operation:
+    nom: str
+    portee: str  # "France" or the département
+    executer: object  # callable without arguments that evaluates everything the read returns
+    repetitions: int | None = None  # None: the run's --repetitions
+
+
+def _lire_entierement(reponse) -> None:
+    if reponse.status_code != 200:
+        raise RuntimeError(f"Réponse {reponse.status_code} de {reponse.request['PATH_INFO']}")
+
+
+def operations(annee: int, departement: str, repetitions_pdf: int) -> list[Operation]:
+    from django.test import Client
+
+    from bilans.contenu import assembler_bilan
+    from bilans.pdf import pdf_du_bilan
+    from calculs.services import rafraichir_departement
+    from comptes.models import Utilisateur
+    from conventions.queries import Periode, annexes_du_departement, consommation_par_type
+    from financement.queries import aides_des_annexes, annexes_de_l_annee
+    from pilotage import cockpit as tableau_de_bord
+    from pilotage.indicateurs import indicateurs
+    from siae.models import Siae
+
+    # A fixed day after the year: the same reference period whatever the day the benchmark runs.
+    aujourd_hui = dt.date(annee + 1, 3, 1)
+    agent = Utilisateur.objects.get(email=f"agent.{departement.lower()}@bench.pilot-iae.test")
+    admin = Utilisateur.objects.get(email="admin@bench.pilot-iae.test")
+    client_agent, client_admin = Client(), Client()
+    client_agent.force_login(agent)
+    client_admin.force_login(admin)
+
+    def cockpit_complet() -> None:
+        annexes = annexes_du_departement(departement, annee)
+        structures = Siae.objects.filter(departement=departement)
+        cockpit = tableau_de_bord.Cockpit(annexes, structures, annee, aujourd_hui=aujourd_hui)
+        for bloc in tableau_de_bord.TABLEAUX:
+            cockpit.tableau(bloc)
+
+    contenu = {}
+
+    def bilan() -> None:
+        contenu["bilan"] = assembler_bilan(departement, annee, aujourd_hui=aujourd_hui)
+
+    def pdf() -> None:
+        if "bilan" not in contenu:
+            bilan()
+        pdf_du_bilan(contenu["bilan"])
+
+    return [
+        Operation("indicateurs (exporter)", departement, lambda: indicateurs(annee, departement)),
+        Operation("indicateurs (exporter)", "France", lambda: indicateurs(annee, None)),
+        Operation("Cockpit, tous les blocs", departement, cockpit_complet),
+        Operation(
+            "page /pilotage/ (agent DDETS)",
+            departement,
+            lambda: _lire_entierement(client_agent.get("/pilotage/", {"annee": annee})),
+        ),
+        Operation(
+            "page /pilotage/ (administrateur)",
+            "France",
+            lambda: _lire_entierement(client_admin.get("/pilotage/", {"annee": annee})),
+        ),
+        Operation(
+            "consommation_par_type",
+            "France",
+            lambda: consommation_par_type(annexes_du_departement(None, annee), Periode.annee(annee)),
+        ),
+        Operation(
+            "aides_des_annexes",
+            departement,
+            lambda: aides_des_annexes(annexes_de_l_annee(annexes_du_departement(departement, annee), annee)),
+        ),
+        Operation("rafraichir_departement (année)", departement, lambda: rafraichir_departement(departement, annee)),
+        Operation("assembler_bilan", departement, bilan),
+        Operation("PDF du bilan (WeasyPrint)", departement, pdf, repetitions=repetitions_pdf),
+    ]
+
+
+def perimetre(annee: int, portee: str) -> tuple[int, int]:
+    """Structures and lines of retained declarations of the year in the scope of a read."""
+    from declarations.models import LigneDeclaration
+    from siae.models import Siae
+
+    structures = Siae.objects.all()
+    lignes = LigneDeclaration.objects.filter(declaration__retenue=True, declaration__mois__year=annee)
+    if portee != "France":
+        structures = structures.filter(departement=portee)
+        lignes = lignes.filter(declaration__annexe__siae__departement=portee)
+    return structures.count(), lignes.count()
+
+
+def mesurer(operation: Operation, repetitions: int, portees: dict) -> Mesure:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # A request empties the query log when it starts: counted from an empty log, its queries are all kept.
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as requetes:
+        operation.executer()
+    # Read now: `captured_queries` slices the log, which the next request empties.
+    nombre_de_requetes = len(requetes.captured_queries)
+    durees = []
+    for _ in range(operation.repetitions or repetitions):
+        debut = time.perf_counter()
+        operation.executer()
+        durees.append((time.perf_counter() - debut) * 1000)
+    siae, lignes = portees[operation.portee]
+    return Mesure(
+        operation.nom,
+        operation.portee,
+        siae,
+        lignes,
+        nombre_de_requetes,
+        round(statistics.median(durees), 1),
+        round(min(durees), 1),
+        round(max(durees), 1),
+        len(durees),
+    )
+
+
+def machine() -> dict:
+    import django
+    from django.db import connection
+
+    def ligne_de(fichier: str, debut: str) -> str | None:
+        try:
+            with open(fichier) as f:
+                return next((ligne.split(":", 1)[1].strip() for ligne in f if ligne.startswith(debut)), None)
+        except OSError:
+            return None
+
+    with connection.cursor() as curseur:
+        curseur.execute("SHOW server_version")
+        postgresql = curseur.fetchone()[0]
+    return {
+        "systeme": platform.platform(),
+        "processeur": ligne_de("/proc/cpuinfo", "model name") or platform.processor(),
+        "coeurs": os.cpu_count(),
+        "memoire": ligne_de("/proc/meminfo", "MemTotal"),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": postgresql,
+    }
+
+
+def echelle() -> dict:
+    from conventions.models import AnnexeFinanciere
+    from declarations.models import LigneDeclaration
+    from parcours.models import Parcours
+    from siae.models import Siae
+
+    return {
+        "departements": Siae.objects.values("departement").distinct().count(),
+        "siae": Siae.objects.count(),
+        "annexes": AnnexeFinanciere.objects.count(),
+        "parcours": Parcours.objects.count(),
+        "lignes_de_declaration": LigneDeclaration.objects.count(),
+    }
+
+
+def nombre(valeur: int) -> str:
+    return f"{valeur:,}".replace(",", " ")
+
+
+def imprimer(mesures: list[Mesure], reference: dict | None) -> None:
+    avant = {}
+    if reference:
+        avant = {(m["operation"], m["portee"]): m for m in reference["mesures"]}
+    entete = f"{'opération':<34} {'portée':<7} {'SIAE':>6} {'lignes':>10} {'requêtes':>8} {'médiane ms':>11}"
+    if avant:
+        entete += f" {'réf. ms':>9} {'ratio':>6} {'Δ req.':>6}"
+    print(entete)
+    print("-" * len(entete))
+    for m in mesures:
+        ligne = (
+            f"{m.operation:<34} {m.portee:<7} {nombre(m.siae):>6} {nombre(m.lignes):>10} {m.requetes:>8} "
+            f"{m.mediane_ms:>11.1f}"
+        )
+        ancienne = avant.get((m.operation, m.portee))
+        if ancienne:
+            ratio = m.mediane_ms / ancienne["mediane_ms"] if ancienne["mediane_ms"] else float("nan")
+            ligne += f" {ancienne['mediane_ms']:>9.1f} {ratio:>6.2f} {m.requetes - ancienne['requetes']:>+6d}"
+        print(ligne)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.mesurer", description=__doc__.splitlines()[0])
+    parser.add_argument("--repetitions", type=int, default=5, help="exécutions chronométrées par lecture")
+    parser.add_argument("--departement", help="le département des lectures départementales (le premier généré)")
+    parser.add_argument("--reference", action="store_true", help="enregistrer aussi ce résultat comme référence")
+    parser.add_argument("--sortie", type=Path, help="le fichier de résultats (benchmarks/resultats-<date>.json)")
+    options = parser.parse_args(argv)
+    url = installer_django()
+
+    from django.db.models import Max
+    from django.test.utils import setup_test_environment
+
+    from conventions.models import AnnexeFinanciere
+
+    # The test client's host and a mail backend that sends nothing; DEBUG stays off.
+    setup_test_environment()
+    derniere = AnnexeFinanciere.objects.aggregate(debut=Max("date_debut"), dep=Max("siae__departement"))
+    if derniere["debut"] is None:
+        sys.exit("La base du banc d'essai est vide : lancez d'abord `python -m benchmarks.generer`.")
+    annee = derniere["debut"].year
+    departement = options.departement or (
+        AnnexeFinanciere.objects.order_by("siae__departement").values_list("siae__departement", flat=True).first()
+    )
+    taille = echelle()
+    print(
+        f"Base {url} : {taille['departements']} départements, {nombre(taille['siae'])} SIAE, "
+        f"{nombre(taille['lignes_de_declaration'])} lignes de déclaration ; année {annee}, département {departement}, "
+        f"médiane de {options.repetitions} exécutions après une première (requêtes comptées sur celle-ci)\n",
+        flush=True,
+    )
+    portees = {"France": perimetre(annee, "France"), departement: perimetre(annee, departement)}
+    mesures = []
+    for operation in operations(annee, departement, repetitions_pdf=1):
+        mesures.append(mesurer(operation, options.repetitions, portees))
+        print(f"  {operation.nom} ({operation.portee}) : {mesures[-1].mediane_ms:.1f} ms", flush=True)
+    print()
+
+    reference = json.loads(REFERENCE.read_text()) if REFERENCE.exists() else None
+    if reference and reference.get("echelle") != taille:
+        print(f"La référence a été mesurée à une autre échelle ({reference['echelle']}) : ratios indicatifs.\n")
+    imprimer(mesures, reference)
+
+    resultat = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "echelle": taille,
+        "annee": annee,
+        "departement": departement,
+        "mesures": [asdict(m) for m in mesures],
+    }
+    sortie = options.sortie or DOSSIER / f"resultats-{dt.datetime.now():%Y-%m-%d-%H%M}.json"
+    sortie.write_text(json.dumps(resultat, ensure_ascii=False, indent=2) + "\n")
+    print(f"\nRésultats : {sortie}")
+    if options.reference:
+        REFERENCE.write_text(json.dumps(resultat, ensure_ascii=False, indent=2) + "\n")
+        print(f"Référence : {REFERENCE}")
+
+
+if __name__ == "__main__":
+    main()
