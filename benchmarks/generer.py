@@ -367,7 +367,10 @@ class Generateur:
         if modulation > 0:
             resultat.append(
                 Versement(
-                    annexe=annexe, date=dt.date(annee + 1, 6, 15), montant=modulation, nature=NatureVersement.MODULATION
+                    annexe=annexe,
+                    date=dt.date(annee + 1, 6, 15),
+                    montant=modulation,
+                    nature=NatureVersement.MODULATION,
                 )
             )
         return resultat
