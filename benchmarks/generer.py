@@ -410,6 +410,12 @@ def base_vide() -> bool:
     return not Siae.objects.exists()
 
 
+def departements_generes() -> int:
+    from siae.models import Siae
+
+    return Siae.objects.values("departement").distinct().count()
+
+
 def administrateur() -> None:
     """The administrator who looks at the whole country's cockpit."""
     from comptes.models import Utilisateur
@@ -453,7 +459,12 @@ def generer(departements: int, siae_par_departement: int, annee: int, graine: in
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.generer", description=__doc__.splitlines()[0])
-    parser.add_argument("--departements", type=argument_positif, default=10, help="nombre de départements (101 max)")
+    parser.add_argument(
+        "--departements",
+        type=argument_positif,
+        default=10,
+        help="nombre de départements, dans l'ordre du référentiel (102 : tous)",
+    )
     parser.add_argument("--siae-par-departement", type=argument_positif, default=40)
     parser.add_argument("--annee", type=int, default=2025, help="l'année mesurée ; l'année d'avant est générée aussi")
     parser.add_argument("--graine", type=int, default=2024)
@@ -467,7 +478,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Base du banc d'essai : {url}", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     if not base_vide():
-        print("La base contient déjà des données : rien n'est généré (--reinitialiser pour recommencer).")
+        print(
+            f"La base contient déjà {departements_generes()} départements : rien n'est généré (--reinitialiser pour "
+            "recommencer, ou une autre base par DATABASE_URL)."
+        )
         return
     print(
         f"Génération : {options.departements} départements × {options.siae_par_departement} SIAE, "

@@ -172,9 +172,12 @@ def machine() -> dict:
         except OSError:
             return None
 
+    # The settings that change the plans and whether a large aggregate spills to disk.
+    reglages = {}
     with connection.cursor() as curseur:
-        curseur.execute("SHOW server_version")
-        postgresql = curseur.fetchone()[0]
+        for nom in ("server_version", "shared_buffers", "work_mem", "jit"):
+            curseur.execute(f"SHOW {nom}")
+            reglages[nom] = curseur.fetchone()[0]
     return {
         "systeme": platform.platform(),
         "processeur": ligne_de("/proc/cpuinfo", "model name") or platform.processor(),
@@ -182,7 +185,8 @@ def machine() -> dict:
         "memoire": ligne_de("/proc/meminfo", "MemTotal"),
         "python": platform.python_version(),
         "django": django.get_version(),
-        "postgresql": postgresql,
+        "postgresql": reglages.pop("server_version"),
+        "reglages_postgresql": reglages,
     }
 
 
@@ -269,7 +273,7 @@ def main(argv: list[str] | None = None) -> None:
     imprimer(mesures, reference)
 
     resultat = {
-        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
         "echelle": taille,
         "annee": annee,

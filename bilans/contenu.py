@@ -331,8 +331,9 @@ def assembler_bilan(
     etape("sorties")
 
     # Publics, and the share of bRSA among the year's hires against the threshold.
-    contenu.indicateurs["publics"] = indicateurs.section_publics(structures, annee)
     publics = publics_par_type(structures, annee)
+    # The exporter's section, from the rows just read (`indicateurs.section_publics` would read them again).
+    contenu.indicateurs["publics"] = [indicateurs.ligne_publics(ligne.cle, ligne.publics) for ligne in publics]
     seuil = contenu.seuil_brsa
     contenu.brsa = [
         LigneBrsa(ligne.cle, ligne.embauches.embauches, ligne.embauches.brsa, ligne.embauches.part, seuil)

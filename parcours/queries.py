@@ -111,7 +111,9 @@ def condition_examinee() -> Q:
     """The parcours qualifies (spec §7, `regles_sorties.parcours_qualifie`); needs the `heures` annotation."""
     return (
         Q(siae__type__in=TYPES_A_DUREE, date_sortie__gte=AjouterMois(F("date_embauche"), MOIS_MINIMUM))
-        | Q(siae__type__in=TYPES_A_HEURES, heures__gte=SEUIL_HEURES_SQL)
+        # The kind first: Q sorts its keyword arguments, which would put the hours' subquery first, and PostgreSQL
+        # does not reorder inside an OR: it would sum the hours of every exit (benchmarks/, national scale).
+        | (Q(siae__type__in=TYPES_A_HEURES) & Q(heures__gte=SEUIL_HEURES_SQL))
         | Q(siae__type__in=TYPES_TOUJOURS_EXAMINES)
     )
 
