@@ -224,9 +224,8 @@ class LigneBudgetForm(forms.Form):
         self.periodes = periodes
         self.fields["rubrique"].widget.attrs["class"] = "fr-select"
         self.fields["libelle"].widget.attrs["class"] = "fr-input"
-        # Under the label, smaller: the remark column of the seed's table.
-        remarque = self.fields["remarque"].widget.attrs
-        remarque.update(placeholder="Remarque", **{"class": "fr-input fr-mt-1v fr-text--sm"})
+        # Under the label, smaller: the remark column of the seed's table (its label is in the template).
+        self.fields["remarque"].widget.attrs["class"] = "fr-input fr-mt-1v fr-text--sm"
         for periode in periodes:
             champ = ChampMontant(label=f"Montant {periode.libelle} (€)", required=False)
             champ.widget.attrs.update(size=9, **{"class": "fr-input"})
