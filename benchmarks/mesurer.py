@@ -136,6 +136,8 @@ def mesurer(operation: Operation, repetitions: int, portees: dict) -> Mesure:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from pilotage import graphiques
+
     # A request empties the query log when it starts: counted from an empty log, its queries are all kept.
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as requetes:
@@ -144,6 +146,8 @@ def mesurer(operation: Operation, repetitions: int, portees: dict) -> Mesure:
     nombre_de_requetes = len(requetes.captured_queries)
     durees = []
     for _ in range(operation.repetitions or repetitions):
+        # The charts are kept per process: each timed run draws them again, as a new request would.
+        graphiques._cache.clear()
         debut = time.perf_counter()
         operation.executer()
         durees.append((time.perf_counter() - debut) * 1000)

@@ -23,7 +23,7 @@ from siae.models import Siae
 
 from . import contenu, pdf, regles, services
 from .forms import SectionsForm
-from .models import BilanCdiae, SectionsEditoriales, StatutBilan
+from .models import STATUTS_ACTIFS, BilanCdiae, SectionsEditoriales, StatutBilan
 
 NOMBRE_AFFICHE = 30
 
@@ -87,7 +87,7 @@ class Bilans(ChoixDepartementMixin, TemplateView):
             voit_les_bilans=bool(departement),
             peut_generer=gere,
             bilans=list(bilans[:NOMBRE_AFFICHE]),
-            en_cours=bilans.filter(annee=annee, statut__in=[StatutBilan.EN_ATTENTE, StatutBilan.EN_COURS]).exists(),
+            en_cours=bilans.filter(annee=annee, statut__in=STATUTS_ACTIFS).exists(),
             structures=list(structures.order_by("nom").values("pk", "nom", "type")),
             **kwargs,
         )

@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from conventions.models import AnnexeFinanciere
 from conventions.views import ChoixDepartementMixin, annee_demandee
+from iae.formulaires import reporter_refus
 from iae.vues import AgentRequisMixin
 from pilotage.exports import reponse_csv, reponse_xlsx
 
@@ -103,9 +104,7 @@ class MontantsRsa(AgentRequisMixin, TemplateView):
             try:
                 ligne = ajouter_montant_rsa(**form.cleaned_data, auteur=request.user)
             except ValidationError as erreur:
-                for champ, erreurs in erreur.message_dict.items():
-                    for message in erreurs:
-                        form.add_error(champ if champ in form.fields else None, message)
+                reporter_refus(form, erreur)
             else:
                 messages.success(request, f"Le montant du RSA au {ligne.date_effet:%d/%m/%Y} a été enregistré.")
                 return redirect("financement:rsa")

@@ -54,15 +54,6 @@ def aide(form: forms.Form, champ: str, texte: str) -> None:
     form[champ].help_text = texte
 
 
-def ajouter_erreurs(form: forms.Form, erreur: ValidationError) -> None:
-    """A service's refusal shown on the form: on its field when the form has it, above the form otherwise."""
-    if not hasattr(erreur, "error_dict"):
-        form.add_error(None, erreur)
-        return
-    for champ, erreurs in erreur.error_dict.items():
-        form.add_error(champ if champ in form.fields else None, erreurs)
-
-
 def departements_geres(user) -> list[tuple[str, str]]:
     perimetre = user.perimetre
     if perimetre.administrateur:

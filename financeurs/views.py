@@ -13,12 +13,13 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from conventions.views import ChoixDepartementMixin, annee_demandee
+from iae.formulaires import reporter_refus
 from iae.vues import AgentRequisMixin, PerimetreMixin
 from pilotage.exports import reponse_csv, reponse_xlsx
 from pilotage.indicateurs import montant
 
 from . import queries, regles, services
-from .choix import TRANSITIONS_PROJET, DecisionFdi, EtatProjet, Financeur
+from .choix import ETATS_EQUILIBRE_EXIGE, TRANSITIONS_PROJET, DecisionFdi, EtatProjet, Financeur
 from .forms import (
     AppelForm,
     BudgetFormSet,
@@ -27,7 +28,6 @@ from .forms import (
     LigneFinancementForm,
     PeriodesFormSet,
     ProjetForm,
-    ajouter_erreurs,
 )
 from .models import AppelAProjets, CandidatureFdi, LigneFinancement, Projet
 
@@ -227,7 +227,7 @@ class LigneCreation(AgentRequisMixin, FormView):
         try:
             ligne = services.enregistrer_ligne(form.instance)
         except ValidationError as erreur:
-            ajouter_erreurs(form, erreur)
+            reporter_refus(form, erreur)
             return self.form_invalid(form)
         messages.success(self.request, f"La ligne « {ligne.libelle} » a été enregistrée.")
         return redirect(url_financeur(ligne))
@@ -356,7 +356,7 @@ class ProjetCreation(AgentRequisMixin, TemplateView):
             try:
                 projet = services.enregistrer_projet(form.instance, saisies)
             except ValidationError as erreur:
-                ajouter_erreurs(form, erreur)
+                reporter_refus(form, erreur)
                 if nouveau:
                     # Rolled back: the project shown is still a new one.
                     form.instance.pk = None
@@ -423,7 +423,7 @@ class BudgetModification(AgentRequisMixin, TemplateView):
                 periodes=self.periodes,
                 formset=formset,
                 erreurs=erreurs,
-                equilibre_exige=self.projet.etat in (EtatProjet.DEPOSE, EtatProjet.RETENU),
+                equilibre_exige=self.projet.etat in ETATS_EQUILIBRE_EXIGE,
             )
         )
 
@@ -515,7 +515,7 @@ class AppelCreation(AgentRequisMixin, FormView):
         try:
             appel = services.enregistrer_appel(form.instance)
         except ValidationError as erreur:
-            ajouter_erreurs(form, erreur)
+            reporter_refus(form, erreur)
             return self.form_invalid(form)
         messages.success(self.request, f"L'appel à projets « {appel.nom} » a été enregistré.")
         return redirect("financeurs:appel", pk=appel.pk)
@@ -554,7 +554,7 @@ class CandidatureCreation(AgentRequisMixin, FormView):
         try:
             candidature = services.enregistrer_candidature(form.instance)
         except ValidationError as erreur:
-            ajouter_erreurs(form, erreur)
+            reporter_refus(form, erreur)
             if nouvelle:
                 form.instance.pk = None
             return self.form_invalid(form)

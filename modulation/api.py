@@ -34,7 +34,7 @@ from .serializers import (
     ParametresSerializer,
     donnees_ligne,
 )
-from .services import decider_modulation, peut_fixer_l_enveloppe
+from .services import decider_modulation
 
 
 class DecisionParLesAgents(permissions.BasePermission):
@@ -73,7 +73,7 @@ class ModulationViewSet(viewsets.GenericViewSet):
         annexes = annexes_du_departement(departement, annee, base=self.get_queryset())
         lignes = queries.lignes_de_modulation(annexes_de_l_annee(annexes, annee))
         enveloppe = None
-        if departement and peut_fixer_l_enveloppe(request.user, departement):
+        if departement and request.user.perimetre.gere_le_departement(departement):
             trouvee = queries.enveloppe_de(departement, annee)
             if trouvee is not None:
                 bilan = queries.bilan_enveloppe(trouvee, queries.totaux(lignes))

@@ -175,7 +175,8 @@ class LigneModulation:
 
     @property
     def socle_conventionne(self) -> Decimal:
-        return self.aide.socle_conventionne
+        """To the cent, as shown: the total is the sum of the rows (docs/decisions.md)."""
+        return arrondi_euro(self.aide.socle_conventionne)
 
     @property
     def modulation(self) -> Decimal:

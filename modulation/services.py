@@ -104,11 +104,6 @@ def decider_modulation(
     return decision
 
 
-def peut_fixer_l_enveloppe(user, departement: str) -> bool:
-    perimetre = perimetre_de(user)
-    return perimetre.administrateur or departement in perimetre.departements_ddets
-
-
 def _enveloppe_verrouillee(departement: str, annee: int, valeurs: dict) -> tuple[EnveloppeModulation, bool]:
     """The envelope of the département and year, locked until the end of the transaction; created with `valeurs`
     (and True) when it is the first amount.
@@ -130,7 +125,7 @@ def fixer_enveloppe(
     departement: str, annee: int, montant: Decimal, auteur, commentaire: str = ""
 ) -> EnveloppeModulation:
     """Create or change the envelope of a département and year; each new amount is added to its history."""
-    if not peut_fixer_l_enveloppe(auteur, departement):
+    if not perimetre_de(auteur).gere_le_departement(departement):
         raise PermissionDenied("L'enveloppe d'un département est fixée par sa DDETS.")
     erreurs = {}
     if montant is None or Decimal(montant) < 0:

@@ -23,8 +23,8 @@ from conventions.views import annee_demandee
 from financement.queries import annexes_de_l_annee
 from iae.departements import DEPARTEMENTS
 from iae.formats import nombre_fr
+from iae.formulaires import reporter_refus
 from iae.vues import AgentRequisMixin, NominatifRequisMixin
-from parcours.forms_pass import reporter_refus
 from parcours.models import TypeActionInsertion
 from pilotage.exports import reponse_csv, reponse_xlsx
 from siae.models import Siae
@@ -33,7 +33,7 @@ from . import queries, regles
 from .exports import lignes_export
 from .forms import DecisionForm, EnveloppeForm
 from .models import EnveloppeModulationHistorique
-from .services import ETATS_FIGES, decider_modulation, fixer_enveloppe, peut_fixer_l_enveloppe
+from .services import ETATS_FIGES, decider_modulation, fixer_enveloppe
 
 ACTIONS_EN_BREF = {
     TypeActionInsertion.FORMATION: "formations",
@@ -94,7 +94,7 @@ class Modulation(ModulationDepartementMixin, TemplateView):
         lignes = queries.lignes_de_modulation(self.annexes_de_la_page(annee))
         totaux = queries.totaux(lignes)
         enveloppe = queries.enveloppe_de(departement, annee)
-        peut_fixer = departement is not None and peut_fixer_l_enveloppe(self.request.user, departement)
+        peut_fixer = self.request.user.perimetre.gere_le_departement(departement)
         formulaire = kwargs.pop("formulaire_enveloppe", None)
         if formulaire is None and peut_fixer:
             formulaire = EnveloppeForm(initial={"montant": enveloppe.montant} if enveloppe else None)
@@ -123,7 +123,7 @@ class Modulation(ModulationDepartementMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         """The envelope of the département and year of the page."""
         annee, departement = annee_demandee(request), self.departement()
-        if departement is None or not peut_fixer_l_enveloppe(request.user, departement):
+        if not request.user.perimetre.gere_le_departement(departement):
             raise Http404("Enveloppe introuvable.")
         formulaire = EnveloppeForm(request.POST)
         if formulaire.is_valid():

@@ -5,7 +5,6 @@ come back on the fields (`reporter_refus`). Every message starts with the label 
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
@@ -19,15 +18,6 @@ def champ_date(nom: str, **kwargs) -> forms.DateField:
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         **kwargs,
     )
-
-
-def reporter_refus(formulaire: forms.Form, refus: ValidationError) -> None:
-    """Put a service's refusal on the form's fields (on the form itself for a field it does not show)."""
-    if not hasattr(refus, "error_dict"):
-        formulaire.add_error(None, refus)
-        return
-    for champ, erreurs in refus.error_dict.items():
-        formulaire.add_error(champ if champ in formulaire.fields else None, erreurs)
 
 
 class FormulairePass(DsfrBaseForm):

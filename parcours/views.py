@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from declarations.models import LigneDeclaration
+from iae.formulaires import reporter_refus
 from iae.vues import NominatifRequisMixin
 
 from . import services_pass
@@ -21,7 +22,6 @@ from .forms_pass import (
     DemandeProlongationForm,
     SortieForm,
     SuspensionForm,
-    reporter_refus,
 )
 from .models import Parcours, Prolongation, Salarie, StatutProlongation, Suspension
 from .regles_pass import UN_JOUR, jour

@@ -18,10 +18,9 @@ from iae.departements import DEPARTEMENTS
 from siae.models import Siae, TypeSiae
 
 from . import cockpit as tableau_de_bord
-from .exports import en_csv, en_xlsx
+from .exports import reponse_csv, reponse_xlsx
 from .filters import CockpitFilter
 
-TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOMBRE = re.compile(r"^-?\d+(\.\d+)?$")
 # Columns of digits that are identifiers, not quantities: they stay text in a spreadsheet.
 COLONNES_TEXTE = {"siret", "annexe", "mois", "type", "departement"}
@@ -94,25 +93,22 @@ class Cockpit(ChoixDepartementMixin, TemplateView):
             return self.exporter(format_, request.GET.get("bloc") or None)
         return super().get(request, *args, **kwargs)
 
-    def nom_de_fichier(self, bloc: str | None, extension: str) -> str:
+    def nom_de_fichier(self, bloc: str | None) -> str:
         parties = ["cockpit", self.departement_choisi or "france", str(self.annee), self.type_siae, bloc]
-        return "-".join(p.lower() for p in parties if p) + f".{extension}"
+        return "-".join(p.lower() for p in parties if p)
 
     def exporter(self, format_: str, bloc: str | None) -> HttpResponse:
         if bloc is not None and bloc not in tableau_de_bord.TABLEAUX:
             raise Http404("Tableau inconnu.")
+        nom = self.nom_de_fichier(bloc)
         if format_ == "csv" and bloc is not None:
-            # A BOM, as `exporter indicateurs` writes in a file: spreadsheets then read the accents right.
-            contenu = en_csv(self.cockpit.tableau(bloc)).encode("utf-8-sig")
-            reponse = HttpResponse(contenu, content_type="text/csv; charset=utf-8")
-        elif format_ == "xlsx":
+            return reponse_csv(self.cockpit.tableau(bloc), nom)
+        if format_ == "xlsx":
             blocs = [bloc] if bloc else list(tableau_de_bord.TABLEAUX)
-            contenu = en_xlsx({tableau_de_bord.TABLEAUX[b]: pour_tableur(self.cockpit.tableau(b)) for b in blocs})
-            reponse = HttpResponse(contenu, content_type=TYPE_XLSX)
-        else:
-            raise Http404("Format d'export inconnu.")
-        reponse["Content-Disposition"] = f'attachment; filename="{self.nom_de_fichier(bloc, format_)}"'
-        return reponse
+            return reponse_xlsx(
+                {tableau_de_bord.TABLEAUX[b]: pour_tableur(self.cockpit.tableau(b)) for b in blocs}, nom
+            )
+        raise Http404("Format d'export inconnu.")
 
     def get_context_data(self, **kwargs):
         c = self.cockpit
