@@ -7,7 +7,7 @@ structure one convention, one annexe per year (some with an avenant from July), 
 rebuilt by `conventions.services.etp_par_mois`, a staff simulated month by month (hires to fill the posts,
 exits with a motif), one retained declaration per annexe and month with a line per salarié present, the ASP's
 monthly advances, a regularisation and a modulation payment, and a few other financing lines. Then the
-materialised indicators (`calculs`) are rebuilt and the tables analysed, as the night job would leave them.
+materialised indicators (`indicateurs`) are rebuilt and the tables analysed, as the night job would leave them.
 
 Nothing is written when the database already holds structures (unless `--reinitialiser`)."""
 
@@ -75,8 +75,8 @@ def code_sur_trois(departement: str) -> str:
 
 class Generateur:
     def __init__(self, annee: int, siae_par_departement: int, graine: int):
-        from conventions.regles import mois_entre
-        from financement.models import BaremeAideAuPoste
+        from aides_au_poste.models import BaremeAideAuPoste
+        from base.calendrier import mois_entre
         from parcours.models import MotifSortie
 
         self.annee = annee
@@ -266,8 +266,8 @@ class Generateur:
         return parcours
 
     def activite(self, alea: random.Random, structures: list, annexes: dict) -> None:
+        from aides_au_poste.models import Versement
         from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
-        from financement.models import Versement
         from parcours.models import Contrat, Parcours, PassIae, Salarie
 
         lots = {"salaries": [], "pass": [], "parcours": [], "contrats": []}
@@ -338,7 +338,7 @@ class Generateur:
 
     def versements_du_mois(self, annexe, mois: dt.date, etp: Decimal) -> list:
         """The ASP's advance of the month: a twelfth of the socle of the ETP in force."""
-        from financement.models import NatureVersement, Versement
+        from aides_au_poste.models import NatureVersement, Versement
 
         montant = (etp * self.montant_socle(annexe.type, mois) / 12).quantize(CENT, ROUND_HALF_UP)
         if not montant:
@@ -347,7 +347,7 @@ class Generateur:
 
     def versements_de_l_annee(self, alea: random.Random, annexe, annee: int, par_mois: dict) -> list:
         """The past year's regularisation (either way) and modulation, paid in the following spring."""
-        from financement.models import NatureVersement, Versement
+        from aides_au_poste.models import NatureVersement, Versement
 
         if annee >= self.annee:
             return []
@@ -378,7 +378,7 @@ class Generateur:
     def financements(self, alea: random.Random, structures: list) -> None:
         """A quarter of the structures have another financing line each year (the département and the structure
         copied as `LigneFinancement.save` would)."""
-        from financeurs.models import LigneFinancement
+        from financements.models import LigneFinancement
 
         lignes = []
         for siae in structures:
@@ -436,8 +436,8 @@ def analyser() -> None:
 
 
 def generer(departements: int, siae_par_departement: int, annee: int, graine: int) -> dict:
-    from calculs.services import rafraichir_tout
-    from iae.departements import DEPARTEMENTS
+    from base.departements import DEPARTEMENTS
+    from indicateurs.services import rafraichir_tout
 
     codes = list(DEPARTEMENTS)[:departements]
     generateur = Generateur(annee, siae_par_departement, graine)

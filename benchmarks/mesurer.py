@@ -54,14 +54,16 @@ def _lire_entierement(reponse) -> None:
 def operations(annee: int, departement: str, repetitions_pdf: int) -> list[Operation]:
     from django.test import Client
 
+    from aides_au_poste.queries import aides_des_annexes, annexes_de_l_annee
+    from base.calendrier import Periode
     from bilans.contenu import assembler_bilan
     from bilans.pdf import pdf_du_bilan
-    from calculs.services import rafraichir_departement
     from comptes.models import Utilisateur
-    from conventions.queries import Periode, annexes_du_departement, consommation_par_type
-    from financement.queries import aides_des_annexes, annexes_de_l_annee
+    from conventions.queries import annexes_du_departement
+    from indicateurs.queries_consommation import consommation_par_type
+    from indicateurs.sections import indicateurs
+    from indicateurs.services import rafraichir_departement
     from pilotage import cockpit as tableau_de_bord
-    from pilotage.indicateurs import indicateurs
     from siae.models import Siae
 
     # A fixed day after the year: the same reference period whatever the day the benchmark runs.
@@ -136,7 +138,7 @@ def mesurer(operation: Operation, repetitions: int, portees: dict) -> Mesure:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from pilotage import graphiques
+    from base import graphiques
 
     # A request empties the query log when it starts: counted from an empty log, its queries are all kept.
     connection.queries_log.clear()

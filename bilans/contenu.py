@@ -1,5 +1,5 @@
-"""What a bilan says, assembled before any layout: the figures of `pilotage.indicateurs` (the very functions of
-`exporter indicateurs`, so that the PDF and the export cannot differ), the charts of `pilotage.graphiques`, and
+"""What a bilan says, assembled before any layout: the figures of `indicateurs.sections` (the very functions of
+`exporter indicateurs`, so that the PDF and the export cannot differ), the charts of `base.graphiques`, and
 the editorial sections written by the DDETS. Also the dialogue de gestion sheet of one structure.
 
 A fixed number of queries whatever the number of structures: each step below runs a few aggregates."""
@@ -12,30 +12,26 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from aides_au_poste import queries as aides_queries
+from base import graphiques
+from base.calendrier import Periode
+from base.departements import DEPARTEMENTS
+from base.formats import nombre_fr
 from conventions.models import AnnexeFinanciere
-from conventions.queries import (
-    ORDRE_DES_TYPES,
-    Periode,
-    annexes_du_departement,
-    consommation_des_siae,
-    consommation_mensuelle,
-    periode_de_reference,
-)
-from financement import queries as aides_queries
-from financeurs.models import LigneFinancement
-from financeurs.queries import regrouper_par_financeur, totaux_par_dispositif
-from iae.departements import DEPARTEMENTS
-from iae.formats import nombre_fr
-from parcours.queries import TOTAL, embauches_par, publics_des_siae, publics_par_type, sorties_par_type
-from parcours.regles_sorties import ecart_en_points, objectif_part_brsa, sous_l_objectif
-from parcours.vues_indicateurs import (
+from conventions.queries import annexes_du_departement
+from financements.models import LigneFinancement
+from financements.queries import regrouper_par_financeur, totaux_par_dispositif
+from indicateurs import sections as indicateurs
+from indicateurs.queries_consommation import consommation_des_siae, consommation_mensuelle, periode_de_reference
+from indicateurs.queries_sorties import TOTAL, embauches_par, publics_des_siae, publics_par_type, sorties_par_type
+from indicateurs.regles_sorties import ecart_en_points, objectif_part_brsa, sous_l_objectif
+from indicateurs.views import (
     PLANCHER_EMPLOI_DURABLE,
     PLANCHER_SORTIES_DYNAMIQUES,
     LigneDialogue,
     regroupement_ei_etti,
 )
-from pilotage import graphiques, indicateurs
-from siae.models import Siae
+from siae.models import ORDRE_DES_TYPES, Siae
 
 from . import queries, regles
 from .models import SectionsEditoriales
@@ -139,7 +135,7 @@ class ContenuBilan:
     structures_sous_objectif_brsa: int = 0
     structures_avec_embauches: int = 0
     revalorisations: queries.Revalorisations | None = None
-    # Per financeur and dispositif (financeurs.queries: the lines typed and the amounts of the annexes), and per
+    # Per financeur and dispositif (financements.queries: the lines typed and the amounts of the annexes), and per
     # financeur with the TOTAL last.
     financements: list = field(default_factory=list)
     financeurs: list = field(default_factory=list)
@@ -419,8 +415,8 @@ class ContenuDialogue:
     resume: object | None  # conventions.queries.ConsommationSiae
     graphique_consommation: str
     objectifs: list[LigneDialogue]
-    sorties: object  # parcours.queries.LigneSorties, TOTAL of the structure
-    publics: object | None  # parcours.queries.PublicsSiae
+    sorties: object  # indicateurs.queries_sorties.LigneSorties, TOTAL of the structure
+    publics: object | None  # indicateurs.queries_sorties.PublicsSiae
     embauches: object
     aides: list
     aides_total: object | None

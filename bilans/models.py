@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from base.departements import DEPARTEMENT_CHOICES
 from comptes.perimetre import perimetre_departement_queryset
-from iae.departements import DEPARTEMENT_CHOICES
 
 # A département's documents: no structure hangs them (as for the campaigns of the contrôle a posteriori). Read by the
 # DDETS and the CDIAE of the département, written by its DDETS.

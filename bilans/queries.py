@@ -1,4 +1,4 @@
-"""The reads of the bilan that `pilotage.indicateurs` does not carry: the consumption month by month, the barème
+"""The reads of the bilan that `indicateurs.sections` does not carry: the consumption month by month, the barème
 revaluations of the year with their impact, the contrôle a posteriori of the département, the financing by
 financeur. Each runs a fixed number of queries, whatever the number of structures."""
 
@@ -10,6 +10,9 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import timezone
 
+from aides_au_poste import regles as regles_aides
+from aides_au_poste.queries import bareme_par_type
+from base.calendrier import Periode
 from controle.models import (
     CampagneControle,
     ChangementPhase,
@@ -22,9 +25,8 @@ from controle.models import (
 )
 from controle.queries import compter_par_campagne
 from conventions.models import EtpConventionneMensuel
-from conventions.queries import ORDRE_DES_TYPES, Periode, consommation_mensuelle, periode_de_reference
-from financement import regles as regles_aides
-from financement.queries import bareme_par_type
+from indicateurs.queries_consommation import consommation_mensuelle, periode_de_reference
+from siae.models import ORDRE_DES_TYPES
 
 from . import regles
 from .models import SectionsEditoriales

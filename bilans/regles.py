@@ -5,9 +5,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from conventions.regles import projection_annuelle
-from iae.departements import DEPARTEMENTS
-from iae.formats import nombre_fr
+from base.departements import DEPARTEMENTS
+from base.formats import nombre_fr
+from indicateurs.regles import projection_annuelle
 
 # The article before a département's name in the prefect's title: "de la" unless listed here.
 ARTICLES = {

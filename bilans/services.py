@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from iae.departements import DEPARTEMENTS
+from base.departements import DEPARTEMENTS
 
 from . import contenu, pdf
 from .models import STATUTS_ACTIFS, BilanCdiae, SectionsEditoriales, StatutBilan

@@ -15,10 +15,10 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
+from base.api import ANNEE_MAX, ANNEE_MIN
+from base.departements import DEPARTEMENTS
 from conventions.filters import choix_des_annees
 from conventions.views import ChoixDepartementMixin
-from iae.api import ANNEE_MAX, ANNEE_MIN
-from iae.departements import DEPARTEMENTS
 from siae.models import Siae
 
 from . import contenu, pdf, regles, services

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 
-from iae.departements import DEPARTEMENT_CHOICES
+from base.departements import DEPARTEMENT_CHOICES
 
 
 class UtilisateurManager(BaseUserManager):

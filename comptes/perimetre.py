@@ -18,6 +18,8 @@ class Perimetre:
     departements_ddets: frozenset[str] = frozenset()
     departements_cdiae: frozenset[str] = frozenset()
     siae_ids: frozenset[int] = frozenset()
+    # The départements of those structures: a structure's staff sees its own figures in its département's.
+    departements_siae: frozenset[str] = frozenset()
 
     @property
     def roles(self) -> set[str]:
@@ -42,6 +44,11 @@ class Perimetre:
     def gere_le_departement(self, departement: str | None) -> bool:
         """Whether the user acts for the DDETS of this département (a bilan, an envelope...)."""
         return bool(departement) and (self.administrateur or departement in self.departements_ddets)
+
+    def voit_le_departement(self, departement: str) -> bool:
+        """Whether figures asked for this département are in scope: the DDETS and CDIAE of the département, the
+        administrators, and a structure's staff for their structure's département (then only their structure's)."""
+        return self.administrateur or departement in self.departements or departement in self.departements_siae
 
     def voit_nominatif(self, siae) -> bool:
         """Whether the people of this (visible) structure may be shown: not to CDIAE members."""
@@ -75,22 +82,24 @@ def perimetre_de(user) -> Perimetre:
     cache = getattr(user, "_perimetre", None)
     if cache is not None:
         return cache
-    ddets, cdiae, siae = set(), set(), set()
+    ddets, cdiae, siae, departements_siae = set(), set(), set(), set()
     adhesions = user.adhesions.filter(actif=True).values_list(
-        "organisation__type", "organisation__departement", "organisation__siae_id"
+        "organisation__type", "organisation__departement", "organisation__siae_id", "organisation__siae__departement"
     )
-    for type_, departement, siae_id in adhesions:
+    for type_, departement, siae_id, departement_siae in adhesions:
         if type_ == TypeOrganisation.DDETS:
             ddets.add(departement)
         elif type_ == TypeOrganisation.CDIAE:
             cdiae.add(departement)
         elif siae_id:
             siae.add(siae_id)
+            departements_siae.add(departement_siae)
     perimetre = Perimetre(
         administrateur=user.is_superuser,
         departements_ddets=frozenset(ddets),
         departements_cdiae=frozenset(cdiae),
         siae_ids=frozenset(siae),
+        departements_siae=frozenset(departements_siae),
     )
     user._perimetre = perimetre
     return perimetre

@@ -9,8 +9,8 @@ import django_filters
 from django.db.models import Prefetch
 from rest_framework import viewsets
 
-from iae.api import AnneeFilter
-from iae.departements import DEPARTEMENT_CHOICES
+from base.api import AnneeFilter
+from base.departements import DEPARTEMENT_CHOICES
 
 from .models import CampagneControle, ControleSiae, Phase
 from .queries import compter_par_controle

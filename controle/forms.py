@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from iae.departements import DEPARTEMENTS
+from base.departements import DEPARTEMENTS
 
 from . import regles
 from .models import CampagneControle, Decision, ResultatControle, TypeSanction

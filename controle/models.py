@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from base.departements import DEPARTEMENT_CHOICES
 from comptes.perimetre import PerimetreQuerySet, perimetre_de, perimetre_queryset
-from iae.departements import DEPARTEMENT_CHOICES
 
 from .regles import PART_SIAE_DEFAUT, PART_SIAE_MAX, PART_SIAE_MIN
 

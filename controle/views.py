@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from iae.departements import DEPARTEMENTS
-from iae.vues import AgentRequisMixin, NominatifRequisMixin
+from base.departements import DEPARTEMENTS
+from base.vues import AgentRequisMixin, NominatifRequisMixin
 
 from . import services
 from .forms import CampagneForm, DecisionForm, JustificatifForm, ResultatForm, SanctionForm

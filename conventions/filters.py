@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from dsfr.forms import DsfrBaseForm
 
-from iae.departements import DEPARTEMENT_CHOICES
+from base.departements import DEPARTEMENT_CHOICES
 from siae.models import TypeSiae
 
 from .models import AnnexeFinanciere, EtatAnnexe

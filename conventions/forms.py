@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from dsfr.forms import DsfrBaseForm
 
-from iae.formats import taux_fr
-from modulation.queries import decisions_en_vigueur
+from base.formats import taux_fr
 from siae.models import Siae
 
 from .models import TRANSITIONS, AnnexeFinanciere, EtatAnnexe
@@ -103,23 +102,23 @@ class AnnexeForm(DsfrBaseForm, forms.ModelForm):
         aide(self, "numero", "Type, département sur 3 chiffres, millésime, ordre, puis A0M0 : ACI055250001A0M0.")
         if self.instance.pk:
             self.initial.setdefault("taux_modulation_pourcent", en_pourcent(self.instance.taux_modulation))
-            if decision := decisions_en_vigueur([self.instance.pk]).get(self.instance.pk):
-                self.taux_decide(decision)
+            if self.instance.taux_modulation_decide_le:
+                self.taux_decide(self.instance)
 
-    def taux_decide(self, decision) -> None:
+    def taux_decide(self, annexe) -> None:
         """Once decided (modulation/services.py), the rate belongs to the decisions and their history: it is shown,
         not changed here (a disabled field keeps its initial value whatever is posted)."""
         self.fields["taux_modulation_pourcent"].disabled = True
-        self.initial["taux_modulation_pourcent"] = en_pourcent(decision.taux)
+        self.initial["taux_modulation_pourcent"] = en_pourcent(annexe.taux_modulation)
         aide(
             self,
             "taux_modulation_pourcent",
             format_html(
                 "Fixé à {} par la décision de modulation du {} : il se modifie sur "
                 '<a href="{}">la page de modulation de l\'annexe</a>.',
-                taux_fr(decision.taux),
-                f"{timezone.localtime(decision.date):%d/%m/%Y}",
-                reverse("modulation:annexe", args=[decision.annexe_id]),
+                taux_fr(annexe.taux_modulation),
+                f"{timezone.localtime(annexe.taux_modulation_decide_le):%d/%m/%Y}",
+                reverse("modulation:annexe", args=[annexe.pk]),
             ),
         )
 

@@ -9,11 +9,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from iae.departements import DEPARTEMENTS
-from iae.formats import taux_fr
+from base.departements import DEPARTEMENTS
+from base.formats import taux_fr
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
 from imports.lecture import ErreurLigne, date_fr, decimal_fr, texte
-from modulation.queries import decisions_en_vigueur
 from siae.models import Siae, TypeSiae
 from siae.regles import normaliser_siret
 
@@ -33,13 +32,14 @@ CHAMPS_ANNEXE = (
 CENT = Decimal(100)
 
 
-def erreur_taux_decide(decision, taux: Decimal) -> str | None:
+def erreur_taux_decide(annexe, taux: Decimal) -> str | None:
     """A rate given for an annexe whose modulation has been decided: only the decided one."""
-    if decision is None or taux == decision.taux:
+    if annexe.taux_modulation_decide_le is None or taux == annexe.taux_modulation:
         return None
+    date = timezone.localtime(annexe.taux_modulation_decide_le)
     return (
-        f"le taux est fixé par la décision de modulation du {timezone.localtime(decision.date):%d/%m/%Y} "
-        f"({taux_fr(decision.taux)}) ; modifiez-le sur la page de modulation de l'annexe"
+        f"le taux est fixé par la décision de modulation du {date:%d/%m/%Y} "
+        f"({taux_fr(annexe.taux_modulation)}) ; modifiez-le sur la page de modulation de l'annexe"
     )
 
 
@@ -130,7 +130,6 @@ class ImportAnnexes(Importeur):
         prefixes = {v["parties"]["prefixe"] for _, v in lignes}
         annexes = {a.prefixe: a for a in AnnexeFinanciere.objects.filter(prefixe__in=prefixes)}
         versions = {a.numero: a for a in Avenant.objects.filter(annexe__prefixe__in=prefixes)}
-        decisions = decisions_en_vigueur([a.pk for a in annexes.values()])
         perimetre = self.utilisateur.perimetre if self.utilisateur else None
         vus, plan = {}, []
         for numero, v in sorted(
@@ -168,7 +167,7 @@ class ImportAnnexes(Importeur):
                 continue
             if v["taux_modulation"] is None:
                 v["taux_modulation"] = Decimal(0) if annexe is None else annexe.taux_modulation
-            elif annexe is not None and (erreur := erreur_taux_decide(decisions.get(annexe.pk), v["taux_modulation"])):
+            elif annexe is not None and (erreur := erreur_taux_decide(annexe, v["taux_modulation"])):
                 analyse.erreurs.append(ErreurLigne(numero, "taux_modulation", erreur))
                 continue
             if annexe is None:

@@ -85,6 +85,11 @@ class AnnexeFinanciere(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(Decimal("0.10"))],
         help_text="Part modulée de l'aide au poste, de 0 à 10 % du socle (stocké en fraction : 0,05 = 5 %).",
     )
+    # Set by the modulation decisions (modulation/services.py): once decided, the rate belongs to them and their
+    # history, and neither the annexe's form nor an import changes it.
+    taux_modulation_decide_le = models.DateTimeField(
+        "taux de modulation décidé le", null=True, blank=True, editable=False
+    )
     montant_cofinance_cd = models.DecimalField(
         "co-financement du Département", max_digits=12, decimal_places=2, default=0, validators=[MinValueValidator(0)]
     )

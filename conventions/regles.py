@@ -4,6 +4,8 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from base.calendrier import dernier_jour_du_mois
+
 # Hours of one full-time post per year, per kind (spec §2). ACI: paid hours, 35 h × 52.
 HEURES_ANNUELLES_PAR_DEFAUT = {
     "ACI": Decimal("1820"),
@@ -39,27 +41,6 @@ def departement_du_numero(code: str) -> str:
     return code.lstrip("0").zfill(2) if int(code) < 100 else code
 
 
-def premier_du_mois(jour: dt.date) -> dt.date:
-    return jour.replace(day=1)
-
-
-def mois_suivant(mois: dt.date) -> dt.date:
-    return dt.date(mois.year + mois.month // 12, mois.month % 12 + 1, 1)
-
-
-def dernier_jour_du_mois(mois: dt.date) -> dt.date:
-    return mois_suivant(mois) - dt.timedelta(days=1)
-
-
-def mois_entre(debut: dt.date, fin: dt.date) -> list[dt.date]:
-    """The first days of the months from debut's month to fin's month, both included."""
-    mois, resultat = premier_du_mois(debut), []
-    while mois <= fin:
-        resultat.append(mois)
-        mois = mois_suivant(mois)
-    return resultat
-
-
 def periode_en_mois_entiers(debut: dt.date, fin: dt.date) -> str | None:
     """Why an AF period is not made of whole months, or None when it is."""
     if debut.day != 1:
@@ -73,43 +54,3 @@ def periode_en_mois_entiers(debut: dt.date, fin: dt.date) -> str | None:
 
 def heures_par_etp_mensuel(heures_annuelles_par_etp: Decimal) -> Decimal:
     return heures_annuelles_par_etp / 12
-
-
-def etp_realises(heures: Decimal, heures_annuelles_par_etp: Decimal) -> Decimal:
-    """ETP of one month: hours worked / (annual hours of a post / 12), at full precision."""
-    return heures * 12 / heures_annuelles_par_etp
-
-
-def taux_consommation(realise: Decimal, conventionne: Decimal) -> Decimal | None:
-    """réalisé / conventionné (both in ETP-mois, or both in ETP over the same period); None when nothing is
-    conventionné."""
-    if not conventionne:
-        return None
-    return realise / conventionne
-
-
-SOUS_CONSOMMATION = "sous-consommation"
-CONFORME = "conforme"
-SUR_CONSOMMATION = "sur-consommation"
-
-
-def statut_consommation(taux: Decimal | None, seuil_bas: Decimal, seuil_haut: Decimal) -> str | None:
-    if taux is None:
-        return None
-    if taux < seuil_bas:
-        return SOUS_CONSOMMATION
-    if taux > seuil_haut:
-        return SUR_CONSOMMATION
-    return CONFORME
-
-
-def projection_annuelle(realise_cumule: Decimal, mois_ecoules: int) -> Decimal | None:
-    """Year-end projection of ETP-mois réalisés, linear: real(jan..M) × 12 / M."""
-    if mois_ecoules <= 0:
-        return None
-    return realise_cumule * 12 / mois_ecoules
-
-
-def echeance_declaration(mois: dt.date) -> dt.date:
-    """A month's declaration is due on the 15th of the following month."""
-    return mois_suivant(mois).replace(day=15)

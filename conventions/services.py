@@ -6,10 +6,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from calculs.declencheurs import rafraichir_apres_commit
+from base.calendrier import mois_entre, premier_du_mois
+from base.rafraichissement import rafraichir_apres_commit
 
 from .models import TRANSITIONS, AnnexeFinanciere, Avenant, Convention, EtatAnnexe, EtpConventionneMensuel
-from .regles import analyser_numero_annexe, mois_entre, premier_du_mois
+from .regles import analyser_numero_annexe
 
 
 def etp_par_mois(annexe: AnnexeFinanciere, avenants: list[Avenant]) -> dict[dt.date, Decimal]:

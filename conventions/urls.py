@@ -7,9 +7,6 @@ app_name = "conventions"
 urlpatterns = [
     path("annexes/", views.AnnexeListe.as_view(), name="annexes"),
     path("annexes/nouvelle/", views.AnnexeCreation.as_view(), name="annexe_creation"),
-    path("annexes/<int:pk>/", views.AnnexeDetail.as_view(), name="annexe"),
     path("annexes/<int:pk>/avenant/", views.AvenantCreation.as_view(), name="avenant"),
     path("annexes/<int:pk>/etat/", views.ChangementEtat.as_view(), name="etat"),
-    path("consommation/", views.Consommation.as_view(), name="consommation"),
-    path("consommation/siae/<int:pk>/", views.ConsommationSiae.as_view(), name="consommation_siae"),
 ]

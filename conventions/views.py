@@ -3,26 +3,17 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic import FormView, ListView
 
-from declarations.queries import suivi_des_declarations
-from iae.departements import DEPARTEMENTS
-from iae.vues import AgentRequisMixin, PerimetreMixin
+from base.departements import DEPARTEMENTS
+from base.vues import AgentRequisMixin, PerimetreMixin
 from siae.models import Siae
 
 from . import services
 from .filters import AnnexeFilter, choix_des_annees
 from .forms import AnnexeForm, AvenantForm, EtatForm
 from .models import AnnexeFinanciere
-from .queries import (
-    Periode,
-    annexes_du_departement,
-    consommation_des_siae,
-    consommation_mensuelle,
-    consommation_par,
-    consommation_par_type,
-    periode_de_reference,
-)
+from .queries import annexes_du_departement
 
 
 class AnnexeListe(PerimetreMixin, ListView):
@@ -40,33 +31,6 @@ class AnnexeListe(PerimetreMixin, ListView):
             filtre=self.filtre,
             peut_creer=perimetre.est_agent,
             plusieurs_departements=perimetre.administrateur or len(perimetre.departements) > 1,
-            **kwargs,
-        )
-
-
-class AnnexeDetail(PerimetreMixin, DetailView):
-    model = AnnexeFinanciere
-    template_name = "conventions/annexe_detail.html"
-    context_object_name = "annexe"
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("siae", "convention")
-
-    def get_context_data(self, **kwargs):
-        annexe = self.object
-        user = self.request.user
-        periode = Periode(annexe.date_debut, annexe.date_fin.replace(day=1))
-        mois = consommation_mensuelle(AnnexeFinanciere.objects.filter(pk=annexe.pk), periode)
-        suivis = {s.mois: s for s in suivi_des_declarations([annexe.pk], periode.debut, periode.fin)}
-        peut_gerer = AnnexeFinanciere.objects.gerees_par(user).filter(pk=annexe.pk).exists()
-        peut_declarer = Siae.objects.avec_donnees_nominatives(user).filter(pk=annexe.siae_id).exists()
-        return super().get_context_data(
-            mois=[(ligne, suivis.get(ligne.mois)) for ligne in mois],
-            avenants=annexe.avenants.select_related("auteur").order_by("rang_avenant", "rang_modification"),
-            peut_gerer=peut_gerer,
-            peut_declarer=peut_declarer,
-            formulaire_etat=EtatForm(annexe=annexe) if peut_gerer else None,
-            mois_courant=dt.date.today().replace(day=1),
             **kwargs,
         )
 
@@ -94,7 +58,7 @@ class AnnexeCreation(AgentRequisMixin, FormView):
             form.add_error(None, erreur)
             return self.form_invalid(form)
         messages.success(self.request, f"L'annexe {annexe.numero} a été créée.")
-        return redirect("conventions:annexe", pk=annexe.pk)
+        return redirect("pilotage:annexe", pk=annexe.pk)
 
 
 class GestionAnnexeMixin(AgentRequisMixin):
@@ -129,7 +93,7 @@ class AvenantCreation(GestionAnnexeMixin, FormView):
             auteur=self.request.user,
         )
         messages.success(self.request, f"L'avenant {avenant.numero} a été enregistré.")
-        return redirect("conventions:annexe", pk=self.annexe.pk)
+        return redirect("pilotage:annexe", pk=self.annexe.pk)
 
 
 class ChangementEtat(GestionAnnexeMixin, FormView):
@@ -146,11 +110,11 @@ class ChangementEtat(GestionAnnexeMixin, FormView):
             messages.success(self.request, f"L'annexe est maintenant « {self.annexe.get_etat_display()} ».")
         except ValidationError as erreur:
             messages.error(self.request, " ".join(erreur.messages))
-        return redirect("conventions:annexe", pk=self.annexe.pk)
+        return redirect("pilotage:annexe", pk=self.annexe.pk)
 
     def form_invalid(self, form):
         messages.error(self.request, "Ce changement d'état n'est pas possible.")
-        return redirect("conventions:annexe", pk=self.annexe.pk)
+        return redirect("pilotage:annexe", pk=self.annexe.pk)
 
 
 def annee_demandee(request) -> int:
@@ -196,70 +160,3 @@ class ChoixDepartementMixin:
             # SIAE staff: their own structures only.
             return annexes_du_departement(None, annee, base=visibles)
         return annexes_du_departement(departement, annee, base=visibles)
-
-
-TRIS = {
-    "taux": lambda s: (s.reference.taux is None, s.reference.taux or 0, s.nom),
-    "-taux": lambda s: (s.reference.taux is None, -(s.reference.taux or 0), s.nom),
-    "nom": lambda s: s.nom.lower(),
-    "type": lambda s: (s.type, s.nom.lower()),
-    "etp": lambda s: (-s.reference.etp_conventionnes, s.nom.lower()),
-}
-
-
-class Consommation(ChoixDepartementMixin, TemplateView):
-    """The département table by kind (as in the CDIAE bilan) and the structures sorted by rate."""
-
-    template_name = "conventions/consommation.html"
-
-    def get_context_data(self, **kwargs):
-        annee = annee_demandee(self.request)
-        annexes = self.annexes(annee)
-        periode = periode_de_reference(annexes, annee)
-        tri = self.request.GET.get("tri", "taux")
-        structures = sorted(consommation_des_siae(annexes, annee), key=TRIS.get(tri, TRIS["taux"]))
-        departement = self.departement()
-        perimetre = self.request.user.perimetre
-        # Nationally (administrators), the same figures per département.
-        par_departement = []
-        if departement is None and perimetre.administrateur:
-            par_departement = sorted(
-                (
-                    (cle[0], DEPARTEMENTS.get(cle[0], ""), conso)
-                    for cle, conso in consommation_par(annexes, periode, ["siae__departement"]).items()
-                ),
-                key=lambda ligne: ligne[0],
-            )
-        return super().get_context_data(
-            par_departement=par_departement,
-            **self.contexte_du_choix(annee),
-            periode=periode,
-            annee_complete=periode.nombre_de_mois == 12,
-            par_type=consommation_par_type(annexes, periode),
-            structures=structures,
-            tri=tri,
-            **kwargs,
-        )
-
-
-class ConsommationSiae(ChoixDepartementMixin, TemplateView):
-    """One structure month by month."""
-
-    template_name = "conventions/consommation_siae.html"
-
-    def get_context_data(self, **kwargs):
-        siae = get_object_or_404(Siae.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
-        annee = annee_demandee(self.request)
-        annexes = AnnexeFinanciere.objects.visible_to(self.request.user).actives().filter(siae=siae)
-        annexes = annexes_du_departement(None, annee, base=annexes)
-        lignes = consommation_mensuelle(annexes, Periode.annee(annee))
-        resume = next(iter(consommation_des_siae(annexes, annee)), None)
-        return super().get_context_data(
-            siae=siae,
-            annee=annee,
-            annees=[a for a, _ in choix_des_annees()],
-            lignes=lignes,
-            resume=resume,
-            annexes=list(annexes.order_by("date_debut")),
-            **kwargs,
-        )

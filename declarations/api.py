@@ -9,7 +9,7 @@ from django.db.models import Count, DecimalField, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
 from rest_framework import viewsets
 
-from iae.api import AnneeFilter, EntierFilter, MoisFilter
+from base.api import AnneeFilter, EntierFilter, MoisFilter
 
 from .models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
 from .serializers import DeclarationDetailSerializer, DeclarationSerializer

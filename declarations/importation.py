@@ -7,8 +7,8 @@ declaration is not touched: a changed line opens a new version.
 import datetime as dt
 from collections import defaultdict
 
+from base.calendrier import dernier_jour_du_mois
 from conventions.models import ETATS_ACTIFS, Avenant
-from conventions.regles import dernier_jour_du_mois
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
 from imports.lecture import ErreurLigne, date_fr, decimal_fr, texte
 from parcours.models import Parcours

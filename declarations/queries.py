@@ -2,12 +2,15 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import DecimalField, F, Func, Min, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 
+from base.calendrier import Periode
 from conventions.models import EtpConventionneMensuel
-from conventions.regles import echeance_declaration
+from declarations.models import LigneDeclaration
+from declarations.regles import echeance_declaration
 
 from .models import DeclarationMensuelle, EtatDeclaration
 
@@ -95,3 +98,44 @@ def comptes_par_statut(suivis: list[Suivi]) -> dict[str, int]:
     for suivi in suivis:
         comptes[suivi.statut] += 1
     return comptes
+
+
+DECIMAL = DecimalField(max_digits=24, decimal_places=12)
+
+
+class DivisionDecimale(Func):
+    """a / b in exact numeric on PostgreSQL; SQLite (development) would divide integers as integers."""
+
+    arg_joiner = " / "
+    template = "(%(expressions)s)"
+    output_field = DECIMAL
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sqlite(compiler, connection, template="(CAST(%(expressions)s))", arg_joiner=" AS REAL) / (")
+
+
+def etp_realises_expression(prefixe: str = "declaration__annexe__"):
+    """Hours × 12 / annual hours of a post: the ETP of a month, summed over lines."""
+    return DivisionDecimale(F("heures_travaillees") * Value(Decimal(12)), F(f"{prefixe}heures_annuelles_par_etp"))
+
+
+def lignes_retenues(annexes, periode: Periode):
+    return LigneDeclaration.objects.filter(
+        declaration__retenue=True,
+        declaration__annexe__in=annexes,
+        declaration__mois__gte=periode.debut,
+        declaration__mois__lte=periode.fin,
+    )
+
+
+def heures_par_parcours(parcours) -> dict[int, list[tuple[dt.date, Decimal]]]:
+    """The hours of the retained declarations of these parcours, month by month (one query)."""
+    par_parcours = {}
+    for parcours_id, mois, heures in (
+        LigneDeclaration.objects.filter(parcours__in=parcours, declaration__retenue=True)
+        .values_list("parcours_id", "declaration__mois")
+        .annotate(heures=Sum("heures_travaillees"))
+        .order_by("declaration__mois")
+    ):
+        par_parcours.setdefault(parcours_id, []).append((mois, heures))
+    return par_parcours

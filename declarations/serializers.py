@@ -1,9 +1,9 @@
 from rest_framework import serializers
 
-from conventions.regles import echeance_declaration, etp_realises
-from iae.api import MoisField
+from base.api import MoisField
+from base.formats import etp
+from declarations.regles import echeance_declaration, etp_realises
 from parcours.serializers import MotifSortieSerializer, SalarieResumeSerializer
-from pilotage.indicateurs import etp
 from siae.serializers import SiaeResumeSerializer
 
 from .models import DeclarationMensuelle, LigneDeclaration

@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from calculs.declencheurs import rafraichir_apres_commit
-from conventions.regles import dernier_jour_du_mois
-from iae.formats import nombre_fr
+from base.calendrier import dernier_jour_du_mois
+from base.formats import nombre_fr
+from base.rafraichissement import rafraichir_apres_commit
 from parcours.models import Contrat, MotifSortie, Parcours
 from parcours.regles import chevauche_le_mois, depasse_le_contrat, erreurs_ligne_declaration
 

@@ -12,7 +12,7 @@ from .queries import MANQUANTE, mois_precedent, suivi_des_declarations
 
 
 @shared_task(acks_late=True)
-def relancer_declarations_manquantes(aujourd_hui: str | None = None) -> int:
+def relancer_declarations_manquantes_task(aujourd_hui: str | None = None) -> int:
     """On the 16th: one e-mail to each SIAE whose declaration of the previous month is missing. Returns the number
     of structures reminded."""
     jour = dt.date.fromisoformat(aujourd_hui) if aujourd_hui else timezone.localdate()

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
+from base.calendrier import dernier_jour_du_mois
+from base.vues import NominatifRequisMixin
 from conventions.models import AnnexeFinanciere
-from conventions.regles import dernier_jour_du_mois, echeance_declaration
 from conventions.views import annee_demandee
-from iae.vues import NominatifRequisMixin
+from declarations.regles import echeance_declaration
 from parcours.models import Parcours
 
 from . import services

@@ -2,15 +2,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from aides_au_poste.api import AidesAuPosteView, BaremeViewSet, VersementViewSet
 from controle.api import CampagneControleViewSet
-from conventions.api import AnnexeFinanciereViewSet, ConsommationView
+from conventions.api import AnnexeFinanciereViewSet
 from declarations.api import DeclarationViewSet
-from financement.api import AidesAuPosteView, BaremeViewSet, VersementViewSet
-from financeurs.api import LigneFinancementViewSet, ProjetViewSet
+from financements.api import LigneFinancementViewSet, ProjetViewSet
+from indicateurs.api import ConsommationView, PublicsView, SortiesView
 from modulation.api import ModulationViewSet
 from parcours.api import ParcoursViewSet, SalarieViewSet
 from parcours.api_actions import ActionInsertionViewSet
-from parcours.api_indicateurs import PublicsView, SortiesView
 from parcours.api_pass import ProlongationViewSet, SuspensionViewSet
 from siae.api import SiaeViewSet
 

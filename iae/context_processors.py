@@ -45,14 +45,18 @@ def _navigation(request) -> list[dict]:
                     if perimetre.departements or perimetre.administrateur
                     else []
                 ),
-                _lien("Consommation des ETP", "conventions:consommation"),
+                _lien("Consommation des ETP", "indicateurs:consommation"),
                 _lien("Sorties", "indicateurs:sorties"),
                 _lien("Publics", "indicateurs:publics"),
-                _lien("Aides au poste", "financement:aides"),
-                _lien("Financements", "financeurs:financements"),
-                _lien("Cofinancement des bRSA", "financement:cofinancement"),
+                _lien("Aides au poste", "aides_au_poste:aides"),
+                _lien("Financements", "financements:financements"),
+                _lien("Cofinancement des bRSA", "aides_au_poste:cofinancement"),
                 _lien("Bilans et dialogue de gestion", "bilans:liste"),
-                *([_lien("Simuler une revalorisation", "financement:revalorisation")] if perimetre.est_agent else []),
+                *(
+                    [_lien("Simuler une revalorisation", "aides_au_poste:revalorisation")]
+                    if perimetre.est_agent
+                    else []
+                ),
                 *([_lien("Simuler un redéploiement", "pilotage:redeploiement")] if perimetre.est_agent else []),
                 *([_lien("Modulation", "modulation:liste")] if perimetre.est_agent else []),
             ],

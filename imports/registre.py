@@ -7,7 +7,7 @@ IMPORTEURS = {
     "annexes": "conventions.importation.ImportAnnexes",
     "parcours": "parcours.importation.ImportParcours",
     "declarations": "declarations.importation.ImportDeclarations",
-    "versements": "financement.importation.ImportVersements",
+    "versements": "aides_au_poste.importation.ImportVersements",
 }
 
 

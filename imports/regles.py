@@ -1,6 +1,6 @@
 """Rules of an import's progress, as plain functions on values."""
 
-from iae.formats import nombre_fr
+from base.formats import nombre_fr
 
 # Below this many lines a file is checked in a blink: its progress is written at the start and the end only.
 PAS_MINIMUM = 200

@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView
 
-from iae.vues import NominatifRequisMixin, PerimetreMixin
+from base.vues import NominatifRequisMixin, PerimetreMixin
 
 from .forms import ImportForm
 from .models import Import, StatutImport, TypeImport

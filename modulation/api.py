@@ -16,14 +16,14 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from conventions.api import dans_le_perimetre
+from aides_au_poste.queries import annexes_de_l_annee
+from base.api import annee_et_departement
+from base.formats import montant
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
-from financement.queries import annexes_de_l_annee
-from pilotage.indicateurs import montant
 
 from . import queries, regles
 from .serializers import (
@@ -64,12 +64,7 @@ class ModulationViewSet(viewsets.GenericViewSet):
         responses=ModulationSerializer,
     )
     def list(self, request):
-        parametres = ParametresSerializer(data=request.query_params)
-        parametres.is_valid(raise_exception=True)
-        annee = parametres.validated_data["annee"]
-        departement = parametres.validated_data.get("departement")
-        if departement and not dans_le_perimetre(request.user, departement):
-            raise NotFound("Ce département n'est pas dans votre périmètre.")
+        annee, departement, parametres = annee_et_departement(request, ParametresSerializer)
         annexes = annexes_du_departement(departement, annee, base=self.get_queryset())
         lignes = queries.lignes_de_modulation(annexes_de_l_annee(annexes, annee))
         enveloppe = None

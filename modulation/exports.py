@@ -1,7 +1,7 @@
 """The rows of the modulation table for the CSV and XLSX exports: rates in % with one decimal and amounts with
 two, as strings with a point (as `exporter indicateurs` writes them); a figure without data is empty."""
 
-from pilotage.indicateurs import montant, taux
+from base.formats import montant, taux
 
 from .queries import LigneModulation
 from .regles import Unite, arrondi_note

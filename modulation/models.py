@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from base.departements import DEPARTEMENT_CHOICES
 from comptes.perimetre import perimetre_departement_queryset, perimetre_queryset
 from conventions.models import AnnexeFinanciere
-from iae.departements import DEPARTEMENT_CHOICES
 
 # The DDETS's instruction of a structure's modulation (scores, rates, the agent's comment) is shared with the
 # structure itself, never with the CDIAE (which sees the amounts on the aides au poste pages): the scope of the

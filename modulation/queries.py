@@ -1,5 +1,5 @@
 """The modulation of a set of annexes: for each, its aide au poste (socle conventionné, modulation at the annexe's
-rate: `financement.queries`), the proposal computed from its structure's data of the reference year (the year
+rate: `aides_au_poste.queries`), the proposal computed from its structure's data of the reference year (the year
 before the annexe's: `regles.annee_de_reference`), and its latest decision.
 
 A fixed number of queries whatever the number of annexes or salariés: the aides (four), then per reference year
@@ -14,14 +14,14 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
+from aides_au_poste.queries import AideAnnexe, aides_des_annexes
+from aides_au_poste.regles import arrondi_euro
+from aides_au_poste.regles import modulation as montant_modulation
 from conventions.models import AnnexeFinanciere
-from conventions.queries import etp_realises_expression
-from financement.queries import AideAnnexe, aides_des_annexes
-from financement.regles import arrondi_euro
-from financement.regles import modulation as montant_modulation
+from declarations.queries import etp_realises_expression
+from indicateurs.queries_sorties import annexes_de_l_annee, ecart_de_dates, lignes_de_l_annee, sorties_par
+from indicateurs.regles_sorties import AGE_SENIOR, CompteSorties
 from parcours.models import NIVEAUX_INFRA_CAP, ActionInsertion, DureeChomage, Parcours, TypeActionInsertion
-from parcours.queries import annexes_de_l_annee, ecart_de_dates, lignes_de_l_annee, sorties_par
-from parcours.regles_sorties import AGE_SENIOR, CompteSorties
 from siae.models import Siae
 
 from . import regles

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from parcours.regles_sorties import OBJECTIF_PART_BRSA, CompteSorties
+from indicateurs.regles_sorties import OBJECTIF_PART_BRSA, CompteSorties
 
 ZERO = Decimal(0)
 CENT = Decimal(100)

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from iae.api import ANNEE_MAX, ANNEE_MIN, PourcentageField
-from iae.departements import DEPARTEMENT_CHOICES
-from pilotage.indicateurs import montant, taux
+from base.api import ANNEE_MAX, ANNEE_MIN, PourcentageField
+from base.departements import DEPARTEMENT_CHOICES
+from base.formats import montant, taux
 
 from .models import DecisionModulation
 from .queries import LigneModulation

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from aides_au_poste.regles import arrondi_euro
+from base.api import ANNEE_MAX, ANNEE_MIN
 from comptes.perimetre import perimetre_de
 from conventions.models import AnnexeFinanciere, EtatAnnexe
-from financement.regles import arrondi_euro
-from iae.api import ANNEE_MAX, ANNEE_MIN
 
 from . import queries, regles
 from .models import DecisionModulation, EnveloppeModulation, EnveloppeModulationHistorique
@@ -100,7 +100,9 @@ def decider_modulation(
         commentaire=commentaire,
         auteur=auteur,
     )
-    AnnexeFinanciere.objects.filter(pk=annexe.pk).update(taux_modulation=taux, date_modification=timezone.now())
+    AnnexeFinanciere.objects.filter(pk=annexe.pk).update(
+        taux_modulation=taux, taux_modulation_decide_le=decision.date, date_modification=timezone.now()
+    )
     return decision
 
 

@@ -16,17 +16,17 @@ from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
+from aides_au_poste.queries import annexes_de_l_annee
+from base.departements import DEPARTEMENTS
+from base.exports import reponse_csv, reponse_xlsx
+from base.formats import nombre_fr
+from base.formulaires import reporter_refus
+from base.vues import AgentRequisMixin, NominatifRequisMixin
 from conventions.filters import choix_des_annees
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
 from conventions.views import annee_demandee
-from financement.queries import annexes_de_l_annee
-from iae.departements import DEPARTEMENTS
-from iae.formats import nombre_fr
-from iae.formulaires import reporter_refus
-from iae.vues import AgentRequisMixin, NominatifRequisMixin
 from parcours.models import TypeActionInsertion
-from pilotage.exports import reponse_csv, reponse_xlsx
 from siae.models import Siae
 
 from . import queries, regles

@@ -9,8 +9,8 @@ import django_filters
 from django.db.models import Q
 from rest_framework import viewsets
 
-from conventions.regles import dernier_jour_du_mois
-from iae.api import AnneeFilter, EntierFilter, MoisFilter, bornes_annee
+from base.api import AnneeFilter, EntierFilter, MoisFilter, bornes_annee
+from base.calendrier import dernier_jour_du_mois
 
 from .models import CategorieSortie, Parcours, Salarie
 from .serializers import ParcoursSerializer, SalarieSerializer

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as ErreurDjango
 from rest_framework import permissions, viewsets
 from rest_framework.exceptions import ValidationError
 
-from iae.api import AnneeFilter, EntierFilter
+from base.api import AnneeFilter, EntierFilter
 
 from .models import ActionInsertion, TypeActionInsertion
 from .serializers_actions import ActionInsertionSerializer

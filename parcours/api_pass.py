@@ -9,7 +9,7 @@ matches nothing.
 import django_filters
 from rest_framework import viewsets
 
-from iae.api import EntierFilter
+from base.api import EntierFilter
 
 from .models import Prolongation, StatutProlongation, Suspension
 from .serializers_pass import ProlongationSerializer, SuspensionSerializer

@@ -7,7 +7,7 @@ Built from objects already read (no query here): the page reads everything for a
 import datetime as dt
 from dataclasses import dataclass
 
-from iae.formats import nombre_fr
+from base.formats import nombre_fr
 
 from .models import Decideur, StatutProlongation
 from .regles_pass import Periode, jour

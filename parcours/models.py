@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from comptes.perimetre import perimetre_queryset
@@ -185,7 +186,7 @@ class MotifSortieHistorique(models.Model):
     categorie = models.CharField("catégorie", max_length=20, choices=CategorieSortie.choices)
     actif = models.BooleanField()
     date = models.DateTimeField(auto_now_add=True)
-    auteur = models.ForeignKey("comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
 
     class Meta:
         verbose_name = "version d'un motif de sortie"
@@ -269,7 +270,7 @@ class Suspension(models.Model):
     date_fin = models.DateField("fin")
     siae = models.ForeignKey("siae.Siae", on_delete=models.PROTECT, related_name="suspensions")
     auteur = models.ForeignKey(
-        "comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     date_creation = models.DateTimeField(auto_now_add=True)
 
@@ -310,7 +311,7 @@ class Prolongation(models.Model):
     motif_refus = models.TextField("motif du refus", blank=True)
     siae = models.ForeignKey("siae.Siae", on_delete=models.PROTECT, related_name="prolongations")
     auteur = models.ForeignKey(
-        "comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     date_creation = models.DateTimeField(auto_now_add=True)
 
@@ -352,7 +353,7 @@ class ActionInsertion(models.Model):
     date_fin = models.DateField("fin", null=True, blank=True)
     heures = models.DecimalField("durée (heures)", max_digits=6, decimal_places=2, null=True, blank=True)
     auteur = models.ForeignKey(
-        "comptes.Utilisateur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     date_creation = models.DateTimeField(auto_now_add=True)
 

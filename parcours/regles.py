@@ -3,8 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
-from conventions.regles import dernier_jour_du_mois
-from iae.formats import nombre_fr
+from base.calendrier import dernier_jour_du_mois
+from base.formats import nombre_fr
 
 # 48 h × 52 / 12: the legal maximum of hours in a month.
 HEURES_MAX_PAR_MOIS = Decimal("208")

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from calculs.declencheurs import rafraichir_structures_apres_commit
+from base.rafraichissement import rafraichir_structures_apres_commit
 
 from .models import Contrat, Parcours, PassIae, Salarie
 from .regles import fin_pass_iae

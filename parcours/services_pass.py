@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from calculs.declencheurs import rafraichir_structures_apres_commit
+from base.rafraichissement import rafraichir_structures_apres_commit
 
 from .models import (
     Contrat,

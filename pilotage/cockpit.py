@@ -5,7 +5,7 @@ the API and `exporter indicateurs` call (conventions, parcours, financement, dec
 computes each block once, on first use: an export of one table runs only that block's queries. Every block runs a
 fixed number of queries, whatever the number of structures, salariés or declarations.
 
-The rows of the exports are built by the row functions of `pilotage/indicateurs.py`: a table downloaded from the
+The rows of the exports are built by the row functions of `indicateurs/sections.py`: a table downloaded from the
 cockpit has the figures, the rounding and the columns of the exporter's.
 """
 
@@ -16,23 +16,24 @@ from functools import cached_property
 
 from django.utils.safestring import mark_safe
 
-from calculs.queries import serie_mensuelle
-from conventions.queries import (
-    Periode,
+from aides_au_poste.exports import ligne_aides
+from aides_au_poste.queries import aides_des_annexes, annexes_de_l_annee, par_type
+from base import graphiques
+from base.calendrier import Periode, mois_entre
+from base.formats import etp, montant, taux
+from declarations.queries import EN_RETARD, LIBELLES, MANQUANTE, Suivi, comptes_par_statut, suivi_des_declarations
+from financements.queries import totaux_par_financeur
+from indicateurs.queries import serie_mensuelle
+from indicateurs.queries_consommation import (
     consommation_des_siae,
     consommation_par_type,
     dernier_mois_echu,
     periode_de_reference,
 )
-from conventions.regles import CONFORME, SOUS_CONSOMMATION, SUR_CONSOMMATION, mois_entre, projection_annuelle
-from declarations.queries import EN_RETARD, LIBELLES, MANQUANTE, Suivi, comptes_par_statut, suivi_des_declarations
-from financement.queries import aides_des_annexes, annexes_de_l_annee, par_type
-from financeurs.queries import totaux_par_financeur
-from parcours.queries import publics_par_type, sorties_par_type
-from parcours.regles_sorties import OBJECTIF_PART_BRSA
-
-from . import graphiques
-from .indicateurs import etp, ligne_aides, ligne_publics, ligne_siae, ligne_sorties, montant, taux
+from indicateurs.queries_sorties import publics_par_type, sorties_par_type
+from indicateurs.regles import CONFORME, SOUS_CONSOMMATION, SUR_CONSOMMATION, projection_annuelle
+from indicateurs.regles_sorties import OBJECTIF_PART_BRSA
+from indicateurs.sections import ligne_publics, ligne_siae, ligne_sorties
 
 ZERO = Decimal(0)
 NOMBRE_D_ANNEES_DE_SORTIES = 3
@@ -61,7 +62,7 @@ class PointMensuel:
 
 
 def courbe_mensuelle(annexes, annee: int, periode: Periode, aujourd_hui: dt.date) -> list[PointMensuel]:
-    """The year's twelve months, cumulated, read from the materialised monthly indicators (`calculs`, refreshed
+    """The year's twelve months, cumulated, read from the materialised monthly indicators (`indicateurs`, refreshed
     after each declaration and every night: one query whatever the size of the département); the réalisé over the
     reference period (`periode_de_reference`) when its months are due, then projected to December by
     `conventions.regles.projection_annuelle` (the rule of the structures' projection), when the year is not over
@@ -219,7 +220,7 @@ class Cockpit:
 
     @cached_property
     def financeurs(self):
-        """Per financeur, then TOTAL (`financeurs.queries.TotalFinanceur`): the recorded lines of the year, plus the
+        """Per financeur, then TOTAL (`financements.queries.TotalFinanceur`): the recorded lines of the year, plus the
         aides au poste, modulation and co-financing computed from the annexes starting in the year."""
         if self.lignes_financement is None:
             return []
@@ -377,7 +378,7 @@ TABLEAUX = {
 
 
 # Charts --------------------------------------------------------------------------------------------------------
-# The SVG is built by pilotage.graphiques from our own figures and labels, which matplotlib escapes: safe to inline.
+# The SVG is built by base.graphiques from our own figures and labels, which matplotlib escapes: safe to inline.
 
 
 def graphique_consommation(cockpit: Cockpit) -> str:

@@ -3,8 +3,8 @@
 import django_filters
 from dsfr.forms import DsfrBaseForm
 
+from base.departements import DEPARTEMENTS
 from conventions.filters import choix_des_annees
-from iae.departements import DEPARTEMENTS
 from siae.models import Siae, TypeSiae
 
 

@@ -9,24 +9,28 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 
+from aides_au_poste import queries as queries_aides
+from base import graphiques
+from base.calendrier import Periode, mois_entre
 from bilans.models import BilanCdiae, StatutBilan
 from conventions.models import AnnexeFinanciere, EtpConventionneMensuel
-from conventions.queries import (
+from conventions.queries import annexes_du_departement
+from declarations.models import EtatDeclaration
+from declarations.queries import (
+    Suivi,
+    etp_realises_expression,
+    lignes_retenues,
+    mois_precedent,
+    suivi_des_declarations,
+)
+from indicateurs.queries_consommation import (
     ConsommationSiae,
-    Periode,
-    annexes_du_departement,
     consommation_des_siae,
     consommation_par_type,
     dernier_mois_echu,
-    etp_realises_expression,
-    lignes_retenues,
     periode_de_reference,
 )
-from conventions.regles import mois_entre, projection_annuelle, statut_consommation, taux_consommation
-from declarations.models import EtatDeclaration
-from declarations.queries import Suivi, mois_precedent, suivi_des_declarations
-from financement import queries as queries_aides
-from parcours.queries import (
+from indicateurs.queries_sorties import (
     TOTAL,
     EmbauchesBrsa,
     annexes_de_l_annee,
@@ -35,11 +39,10 @@ from parcours.queries import (
     sorties_des_siae,
     sorties_par_type,
 )
-from parcours.regles_sorties import CompteSorties, objectif_part_brsa
-from parcours.vues_indicateurs import PLANCHER_EMPLOI_DURABLE, PLANCHER_SORTIES_DYNAMIQUES, LigneDialogue
+from indicateurs.regles import projection_annuelle, statut_consommation, taux_consommation
+from indicateurs.regles_sorties import CompteSorties, objectif_part_brsa
+from indicateurs.views import PLANCHER_EMPLOI_DURABLE, PLANCHER_SORTIES_DYNAMIQUES, LigneDialogue
 from siae.models import Siae
-
-from . import graphiques
 
 ZERO = Decimal(0)
 DOUZE = Decimal(12)
@@ -225,9 +228,9 @@ class ChiffresDepartement:
     annee: int
     periode: Periode
     consommation: list  # conventions.queries.Consommation per kind, then TOTAL
-    sorties: list  # parcours.queries.LigneSorties per kind, then TOTAL
-    publics: list  # parcours.queries.LignePublics per kind, then TOTAL
-    aides: list  # financement.queries.AidesGroupe per kind, then TOTAL
+    sorties: list  # indicateurs.queries_sorties.LigneSorties per kind, then TOTAL
+    publics: list  # indicateurs.queries_sorties.LignePublics per kind, then TOTAL
+    aides: list  # aides_au_poste.queries.AidesGroupe per kind, then TOTAL
 
     @property
     def consommation_totale(self):

@@ -4,7 +4,7 @@ A move withdraws x ETP from one annexe and adds them to another, from a month M 
 simulation shows, for each annexe and structure, the ETP conventionnés after the moves, the year-end consumption
 rate projected against them (spec §4: the réalisé to date extended linearly to December) and the effect on the
 aide au poste socle: Σ over the moved months of Δetp(m) × b(m) / 12, b being the barème of the annexe's kind in
-force on the 1st of the month (spec §5, `financement.regles`).
+force on the 1st of the month (spec §5, `aides_au_poste.regles`).
 
 The envelope: the ETP-mois added may not exceed the ETP-mois withdrawn. Moving x ETP from M withdraws x ETP-mois for
 each month left in the ceding annexe and adds x for each month left in the receiving one: the same when both end
@@ -21,12 +21,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 
+from aides_au_poste.queries import bareme_par_type
+from aides_au_poste.regles import LigneBareme, mois_de, socle_du_mois
+from base.calendrier import Periode
+from base.formats import etp_fr
 from conventions.models import EtpConventionneMensuel
-from conventions.queries import Periode, etp_realises_expression, lignes_retenues, periode_de_reference
-from conventions.regles import projection_annuelle, statut_consommation, taux_consommation
-from financement.queries import bareme_par_type
-from financement.regles import LigneBareme, mois_de, socle_du_mois
-from iae.formats import etp_fr
+from declarations.queries import etp_realises_expression, lignes_retenues
+from indicateurs.queries_consommation import periode_de_reference
+from indicateurs.regles import projection_annuelle, statut_consommation, taux_consommation
 
 ZERO = Decimal(0)
 DOUZE = Decimal(12)

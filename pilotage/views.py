@@ -4,12 +4,11 @@ from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
+from base.departements import DEPARTEMENTS
 from conventions.filters import choix_des_annees
 from conventions.views import annee_demandee
-from iae.departements import DEPARTEMENTS
-
-from .queries import structures_par_type, structures_visibles
-from .queries_accueil import bilans_du_departement, blocs_siae, chiffres_du_departement
+from pilotage.queries import structures_par_type, structures_visibles
+from pilotage.queries_accueil import bilans_du_departement, blocs_siae, chiffres_du_departement
 
 
 class Accueil(TemplateView):

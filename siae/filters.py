@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from dsfr.forms import DsfrBaseForm
 
-from iae.departements import DEPARTEMENT_CHOICES
+from base.departements import DEPARTEMENT_CHOICES
 
 from .models import Ensemblier, Siae, TypeSiae
 

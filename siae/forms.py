@@ -1,7 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from iae.departements import DEPARTEMENTS
+from base.departements import DEPARTEMENTS
 
 from .models import ContactSiae, Ensemblier, Siae
 from .regles import normaliser_siret

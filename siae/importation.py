@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from iae.departements import DEPARTEMENTS, normaliser_departement
+from base.departements import DEPARTEMENTS, normaliser_departement
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
 from imports.lecture import ErreurLigne, texte
 

@@ -2,8 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 
+from base.departements import DEPARTEMENT_CHOICES
 from comptes.perimetre import perimetre_de
-from iae.departements import DEPARTEMENT_CHOICES
 
 from .regles import erreur_siret
 
@@ -110,3 +110,8 @@ class ContactSiae(models.Model):
 
     def __str__(self):
         return f"{self.nom} ({self.fonction})" if self.fonction else self.nom
+
+
+# The order of the CDIAE bilan's table: the insertion workshops, then the intermediary associations, then the
+# temporary work and the enterprises.
+ORDRE_DES_TYPES = ("ACI", "AI", "ETTI", "EI", "EITI")

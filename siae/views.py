@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
-from iae.vues import AgentRequisMixin, PerimetreMixin
+from base.vues import AgentRequisMixin, PerimetreMixin
 
 from .filters import SiaeFilter
 from .forms import ContactFormSet, SiaeForm

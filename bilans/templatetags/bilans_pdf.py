@@ -6,8 +6,8 @@ import re
 from django import template
 from django.utils.safestring import mark_safe
 
-from financement.regles import arrondi_euro
-from iae.formats import montant_fr, nombre_fr
+from aides_au_poste.regles import arrondi_euro
+from base.formats import montant_fr, nombre_fr
 
 from .. import regles
 
@@ -70,7 +70,7 @@ def css_chaine(valeur):
 
 @register.filter
 def image_svg(svg):
-    """A chart of `pilotage.graphiques` as an image: WeasyPrint draws it (its text stays text) without reading
+    """A chart of `base.graphiques` as an image: WeasyPrint draws it (its text stays text) without reading
     the SVG's presentation attributes as the page's CSS."""
     if not svg:
         return ""
@@ -82,7 +82,7 @@ def image_svg(svg):
 
 @register.filter
 def part(publics, champ):
-    """The share of the salariés with a characteristic (`parcours.queries.ComptePublics.part`)."""
+    """The share of the salariés with a characteristic (`indicateurs.queries_sorties.ComptePublics.part`)."""
     return publics.part(champ)
 
 

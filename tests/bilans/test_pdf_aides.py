@@ -6,13 +6,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
+from aides_au_poste.regles import arrondi_euro
+from base.formats import etp_fr, montant_fr
 from bilans.contenu import assembler_bilan
 from bilans.pdf import pdf_du_bilan
-from financement.regles import arrondi_euro
-from iae.formats import etp_fr, montant_fr
-from pilotage.indicateurs import indicateurs
-from tests.financement.test_departement import TYPES, A, B, C, attendu, conventionnes, departement  # noqa: F401
-from tests.financement.test_departement import realises as realises_par_mois
+from indicateurs.sections import indicateurs
+from tests.aides_au_poste.test_departement import TYPES, A, B, C, attendu, conventionnes, departement  # noqa: F401
+from tests.aides_au_poste.test_departement import realises as realises_par_mois
 
 from .outils import lit_le_pdf, normaliser, pages, texte_du_pdf
 

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from base.formats import etp_fr
 from bilans.contenu import assembler_bilan, assembler_dialogue
 from bilans.models import SectionsEditoriales
 from bilans.pdf import pdf_du_bilan, pdf_du_dialogue
-from iae.formats import etp_fr
-from pilotage.indicateurs import indicateurs
+from indicateurs.sections import indicateurs
 from siae.models import Siae
 from tests.conventions.test_departement import A, departement, heures  # noqa: F401
 

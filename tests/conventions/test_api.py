@@ -289,7 +289,7 @@ class TestConsommation:
         assert reponse["siae"][0]["projection"] == {"mois_ecoules": 12, "etp_realises": "0.99", "ecart": "-1.01"}
 
     def test_memes_chiffres_que_l_export(self, client_de, agent_55, departement):
-        from pilotage.indicateurs import indicateurs
+        from indicateurs.sections import indicateurs
 
         reponse = lire(client_de(agent_55), "/api/v1/consommation/", annee=2024, departement="55")
         export = indicateurs(2024, "55")

@@ -5,7 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from base import calendrier
 from conventions import regles
+from declarations import regles as regles_declarations
+from indicateurs import regles as regles_indicateurs
 
 
 class TestNumeroAnnexe:
@@ -44,7 +47,7 @@ class TestNumeroAnnexe:
 
 class TestMois:
     def test_mois_entre_traverse_l_annee(self):
-        assert regles.mois_entre(dt.date(2022, 11, 15), dt.date(2023, 2, 1)) == [
+        assert calendrier.mois_entre(dt.date(2022, 11, 15), dt.date(2023, 2, 1)) == [
             dt.date(2022, 11, 1),
             dt.date(2022, 12, 1),
             dt.date(2023, 1, 1),
@@ -52,8 +55,8 @@ class TestMois:
         ]
 
     def test_dernier_jour_bissextile(self):
-        assert regles.dernier_jour_du_mois(dt.date(2024, 2, 1)) == dt.date(2024, 2, 29)
-        assert regles.dernier_jour_du_mois(dt.date(2023, 12, 1)) == dt.date(2023, 12, 31)
+        assert calendrier.dernier_jour_du_mois(dt.date(2024, 2, 1)) == dt.date(2024, 2, 29)
+        assert calendrier.dernier_jour_du_mois(dt.date(2023, 12, 1)) == dt.date(2023, 12, 31)
 
     @pytest.mark.parametrize(
         ("debut", "fin", "attendu"),
@@ -69,19 +72,19 @@ class TestMois:
         assert regles.periode_en_mois_entiers(debut, fin) == attendu
 
     def test_echeance_le_15_du_mois_suivant(self):
-        assert regles.echeance_declaration(dt.date(2022, 6, 1)) == dt.date(2022, 7, 15)
-        assert regles.echeance_declaration(dt.date(2022, 12, 1)) == dt.date(2023, 1, 15)
+        assert regles_declarations.echeance_declaration(dt.date(2022, 6, 1)) == dt.date(2022, 7, 15)
+        assert regles_declarations.echeance_declaration(dt.date(2022, 12, 1)) == dt.date(2023, 1, 15)
 
 
 class TestEtp:
     def test_etp_aci_151_67_heures(self):
         # 1820 h a year: 151.666… h make one ETP in a month.
-        assert regles.etp_realises(Decimal("1820") / 12, Decimal("1820")) == 1
-        assert round(regles.etp_realises(Decimal("151.67"), Decimal("1820")), 6) == Decimal("1.000022")
+        assert regles_declarations.etp_realises(Decimal("1820") / 12, Decimal("1820")) == 1
+        assert round(regles_declarations.etp_realises(Decimal("151.67"), Decimal("1820")), 6) == Decimal("1.000022")
 
     def test_etp_ei_133_92_heures(self):
-        assert round(regles.etp_realises(Decimal("133.92"), Decimal("1607")), 4) == Decimal("1.0000")
-        assert regles.etp_realises(Decimal("0"), Decimal("1607")) == 0
+        assert round(regles_declarations.etp_realises(Decimal("133.92"), Decimal("1607")), 4) == Decimal("1.0000")
+        assert regles_declarations.etp_realises(Decimal("0"), Decimal("1607")) == 0
 
     def test_heures_par_defaut(self):
         assert regles.HEURES_ANNUELLES_PAR_DEFAUT == {
@@ -93,34 +96,10 @@ class TestEtp:
         }
 
     def test_taux_indefini_sans_conventionne(self):
-        assert regles.taux_consommation(Decimal(3), Decimal(0)) is None
-        assert regles.taux_consommation(Decimal("425.85"), Decimal("426.99")) == Decimal("425.85") / Decimal("426.99")
-
-
-class TestStatut:
-    BAS, HAUT = Decimal("0.95"), Decimal("1.00")
-
-    @pytest.mark.parametrize(
-        ("taux", "statut"),
-        [
-            (Decimal("0.9499"), regles.SOUS_CONSOMMATION),
-            (Decimal("0.95"), regles.CONFORME),
-            (Decimal("1.00"), regles.CONFORME),
-            (Decimal("1.0001"), regles.SUR_CONSOMMATION),
-            (None, None),
-        ],
-    )
-    def test_seuils(self, taux, statut):
-        assert regles.statut_consommation(taux, self.BAS, self.HAUT) == statut
-
-
-class TestProjection:
-    def test_lineaire(self):
-        # 10 months at 5 ETP-mois each: 50 ETP-mois, projected to 60 over the year.
-        assert regles.projection_annuelle(Decimal(50), 10) == 60
-
-    def test_sans_mois(self):
-        assert regles.projection_annuelle(Decimal(0), 0) is None
+        assert regles_indicateurs.taux_consommation(Decimal(3), Decimal(0)) is None
+        assert regles_indicateurs.taux_consommation(Decimal("425.85"), Decimal("426.99")) == Decimal(
+            "425.85"
+        ) / Decimal("426.99")
 
 
 class TestVersionsEnVigueur:
@@ -146,27 +125,3 @@ class TestVersionsEnVigueur:
         # A0: 12 from January; A1: 10 from June; A2 (decided last): 8 from March.
         par_mois = etp_par_mois(annexe, [version(0, 1, 12), version(1, 6, 10), version(2, 3, 8)])
         assert [par_mois[dt.date(2024, m, 1)] for m in range(1, 13)] == [12, 12] + [8] * 10
-
-
-class TestPeriodeDeReference:
-    @pytest.mark.parametrize(
-        ("aujourd_hui", "mois"),
-        [
-            (dt.date(2026, 11, 23), dt.date(2026, 10, 1)),  # October was due on 15 November
-            (dt.date(2026, 11, 15), dt.date(2026, 9, 1)),  # the deadline day itself: October not yet late
-            (dt.date(2026, 1, 10), dt.date(2025, 11, 1)),
-        ],
-    )
-    def test_dernier_mois_echu(self, aujourd_hui, mois):
-        from conventions.queries import dernier_mois_echu
-
-        assert dernier_mois_echu(aujourd_hui) == mois
-
-    def test_annee_passee_et_annee_en_cours(self):
-        from conventions.queries import Periode, periode_de_reference
-
-        assert periode_de_reference(None, 2025, dt.date(2026, 11, 23)) == Periode.annee(2025)
-        assert periode_de_reference(None, 2026, dt.date(2026, 11, 23)) == Periode(
-            dt.date(2026, 1, 1), dt.date(2026, 10, 1)
-        )
-        assert periode_de_reference(None, 2026, dt.date(2026, 1, 10)).nombre_de_mois == 1

@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from declarations.models import DeclarationMensuelle, EtatDeclaration
-from declarations.tasks import relancer_declarations_manquantes
+from declarations.tasks import relancer_declarations_manquantes_task
 from tests.factories import AnnexeFinanciereFactory, SiaeFactory, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_relance_les_seules_structures_en_defaut(siae_a, siae_b, personnel_a):
     # A draft is not a transmission: A is reminded.
     DeclarationMensuelle.objects.create(annexe=a, mois=dt.date(2024, 6, 1))
 
-    assert relancer_declarations_manquantes("2024-07-16") == 1
+    assert relancer_declarations_manquantes_task("2024-07-16") == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert set(message.to) == {"contact@jardins.test", personnel_a.email}
@@ -40,19 +40,19 @@ def test_relance_les_seules_structures_en_defaut(siae_a, siae_b, personnel_a):
 
 def test_rien_avant_l_echeance(siae_a):
     AnnexeFinanciereFactory(siae=siae_a, annee=2024)
-    assert relancer_declarations_manquantes("2024-07-15") == 0
+    assert relancer_declarations_manquantes_task("2024-07-15") == 0
     assert mail.outbox == []
 
 
 def test_les_comptes_inactifs_ne_recoivent_rien(siae_a):
     UtilisateurFactory(email="parti@siae-a.test", personnel_siae=siae_a, is_active=False)
     AnnexeFinanciereFactory(siae=siae_a, annee=2024)
-    assert relancer_declarations_manquantes("2024-07-16") == 0
+    assert relancer_declarations_manquantes_task("2024-07-16") == 0
 
 
 def test_toutes_les_annexes_manquantes_dans_un_seul_message(siae_a, personnel_a):
     premiere = AnnexeFinanciereFactory(siae=siae_a, annee=2024)
     seconde = AnnexeFinanciereFactory(siae=siae_a, annee=2024, type="ACI")
-    assert relancer_declarations_manquantes("2024-07-16") == 1
+    assert relancer_declarations_manquantes_task("2024-07-16") == 1
     corps = mail.outbox[0].body
     assert premiere.numero in corps and seconde.numero in corps

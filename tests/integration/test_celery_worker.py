@@ -16,12 +16,12 @@ import pytest
 from celery.backends.redis import RedisBackend
 from django.db import connection
 
-from calculs.models import IndicateurMensuel
-from calculs.tasks import rafraichir_indicateurs_task
 from iae.celery import app as celery_app
 from imports.models import Import, StatutImport
 from imports.services import preparer_import
 from imports.tasks import executer_import_task
+from indicateurs.models import IndicateurMensuel
+from indicateurs.tasks import rafraichir_indicateurs_task
 from siae.models import Siae
 from siae.regles import luhn_valide
 from tests.factories import AnnexeFinanciereFactory, DeclarationFactory, LigneDeclarationFactory

@@ -1,4 +1,4 @@
-"""The demo's modulation (iae/demo/modulation.py): insertion actions for part of the salariés of 2024–2026, the
+"""The demo's modulation (demo/modulation.py): insertion actions for part of the salariés of 2024–2026, the
 2025 and 2026 envelopes, the 2025 decisions at the annexes' own rates; and running the demo again changes
 nothing."""
 
@@ -10,13 +10,13 @@ from django.core.management import call_command
 from django.db import transaction
 
 from conventions.models import AnnexeFinanciere
-from iae.demo.modulation import ENVELOPPES, RANG_REVISE
-from iae.demo.plan import AUJOURD_HUI, planifier
-from iae.demo.structures import siret_demo
+from demo.modulation import ENVELOPPES, RANG_REVISE
+from demo.plan import AUJOURD_HUI, planifier
+from demo.structures import siret_demo
+from indicateurs.queries_sorties import lignes_de_l_annee
 from modulation.models import DecisionModulation, EnveloppeModulation, EnveloppeModulationHistorique
 from modulation.queries import lignes_de_modulation
 from parcours.models import ActionInsertion, TypeActionInsertion
-from parcours.queries import lignes_de_l_annee
 from parcours.regles_actions import erreurs_action
 from siae.models import Siae
 

@@ -7,12 +7,12 @@ from fractions import Fraction as F
 
 import pytest
 
+from aides_au_poste.models import BaremeAideAuPoste
 from conventions.models import AnnexeFinanciere
-from financement.models import BaremeAideAuPoste
+from indicateurs.regles_sorties import CompteSorties
 from modulation import queries
 from modulation.models import EnveloppeModulation
 from modulation.regles import EmbauchesPubliques
-from parcours.regles_sorties import CompteSorties
 from siae.models import Siae
 from tests.factories import AnnexeFinanciereFactory
 

@@ -5,9 +5,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from indicateurs.regles_sorties import CompteSorties
 from modulation import regles
 from modulation.regles import BilanEnveloppe, Effort, EmbauchesPubliques, note, taux_propose
-from parcours.regles_sorties import CompteSorties
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from iae.demo import MOT_DE_PASSE_PAR_DEFAUT, creer_demo
+from demo.services import MOT_DE_PASSE_PAR_DEFAUT, creer_demo
 
 # The seed's table (shared/seeds, Meuse CDIAE bilan), as the page writes it.
 TABLEAU_DU_BILAN = [

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from aides_au_poste.regles import arrondi_euro
 from bilans.models import BilanCdiae, StatutBilan
-from financement.regles import arrondi_euro
 from parcours.models import MotifSortie
 from tests.factories import AnnexeFinanciereFactory, LigneDeclarationFactory, ParcoursFactory, SiaeFactory
 

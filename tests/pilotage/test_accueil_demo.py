@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
+from base.formats import etp, taux
 from comptes.models import Utilisateur
+from indicateurs.sections import indicateurs
 from parcours.models import Salarie
-from pilotage.indicateurs import etp, indicateurs, taux
 
 pytestmark = pytest.mark.django_db
 

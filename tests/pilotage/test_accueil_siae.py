@@ -8,12 +8,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from aides_au_poste.models import NatureVersement, Versement
+from aides_au_poste.regles import arrondi_euro
 from comptes.models import Membre
-from conventions.regles import echeance_declaration
 from declarations.models import EtatDeclaration
 from declarations.queries import statut_echeance
-from financement.models import NatureVersement, Versement
-from financement.regles import arrondi_euro
+from declarations.regles import echeance_declaration
 from parcours.models import MotifSortie
 from pilotage.queries_accueil import blocs_siae
 from tests.factories import (

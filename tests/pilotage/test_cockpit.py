@@ -11,15 +11,15 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from calculs.services import rafraichir_tout
+from aides_au_poste.models import BaremeAideAuPoste
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
 from declarations.models import DeclarationMensuelle
-from financement.models import BaremeAideAuPoste
-from financeurs.models import LigneFinancement
+from financements.models import LigneFinancement
+from indicateurs.sections import indicateurs
+from indicateurs.services import rafraichir_tout
 from parcours.models import MotifSortie
 from pilotage.cockpit import Cockpit
-from pilotage.indicateurs import indicateurs
 from siae.models import Siae
 from tests.factories import (
     AnnexeFinanciereFactory,

@@ -4,7 +4,7 @@ effect on the aide au poste socle, all computed by hand below."""
 import datetime as dt
 from decimal import Decimal
 
-from financement.regles import LigneBareme
+from aides_au_poste.regles import LigneBareme
 from pilotage.redeploiement import (
     AnnexeSimulee,
     Erreur,

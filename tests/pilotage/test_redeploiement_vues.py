@@ -11,8 +11,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from financement.models import BaremeAideAuPoste
-from financement.regles import arrondi_euro
+from aides_au_poste.models import BaremeAideAuPoste
+from aides_au_poste.regles import arrondi_euro
 from tests.factories import AnnexeFinanciereFactory, LigneDeclarationFactory, SiaeFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from iae.departements import DEPARTEMENTS, departement_du_code_postal, normaliser_departement
-from iae.formats import arrondi, etp_fr, montant_fr, nombre_fr, taux_fr
+from base.departements import DEPARTEMENTS, departement_du_code_postal, normaliser_departement
+from base.formats import arrondi, etp_fr, montant_fr, nombre_fr, taux_fr
 from siae.regles import SIREN_LA_POSTE, erreur_siret, luhn_valide, normaliser_siret
 
 NNBSP = "\u202f"  # French thousands separator

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from base.departements import normaliser_departement
 from bilans.contenu import assembler_bilan
 from bilans.pdf import pdf_du_bilan
 from bilans.regles import nom_du_fichier
-from iae.departements import normaliser_departement
 
 
 class Command(BaseCommand):

@@ -1,0 +1,253 @@
+"""Writes the demo's planned activity (plan.py) through the applications' services, so that every annexe, hire
+and declaration line goes through the same rules and checks as a real one. Each step is keyed: what already
+exists is left as it is, so running the demo again changes nothing."""
+
+import datetime as dt
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from conventions.models import AnnexeFinanciere, Convention
+from conventions.services import ajouter_avenant, creer_annexe
+from declarations.models import DeclarationMensuelle, LigneDeclaration
+from declarations.services import (
+    DeclarationRefusee,
+    LigneSaisie,
+    codes_motifs,
+    enregistrer_lignes,
+    renvoyer_declaration,
+    transmettre_declaration,
+    valider_declaration,
+    verifier_lignes,
+)
+from demo.plan import CENT, Plan, periodes_de_convention, planifier
+from demo.versements import creer_versements
+from parcours.models import (
+    Contrat,
+    MotifProlongation,
+    MotifSuspension,
+    Parcours,
+    PassIae,
+    Prolongation,
+    Suspension,
+)
+from parcours.services import enregistrer_embauches
+
+
+def _heure_locale(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _mettre_a_jour(modele, objets, champs: list[str]) -> None:
+    """Like bulk_update, one UPDATE per distinct set of values (much faster here: few objects share none)."""
+    par_valeurs = defaultdict(list)
+    for objet in objets:
+        par_valeurs[tuple(getattr(objet, c) for c in champs)].append(objet.pk)
+    for valeurs, pks in par_valeurs.items():
+        modele.objects.filter(pk__in=pks).update(**dict(zip(champs, valeurs, strict=True)))
+
+
+def _annexes(plan: Plan, structures) -> dict[tuple[int, int], AnnexeFinanciere]:
+    """Each annexe through `creer_annexe` (in its structure's convention), its avenant through `ajouter_avenant`;
+    an existing one (same number without its avenant part) is kept."""
+    for rang, siae in enumerate(structures, start=1):
+        for debut, fin in periodes_de_convention(rang):
+            Convention.objects.get_or_create(siae=siae, type=siae.type, date_debut=debut, defaults={"date_fin": fin})
+    existantes = AnnexeFinanciere.objects.in_bulk([a.numero[:-4] for a in plan.annexes], field_name="prefixe")
+    annexes = {}
+    for prevue in plan.annexes:
+        annexe = existantes.get(prevue.numero[:-4])
+        if annexe is None:
+            annexe = creer_annexe(numero=prevue.numero, siae=structures[prevue.rang - 1], **prevue.valeurs)
+            if prevue.avenant:
+                ajouter_avenant(
+                    annexe,
+                    mois_effet=prevue.avenant.mois_effet,
+                    etp_conventionnes=prevue.avenant.etp,
+                    motif=prevue.avenant.motif,
+                )
+        annexes[(prevue.rang, prevue.annee)] = annexe
+    return annexes
+
+
+def _parcours(plan: Plan, structures) -> dict[tuple[str, int], Parcours]:
+    """Salariés, PASS IAE, parcours and the hire's contract through `enregistrer_embauches` (one call per
+    structure), then the contract renewals."""
+    for rang, siae in enumerate(structures, start=1):
+        enregistrer_embauches([(siae, e.valeurs()) for e in plan.par_rang.get(rang, [])])
+    parcours = {
+        (p.pass_iae.numero, p.siae_id): p
+        for p in Parcours.objects.filter(siae__in=structures).select_related("salarie", "pass_iae")
+    }
+    existants = {(c.parcours_id, c.date_debut): c for c in Contrat.objects.filter(parcours__siae__in=structures)}
+    a_creer, a_modifier = [], []
+    for embauche in plan.embauches:
+        p = parcours[(embauche.numero_pass, structures[embauche.rang - 1].pk)]
+        for type_, debut, fin, heures_hebdo in embauche.contrats:
+            contrat = existants.get((p.pk, debut))
+            if contrat is None:
+                a_creer.append(
+                    Contrat(parcours=p, type=type_, date_debut=debut, date_fin=fin, heures_hebdo=heures_hebdo)
+                )
+            elif contrat.date_fin != fin:
+                contrat.date_fin = fin
+                a_modifier.append(contrat)
+    Contrat.objects.bulk_create(a_creer, batch_size=500)
+    _mettre_a_jour(Contrat, a_modifier, ["date_fin"])
+    # Auto-prescription is not part of a hire's situation in `enregistrer_embauches`: set as planned.
+    auto_prescrits = {
+        parcours[(e.numero_pass, structures[e.rang - 1].pk)].pk for e in plan.embauches if e.auto_prescription
+    }
+    a_jour = Parcours.objects.filter(siae__in=structures)
+    a_jour.filter(pk__in=auto_prescrits, auto_prescription=False).update(auto_prescription=True)
+    a_jour.exclude(pk__in=auto_prescrits).filter(auto_prescription=True).update(auto_prescription=False)
+    return parcours
+
+
+def _cycle_du_pass(plan: Plan, structures, auteurs: dict) -> None:
+    """The planned suspensions and prolongations (one of each per PASS and start date), and the PASS ends they
+    move. No service writes them yet: they are the rows the rules of spec §6 allow, checked by the demo's tests."""
+    cycle = plan.cycle_du_pass
+    numeros = {s.numero_pass for s in cycle.suspensions} | {p.numero_pass for p in cycle.prolongations}
+    passes = PassIae.objects.in_bulk(numeros, field_name="numero")
+    motifs_suspension = {m.code: m for m in MotifSuspension.objects.all()}
+    motifs_prolongation = {m.code: m for m in MotifProlongation.objects.all()}
+    suspensions = set(Suspension.objects.filter(pass_iae__in=passes.values()).values_list("pass_iae", "date_debut"))
+    Suspension.objects.bulk_create(
+        Suspension(
+            pass_iae=passes[s.numero_pass],
+            motif=motifs_suspension[s.motif],
+            date_debut=s.date_debut,
+            date_fin=s.date_fin,
+            siae=structures[s.rang - 1],
+            auteur=auteurs.get(structures[s.rang - 1].pk),
+        )
+        for s in cycle.suspensions
+        if (passes[s.numero_pass].pk, s.date_debut) not in suspensions
+    )
+    prolongations = set(
+        Prolongation.objects.filter(pass_iae__in=passes.values()).values_list("pass_iae", "date_debut")
+    )
+    Prolongation.objects.bulk_create(
+        Prolongation(
+            pass_iae=passes[p.numero_pass],
+            motif=motifs_prolongation[p.motif],
+            date_debut=p.date_debut,
+            date_fin=p.date_fin,
+            statut=p.statut,
+            date_demande=p.date_demande,
+            date_decision=p.date_decision,
+            decideur=p.decideur,
+            prescripteur_organisation=p.prescripteur_organisation,
+            prescripteur_personne=p.prescripteur_personne,
+            date_fin_formation=p.date_fin_formation,
+            motif_refus=p.motif_refus,
+            siae=structures[p.rang - 1],
+            auteur=auteurs.get(structures[p.rang - 1].pk),
+        )
+        for p in cycle.prolongations
+        if (passes[p.numero_pass].pk, p.date_debut) not in prolongations
+    )
+    for numero, fin in cycle.fins_de_pass.items():
+        if passes[numero].date_fin != fin:
+            PassIae.objects.filter(pk=passes[numero].pk).update(date_fin=fin)
+
+
+def _declarations(plan: Plan, structures, annexes, parcours, auteurs: dict) -> None:
+    """Each structure's declaration of each month: its lines checked by `verifier_lignes` (spec §3: a refused line
+    stops the demo), then written in bulk, transmitted on their planned date and validated, like
+    `enregistrer_lignes` and `transmettre_declaration` would; the exits declared become the parcours' exits. The
+    corrected declaration and the one sent back go through those services themselves."""
+    deja = set(
+        DeclarationMensuelle.objects.filter(annexe__in=annexes.values()).values_list("annexe_id", "mois").distinct()
+    )
+    contrats = defaultdict(list)
+    for contrat in Contrat.objects.filter(parcours__siae__in=structures):
+        contrats[contrat.parcours_id].append(contrat)
+    motifs = codes_motifs()
+    en_bloc, par_les_services = [], []
+    for prevue in plan.declarations:
+        annexe = annexes[(prevue.rang, prevue.mois.year)]
+        if (annexe.pk, prevue.mois) in deja:
+            continue
+        siae = structures[prevue.rang - 1]
+        lignes = [
+            LigneSaisie(parcours[(e.numero_pass, siae.pk)], heures, date_sortie, motif)
+            for e, heures, date_sortie, motif in plan.lignes(prevue.rang, prevue.mois)
+        ]
+        verification = verifier_lignes(prevue.mois, lignes, contrats, motifs)
+        if verification.erreurs:
+            raise DeclarationRefusee(verification.erreurs)
+        if prevue.premiere_version or prevue.etat == "A_CORRIGER":
+            par_les_services.append((prevue, annexe, auteurs.get(siae.pk), lignes))
+            continue
+        declaration = DeclarationMensuelle(
+            annexe=annexe,
+            mois=prevue.mois,
+            version=1,
+            etat=prevue.etat,
+            retenue=True,
+            date_transmission=_heure_locale(prevue.transmission),
+            transmise_par=auteurs.get(siae.pk),
+        )
+        en_bloc.append((declaration, lignes))
+    DeclarationMensuelle.objects.bulk_create([d for d, _ in en_bloc], batch_size=500)
+    LigneDeclaration.objects.bulk_create(
+        (
+            LigneDeclaration(
+                declaration=declaration,
+                parcours=saisie.parcours,
+                heures_travaillees=saisie.heures,
+                date_sortie=saisie.date_sortie,
+                motif_sortie=motifs[saisie.motif_sortie] if saisie.motif_sortie else None,
+            )
+            for declaration, lignes in en_bloc
+            for saisie in lignes
+        ),
+        batch_size=1000,
+    )
+    sorties = []
+    for _, lignes in en_bloc:
+        for saisie in lignes:
+            if saisie.date_sortie:
+                saisie.parcours.date_sortie = saisie.date_sortie
+                saisie.parcours.motif_sortie = motifs[saisie.motif_sortie]
+                sorties.append(saisie.parcours)
+    _mettre_a_jour(Parcours, sorties, ["date_sortie", "motif_sortie_id"])
+
+    for prevue, annexe, auteur, lignes in par_les_services:
+        if prevue.premiere_version:
+            # A validated version with a misplaced decimal point on the largest line, corrected by a version 2.
+            fautive = max(
+                (i for i, ligne in enumerate(lignes) if not ligne.date_sortie), key=lambda i: lignes[i].heures
+            )
+            premieres = list(lignes)
+            premieres[fautive] = LigneSaisie(lignes[fautive].parcours, (lignes[fautive].heures / 10).quantize(CENT))
+            _transmettre(annexe, prevue.mois, premieres, prevue.premiere_version, auteur, "VALIDEE")
+        _transmettre(annexe, prevue.mois, lignes, prevue.transmission, auteur, prevue.etat, prevue.motif_retour)
+
+
+def _transmettre(annexe, mois, lignes, moment, auteur, etat, motif_retour="") -> DeclarationMensuelle:
+    declaration, _ = enregistrer_lignes(annexe, mois, lignes, auteur=auteur, transmettre=False, remplacer=True)
+    declaration.date_transmission = _heure_locale(moment)
+    declaration.transmise_par = auteur
+    transmettre_declaration(declaration, auteur)
+    if etat == "VALIDEE":
+        valider_declaration(declaration)
+    elif etat == "A_CORRIGER":
+        renvoyer_declaration(declaration, motif_retour)
+    return declaration
+
+
+def creer_activite(structures: list, auteurs: dict | None = None) -> Plan:
+    """Annexes, parcours, declarations and the ASP's payments of the demo structures (in the order `_structures`
+    makes them).
+    `auteurs`: siae pk → the account that transmits its declarations."""
+    plan = planifier([s.type for s in structures])
+    annexes = _annexes(plan, structures)
+    parcours = _parcours(plan, structures)
+    _cycle_du_pass(plan, structures, auteurs or {})
+    _declarations(plan, structures, annexes, parcours, auteurs or {})
+    creer_versements(list(annexes.values()))
+    return plan

@@ -1,0 +1,63 @@
+"""Refreshing the indicators once the data they read is committed.
+
+Writers call `rafraichir_apres_commit(annexe_id, mois)`: all the months touched by one transaction (a file of
+declarations, a grid and its transmission) leave in one task when it commits, and nothing leaves if it rolls
+back. Outside a transaction the refresh is asked at once. Asking never fails the write that asks.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+
+from base.calendrier import premier_du_mois
+
+from .regles import regrouper_demandes
+
+
+class _Lot:
+    """The refreshes asked during one transaction; `envoyer` is called by Django after the commit."""
+
+    def __init__(self):
+        self.demandes: set[tuple[int, dt.date | None]] = set()
+        self.envoye = False
+
+    def envoyer(self):
+        from .tasks import rafraichir_indicateurs_task
+
+        self.envoye = True
+        for annexe_ids, mois in regrouper_demandes(self.demandes):
+            rafraichir_indicateurs_task.delay(annexe_ids, None if mois is None else [m.isoformat() for m in mois])
+
+
+def _lot_en_attente(connexion) -> _Lot | None:
+    # Django keeps the transaction's callbacks (savepoint ids, callable, robust) until the commit and drops them on
+    # a rollback: the batch lives exactly as long as the transaction, never into the next one.
+    lots = (getattr(entree[1], "__self__", None) for entree in connexion.run_on_commit)
+    return next((lot for lot in lots if isinstance(lot, _Lot) and not lot.envoye), None)
+
+
+def rafraichir_apres_commit(annexe_id: int, mois: dt.date | None = None) -> None:
+    """Ask for the refresh of one annexe's month (every month when None) after the current transaction."""
+    demande = (annexe_id, None if mois is None else premier_du_mois(mois))
+    connexion = transaction.get_connection()
+    lot = _lot_en_attente(connexion) if connexion.in_atomic_block else None
+    if lot is not None:
+        lot.demandes.add(demande)
+        return
+    lot = _Lot()
+    lot.demandes.add(demande)
+    # Robust: the data is committed whatever happens to its refresh (a broker down, a locked database inline in
+    # development); the error is logged and the night's refresh catches up.
+    transaction.on_commit(lot.envoyer, robust=True)
+
+
+def rafraichir_structures_apres_commit(siae_ids, depuis: dt.date | None = None) -> None:
+    """A change to parcours outside a declaration (the situation at hire, an exit recorded on the salarié's page)
+    changes the counts of their structures' annexes from that date: all of them are asked for, in one query."""
+    from conventions.models import AnnexeFinanciere
+
+    annexes = AnnexeFinanciere.objects.filter(siae_id__in=set(siae_ids))
+    if depuis is not None:
+        annexes = annexes.filter(date_fin__gte=depuis)
+    for annexe_id in annexes.values_list("pk", flat=True):
+        rafraichir_apres_commit(annexe_id)

@@ -1,0 +1,166 @@
+import datetime
+import re
+import xml.etree.ElementTree as ET
+from decimal import Decimal
+
+import matplotlib.pyplot as plt
+
+from base import graphiques
+
+SVG = "{http://www.w3.org/2000/svg}"
+MOIS = [datetime.date(2025, m, 1) for m in range(1, 13)]
+# 10,5 ETP conventionnés each month; 9,8 réalisés on the 7 declared months; projected at the same rate.
+CONVENTIONNE = [Decimal("10.5") * m for m in range(1, 13)]
+REALISE = [Decimal("9.8") * m if m <= 7 else None for m in range(1, 13)]
+PROJECTION = [None] * 6 + [Decimal("9.8") * m for m in range(7, 13)]
+
+
+def textes(svg: str) -> list[str]:
+    racine = ET.fromstring(svg)
+    return ["".join(t.itertext()) for t in racine.iter(f"{SVG}text")]
+
+
+def verifier_accessible(svg: str, titre: str) -> ET.Element:
+    racine = ET.fromstring(svg)
+    assert racine.tag == f"{SVG}svg"
+    assert racine.get("role") == "img"
+    titre_svg = racine.find(f"{SVG}title")
+    assert titre_svg.text == titre
+    assert racine.get("aria-labelledby") == titre_svg.get("id")
+    assert racine.get("width") == "100%"
+    assert re.fullmatch(r"0 0 \d+(\.\d+)? \d+(\.\d+)?", racine.get("viewBox"))
+    return racine
+
+
+def test_courbe_consommation_svg_accessible_avec_mois_et_valeurs_en_francais():
+    svg = graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION, titre="Consommation 2025")
+    racine = verifier_accessible(svg, "Consommation 2025")
+    assert racine.get("viewBox") == "0 0 720 320"
+    ecrits = textes(svg)
+    for libelle in ("janv.", "févr.", "juil.", "déc.", "Conventionné (cumul)", "Réalisé (cumul)", "Projection"):
+        assert libelle in ecrits
+    # Ends of the curves: 12 × 10,5 = 126 conventionnés; 7 × 9,8 = 68,6 réalisés; 12 × 9,8 = 117,6 projetés.
+    assert "126,00" in ecrits
+    assert "68,60" in ecrits
+    assert "117,60" in ecrits
+    # The projection is drawn dashed.
+    assert "stroke-dasharray" in svg
+
+
+def test_courbe_sans_projection_ni_declaration():
+    svg = graphiques.courbe_consommation(MOIS[:3], CONVENTIONNE[:3], [None, None, None])
+    verifier_accessible(svg, "Graphique")
+    ecrits = textes(svg)
+    assert "31,50" in ecrits  # 3 × 10,5
+    assert "Réalisé (cumul)" not in ecrits
+
+
+def test_barres_groupees_avec_objectif_et_unite():
+    svg = graphiques.barres(
+        ["ACI", "EI"],
+        {"2024": [Decimal("45.5"), None], "2025": [Decimal("38.25"), Decimal("50")]},
+        titre="Part des bRSA",
+        unite="%",
+        ligne_objectif=Decimal(40),
+    )
+    verifier_accessible(svg, "Part des bRSA")
+    ecrits = textes(svg)
+    assert {"ACI", "EI", "2024", "2025"} <= set(ecrits)
+    # Rates keep one decimal, rounded half-up: 38,25 → 38,3.
+    assert "45,5\u00a0%" in ecrits
+    assert "38,3\u00a0%" in ecrits
+    assert "50,0\u00a0%" in ecrits
+    assert "Objectif 40\u00a0%" in ecrits
+    # Three bars (the missing value draws none), each labelled once.
+    assert sum(1 for t in ecrits if t.endswith("\u00a0%") and t[0].isdigit() and "," in t) == 3
+
+
+def test_barres_horizontales_montants_separateur_de_milliers():
+    svg = graphiques.barres_horizontales(
+        ["État", "Département", "TOTAL"],
+        [Decimal("1234567.89"), Decimal("250000"), Decimal("1484567.89")],
+        titre="Financement par financeur",
+        unite="€",
+    )
+    racine = verifier_accessible(svg, "Financement par financeur")
+    ecrits = textes(svg)
+    assert {"État", "Département", "TOTAL"} <= set(ecrits)
+    # Amounts to the euro on the chart (the table gives the cents), thousands split by a narrow no-break space.
+    assert "1\u00a0234\u00a0568\u00a0€" in ecrits
+    assert "250\u00a0000\u00a0€" in ecrits
+    assert "1\u00a0484\u00a0568\u00a0€" in ecrits
+    # The height follows the number of categories.
+    assert racine.get("viewBox") == f"0 0 720 {max(160, 60 + 34 * 3)}"
+
+
+def test_graduations_a_la_francaise():
+    formateur = graphiques.FormatFrancais()
+    assert formateur.format_ticks([0, 2.5, 5, 7.5]) == ["0,0", "2,5", "5,0", "7,5"]
+    assert formateur.format_ticks([0, 200000, 400000]) == ["0", "200\u00a0000", "400\u00a0000"]
+    assert graphiques.FormatFrancais("%").format_ticks([0, 20, 40]) == ["0\u00a0%", "20\u00a0%", "40\u00a0%"]
+
+
+def test_sans_donnees():
+    for svg in (
+        graphiques.courbe_consommation([], [], [], titre="Vide"),
+        graphiques.barres(["ACI"], {"2025": [None]}, titre="Vide"),
+        graphiques.barres_horizontales([], [], titre="Vide"),
+    ):
+        verifier_accessible(svg, "Vide")
+        assert "Aucune donnée" in textes(svg)
+
+
+def test_sortie_deterministe_et_identifiants_propres_a_chaque_graphique():
+    premier = graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION, titre="A")
+    graphiques._cache.clear()  # drawn again, not read from the cache
+    assert premier == graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION, titre="A")
+    autre = graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION, titre="B")
+    ids_premier = set(re.findall(r'\bid="([^"]+)"', premier))
+    ids_autre = set(re.findall(r'\bid="([^"]+)"', autre))
+    # Two charts on one page never share an id, and every reference points inside its own chart.
+    assert not ids_premier & ids_autre
+    references = set(re.findall(r'(?:url\(#|xlink:href="#)([^)"]+)', premier))
+    assert references <= ids_premier
+    # No date in the output, text kept as text (no glyph paths).
+    assert "dc:date" not in premier
+    assert "<text" in premier
+
+
+def test_aucune_figure_laissee_ouverte():
+    avant = plt.get_fignums()
+    graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION)
+    graphiques.barres(["ACI"], {"2025": [Decimal(1)]})
+    graphiques.barres_horizontales(["État"], [Decimal(1)])
+    assert plt.get_fignums() == avant == []
+
+
+def test_serie_sans_valeur_garde_sa_couleur_dans_la_legende():
+    svg = graphiques.barres(
+        ["ACI", "TOTAL"],
+        {"2022": [None, None], "2023": [Decimal(50), Decimal(50)], "2024": [Decimal(60), Decimal(55)]},
+        unite="%",
+    )
+    assert {"2022", "2023", "2024"} <= set(textes(svg))
+    # The palette's third colour for the third series, never matplotlib's default blue.
+    assert graphiques.GRIS in svg
+    assert "#1f77b4" not in svg
+
+
+def test_ecarts_negatifs_divergent_de_zero():
+    svg = graphiques.barres_horizontales(["Sous", "Sur"], [Decimal("-0.2"), Decimal("1.25")])
+    ecrits = textes(svg)
+    assert "-0,20" in ecrits
+    assert "+1,25" in ecrits
+    assert graphiques.BLEU_CLAIR in svg and graphiques.BLEU_FRANCE in svg
+
+
+def test_cache_borne_et_par_entree(monkeypatch):
+    monkeypatch.setattr(graphiques, "TAILLE_DU_CACHE", 3)
+    graphiques._cache.clear()
+    premier = graphiques.barres(["ACI"], {"2025": [Decimal(1)]}, titre="Cache")
+    assert len(graphiques._cache) == 1
+    assert graphiques.barres(["ACI"], {"2025": [Decimal(1)]}, titre="Cache") is premier
+    assert graphiques.barres(["ACI"], {"2025": [Decimal(2)]}, titre="Cache") != premier
+    for i in range(5):
+        graphiques.barres_horizontales(["A"], [Decimal(i + 1)])
+    assert len(graphiques._cache) == 3
