@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 export UV_PYTHON_DOWNLOADS := never
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format migrate demo worker beat clean
+.PHONY: install run test test-rapide lint format migrate demo worker beat clean
 
 $(UV_LOCAL):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 est requis."; exit 1; }
@@ -33,6 +33,10 @@ run: demo
 
 test: install
 	$(PY) -m pytest
+
+# While working: the whole suite but the slow tests (marked `lent`: the demo, PDFs, browser, Celery worker).
+test-rapide: install
+	$(PY) -m pytest -m "not lent"
 
 lint: install
 	$(VENV)/bin/ruff check .

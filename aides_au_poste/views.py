@@ -11,8 +11,9 @@ from django.views.generic import TemplateView
 
 from base.exports import reponse_csv, reponse_xlsx
 from base.vues import AgentRequisMixin
+from comptes.choix import ChoixDepartementMixin, annee_demandee
+from conventions.choix import ChoixAnnexesMixin
 from conventions.models import AnnexeFinanciere
-from conventions.views import ChoixDepartementMixin, annee_demandee
 
 from . import queries
 from .forms import RevalorisationForm
@@ -41,7 +42,7 @@ def lignes_d_export(aides) -> list[dict]:
     ]
 
 
-class AidesAuPoste(ChoixDepartementMixin, TemplateView):
+class AidesAuPoste(ChoixAnnexesMixin, TemplateView):
     """By kind (then TOTAL) and by structure: socle, modulation, total conventionné, dû, versé, écart.
 
     Aggregated amounts, not nominative: the DDETS and CDIAE of the département, the structure's own staff."""

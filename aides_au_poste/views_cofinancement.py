@@ -17,11 +17,12 @@ from aides_au_poste.services import ajouter_montant_rsa
 from base.exports import reponse_csv, reponse_xlsx
 from base.formulaires import reporter_refus
 from base.vues import AgentRequisMixin
+from comptes.choix import annee_demandee
+from conventions.choix import ChoixAnnexesMixin
 from conventions.models import AnnexeFinanciere
-from conventions.views import ChoixDepartementMixin, annee_demandee
 
 
-class Cofinancement(ChoixDepartementMixin, TemplateView):
+class Cofinancement(ChoixAnnexesMixin, TemplateView):
     """Aggregated counts, not nominative: the DDETS and CDIAE of the département, the structure's own staff."""
 
     template_name = "aides_au_poste/cofinancement.html"

@@ -12,10 +12,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
+from base.calendrier import ANNEE_MAX, ANNEE_MIN
 from base.departements import DEPARTEMENT_CHOICES
 from base.formats import taux
 
-ANNEE_MIN, ANNEE_MAX = 2000, 2100
 MOIS = re.compile(r"^(?P<annee>\d{4})-(?P<mois>\d{2})$")
 SCHEMA_MOIS = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2022-06"}
 

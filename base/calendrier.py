@@ -1,7 +1,39 @@
-"""Months and periods: the calendar every app counts in (a month is its first day)."""
+"""Months, years and periods: the calendar every app counts in (a month is its first day)."""
 
 import datetime as dt
 from dataclasses import dataclass
+
+# The years a page, an endpoint or a command accepts: anything outside is a typo, not a year of the IAE.
+ANNEE_MIN, ANNEE_MAX = 2000, 2100
+# The years the selectors offer: the next one (annexes are prepared ahead) down to five years back.
+ANNEES_PROPOSEES_AVANT, ANNEES_PROPOSEES_APRES = 5, 1
+
+
+def annee_plausible(annee: int) -> bool:
+    return ANNEE_MIN <= annee <= ANNEE_MAX
+
+
+def lire_annee(valeur, defaut: int) -> int:
+    """A year as typed in a query string or a form (`"2025"`); `defaut` when missing, not a number or not
+    plausible."""
+    try:
+        annee = int(valeur or "")
+    except (TypeError, ValueError):
+        return defaut
+    return annee if annee_plausible(annee) else defaut
+
+
+def annees_proposees(
+    avant: int = ANNEES_PROPOSEES_AVANT, apres: int = ANNEES_PROPOSEES_APRES, aujourd_hui: dt.date | None = None
+) -> list[int]:
+    """The years a selector offers, the most recent first: from `apres` years ahead to `avant` years back."""
+    annee = (aujourd_hui or dt.date.today()).year
+    return list(range(annee + apres, annee - avant - 1, -1))
+
+
+def choix_des_annees() -> list[tuple[int, str]]:
+    """`annees_proposees` as the choices of a form field or a filter."""
+    return [(a, str(a)) for a in annees_proposees()]
 
 
 def premier_du_mois(valeur: dt.date | str) -> dt.date:
@@ -40,9 +72,14 @@ NOMS_DES_MOIS = (
 )  # fmt: skip
 
 
+def nom_du_mois(mois: dt.date) -> str:
+    """« février 2026 », whatever the active language."""
+    return f"{NOMS_DES_MOIS[mois.month - 1]} {mois.year}"
+
+
 def de_mois(mois: dt.date) -> str:
     """« de février 2026 », « d'octobre 2026 »: the elision before avril, août and octobre."""
-    nom = f"{NOMS_DES_MOIS[mois.month - 1]} {mois.year}"
+    nom = nom_du_mois(mois)
     return f"d'{nom}" if nom[0] in "aeiou" else f"de {nom}"
 
 

@@ -9,6 +9,8 @@ ESPACE_INSECABLE = "\u202f"  # narrow no-break space, the French thousands separ
 
 
 def arrondi(valeur: Decimal | int | float | str, decimales: int = 2) -> Decimal:
+    """Half-up to `decimales` decimals: every figure shown or exported goes through here (a float as it is
+    written, 0.1 and not its binary approximation). Money stored is the domain's (`aides_au_poste.regles`)."""
     return Decimal(str(valeur)).quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP)
 
 
@@ -37,16 +39,16 @@ def taux_fr(ratio) -> str:
 
 
 # The machine-readable figures of the exporter, the API and the exports: dot decimals, rounded half-up, None when
-# undefined (formats.md).
+# undefined (formats.md). `Decimal(valeur)` first: they have always read a float at its exact binary value.
 def etp(valeur: Decimal | None) -> str | None:
-    return None if valeur is None else str(Decimal(valeur).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return None if valeur is None else str(arrondi(Decimal(valeur), 2))
 
 
 def taux(ratio: Decimal | None) -> str | None:
     """A ratio as a percentage string with one decimal ("99.7"), None when undefined."""
-    return None if ratio is None else str((Decimal(ratio) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return None if ratio is None else str(arrondi(Decimal(ratio) * 100, 1))
 
 
 def montant(valeur: Decimal | None) -> str | None:
     """An amount in euros as a string with 2 decimals, rounded half-up to the cent."""
-    return None if valeur is None else str(Decimal(valeur).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return None if valeur is None else str(arrondi(Decimal(valeur), 2))

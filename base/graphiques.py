@@ -174,20 +174,34 @@ def _en_float(valeurs) -> list[float | None]:
     return [None if v is None else float(v) for v in valeurs]
 
 
+def courbe_consommation(courbe, titre: str = "", largeur: int = 720, hauteur: int = 320) -> str:
+    """Cumulative ETP-mois conventionnés against réalisés, month by month; the projection to the year's end dashed.
+
+    `courbe` is the consumption curve every page draws (`indicateurs.regles.Courbe`, read here by its attributes:
+    the base imports no app): its `mois`, `cumul_conventionne`, `cumul_realise` (None for the months not shown
+    réalisé) and `projection` (None up to the last month réalisé; None altogether when nothing is projected).
+    """
+    return _courbe_consommation(
+        list(courbe.mois),
+        list(courbe.cumul_conventionne),
+        list(courbe.cumul_realise),
+        None if courbe.projection is None else list(courbe.projection),
+        titre=titre,
+        largeur=largeur,
+        hauteur=hauteur,
+    )
+
+
 @_memorise
-def courbe_consommation(
+def _courbe_consommation(
     mois: list[datetime.date],
     cumul_conventionne: list[Decimal],
     cumul_realise: list[Decimal | None],
-    projection: list[Decimal | None] | None = None,
-    titre: str = "",
-    largeur: int = 720,
-    hauteur: int = 320,
+    projection: list[Decimal | None] | None,
+    titre: str,
+    largeur: int,
+    hauteur: int,
 ) -> str:
-    """Cumulative ETP-mois conventionnés against réalisés, month by month; the projection to the year's end dashed.
-
-    `cumul_realise` is None for the months not declared yet; `projection` is None up to the last declared month.
-    """
     identifiant = _identifiant("courbe", mois, cumul_conventionne, cumul_realise, projection, titre)
     with matplotlib.rc_context(REGLAGES):
         figure = _figure(largeur, hauteur)

@@ -16,6 +16,6 @@ class BilanCdiaeAdmin(admin.ModelAdmin):
 
 @admin.register(SectionsEditoriales)
 class SectionsEditorialesAdmin(admin.ModelAdmin):
-    list_display = ["departement", "annee", "seuil_brsa", "objectif_sorties_dynamiques", "auteur", "date_modification"]
+    list_display = ["departement", "annee", "objectif_sorties_dynamiques", "auteur", "date_modification"]
     list_filter = ["annee", "departement"]
     readonly_fields = ["auteur", "date_modification"]

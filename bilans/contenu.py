@@ -22,14 +22,24 @@ from conventions.queries import annexes_du_departement
 from financements.models import LigneFinancement
 from financements.queries import regrouper_par_financeur, totaux_par_dispositif
 from indicateurs import sections as indicateurs
+from indicateurs.queries import courbe_de_consommation, objectif_brsa_du_departement
 from indicateurs.queries_consommation import consommation_des_siae, consommation_mensuelle, periode_de_reference
-from indicateurs.queries_sorties import TOTAL, embauches_par, publics_des_siae, publics_par_type, sorties_par_type
-from indicateurs.regles_sorties import ecart_en_points, objectif_part_brsa, sous_l_objectif
-from indicateurs.views import (
+from indicateurs.queries_sorties import (
+    TOTAL,
+    embauches_par,
+    publics_des_siae,
+    publics_par_type,
+    regroupement_ei_etti,
+    sorties_par_type,
+)
+from indicateurs.regles import Courbe
+from indicateurs.regles_sorties import (
     PLANCHER_EMPLOI_DURABLE,
     PLANCHER_SORTIES_DYNAMIQUES,
     LigneDialogue,
-    regroupement_ei_etti,
+    ecart_en_points,
+    objectif_part_brsa,
+    sous_l_objectif,
 )
 from siae.models import ORDRE_DES_TYPES, Siae
 
@@ -125,7 +135,7 @@ class ContenuBilan:
     periode: Periode
     indicateurs: dict = field(default_factory=dict)
     chiffres_cles: list[ChiffreCle] = field(default_factory=list)
-    courbe: regles.Courbe | None = None
+    courbe: Courbe | None = None
     graphique_consommation: str = ""
     annees_sorties: list[int] = field(default_factory=list)
     sorties: list[LigneSortiesAnnees] = field(default_factory=list)
@@ -151,6 +161,8 @@ class ContenuBilan:
 
     controles: list[queries.BilanControle] = field(default_factory=list)
     sections: SectionsEditoriales | None = None
+    # The département's bRSA objective for the year (`indicateurs.ObjectifBrsa`), None when it set none.
+    objectif_brsa: Decimal | None = None
     objectifs: list[ObjectifChiffre] = field(default_factory=list)
     structures: list[LigneStructure] = field(default_factory=list)
 
@@ -184,7 +196,7 @@ class ContenuBilan:
 
     @property
     def seuil_brsa(self) -> Decimal:
-        return self.sections.seuil_brsa if self.sections else objectif_part_brsa(None)
+        return objectif_part_brsa(self.objectif_brsa)
 
     def _points(self, champ: str) -> list[str]:
         return regles.puces(getattr(self.sections, champ, "") if self.sections else "")
@@ -272,18 +284,16 @@ def assembler_bilan(
     structures = indicateurs.structures_du_departement(departement)
     contenu = ContenuBilan(departement, annee, aujourd_hui, periode_de_reference(annexes, annee, aujourd_hui))
     contenu.sections = SectionsEditoriales.objects.filter(departement=departement, annee=annee).first()
+    contenu.objectif_brsa = objectif_brsa_du_departement(departement, annee)
 
     def etape(cle: str) -> None:
         rapporter(*ETAPES[cle])
 
     # The ETP table by kind and the cumulative curve.
     contenu.indicateurs["consommation"] = indicateurs.section_consommation(annexes, annee)
-    contenu.courbe = queries.courbe_du_departement(annexes, annee, aujourd_hui)
+    contenu.courbe = courbe_de_consommation(annexes, annee, aujourd_hui)
     contenu.graphique_consommation = graphiques.courbe_consommation(
-        contenu.courbe.mois,
-        contenu.courbe.cumul_conventionne,
-        contenu.courbe.cumul_realise,
-        contenu.courbe.projection,
+        contenu.courbe,
         titre=f"ETP-mois conventionnés et réalisés cumulés en {annee}",
         hauteur=300,
     )
@@ -368,11 +378,15 @@ def assembler_bilan(
 
     # The annex: one row per structure, as exported, with its bRSA hires against its annexe's objective.
     contenu.indicateurs["siae"] = indicateurs.section_siae(annexes, annee)
-    ids = dict(
-        Siae.objects.filter(siret__in=[s["siret"] for s in contenu.indicateurs["siae"]]).values_list("siret", "pk")
-    )
+    # The exported row names its structure by SIRET and type: one SIRET may carry two kinds (an AI and an EI).
+    ids = {
+        (siret, type_): pk
+        for siret, type_, pk in Siae.objects.filter(
+            siret__in=[s["siret"] for s in contenu.indicateurs["siae"]]
+        ).values_list("siret", "type", "pk")
+    }
     for ligne in contenu.indicateurs["siae"]:
-        embauches = brsa_par_siae.get(ids.get(ligne["siret"]))
+        embauches = brsa_par_siae.get(ids.get((ligne["siret"], ligne["type"])))
         contenu.structures.append(
             LigneStructure(
                 ligne,
@@ -444,14 +458,6 @@ def assembler_dialogue(siae: Siae, annee: int, aujourd_hui: dt.date | None = Non
 
     periode = periode_de_reference(annexes, annee, aujourd_hui)
     mois = consommation_mensuelle(annexes, Periode.annee(annee))
-    par_mois = {ligne.mois: ligne for ligne in mois}
-    calendrier = regles.mois_de_l_annee(annee)
-    courbe = regles.courbe_cumulee(
-        calendrier,
-        [par_mois[m].etp_conventionnes if m in par_mois else Decimal(0) for m in calendrier],
-        [par_mois[m].etp_realises if m in par_mois else Decimal(0) for m in calendrier],
-        periode.fin,
-    )
     annees = [annee - i for i in range(NOMBRE_D_ANNEES)]
     sorties = next(ligne for ligne in sorties_par_type(structure, annees) if ligne.cle == TOTAL)
     compte = sorties.courant
@@ -498,10 +504,7 @@ def assembler_dialogue(siae: Siae, annee: int, aujourd_hui: dt.date | None = Non
         mois=mois,
         resume=next(iter(consommation_des_siae(annexes, annee, aujourd_hui)), None),
         graphique_consommation=graphiques.courbe_consommation(
-            courbe.mois,
-            courbe.cumul_conventionne,
-            courbe.cumul_realise,
-            courbe.projection,
+            courbe_de_consommation(annexes, annee, aujourd_hui),
             titre=f"ETP-mois conventionnés et réalisés cumulés en {annee}",
             hauteur=260,
         ),

@@ -3,18 +3,26 @@ from decimal import Decimal
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from base.formulaires import sans_zeros_inutiles
+from indicateurs.regles_sorties import OBJECTIF_PART_BRSA
+
 from .models import SectionsEditoriales
 
 AIDE_PUCES = "Un point par ligne."
 
 
-def sans_zeros_inutiles(valeur: Decimal) -> Decimal:
-    """40.00 → 40, 37.50 → 37.5; `normalize()` alone would write 40 as 4E+1."""
-    normalise = valeur.normalize()
-    return normalise.quantize(Decimal(1)) if normalise == normalise.to_integral() else normalise
-
-
 class SectionsForm(DsfrBaseForm, forms.ModelForm):
+    """The editorial sections, and the département's bRSA objective for the year typed with them (kept by
+    `indicateurs`, whose cockpit reads it too): `seuil_brsa` is its stored value, None when none is."""
+
+    seuil_brsa = forms.DecimalField(
+        label="Objectif de bénéficiaires du RSA dans les embauches (%)",
+        max_digits=5,
+        decimal_places=2,
+        initial=OBJECTIF_PART_BRSA,
+        help_text="Le seuil minimal partagé dans la CAOM, comparé à la part réalisée.",
+    )
+
     class Meta:
         model = SectionsEditoriales
         fields = [
@@ -24,7 +32,6 @@ class SectionsForm(DsfrBaseForm, forms.ModelForm):
             "opportunites",
             "menaces",
             "plan_d_actions",
-            "seuil_brsa",
             "objectif_sorties_dynamiques",
         ]
         widgets = {
@@ -42,11 +49,13 @@ class SectionsForm(DsfrBaseForm, forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, seuil_brsa: Decimal | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if seuil_brsa is not None:
+            self.initial["seuil_brsa"] = seuil_brsa
         # 40, not 40.00 (nor 4E+1): the percentages are typed whole most of the time.
         for champ in ("seuil_brsa", "objectif_sorties_dynamiques"):
-            valeur = self.initial.get(champ)
+            valeur = self.initial.get(champ, self.fields[champ].initial)
             if valeur is not None:
                 self.initial[champ] = sans_zeros_inutiles(Decimal(valeur))
 

@@ -88,7 +88,8 @@ class BilanCdiae(models.Model):
 
 
 class SectionsEditoriales(models.Model):
-    """What the agent writes for the bilan of a département and year: one point per line."""
+    """What the agent writes for the bilan of a département and year: one point per line. The bRSA objective typed
+    with them is the département's own (`indicateurs.ObjectifBrsa`): the cockpit reads it too."""
 
     departement = models.CharField("département", max_length=3, choices=DEPARTEMENT_CHOICES)
     annee = models.PositiveSmallIntegerField("année")
@@ -98,13 +99,6 @@ class SectionsEditoriales(models.Model):
     opportunites = models.TextField("opportunités", blank=True)
     menaces = models.TextField(blank=True)
     plan_d_actions = models.TextField("plan d'actions", blank=True)
-    seuil_brsa = models.DecimalField(
-        "objectif de bénéficiaires du RSA dans les embauches (%)",
-        max_digits=5,
-        decimal_places=2,
-        default=40,
-        help_text="Le seuil minimal partagé dans la CAOM, comparé à la part réalisée.",
-    )
     objectif_sorties_dynamiques = models.DecimalField(
         "objectif de sorties dynamiques (%)",
         max_digits=5,
@@ -130,7 +124,6 @@ class SectionsEditoriales(models.Model):
                 violation_error_message="Les sections de ce bilan existent déjà.",
             ),
             models.CheckConstraint(condition=Q(annee__gte=2000, annee__lte=2100), name="sections_annee"),
-            models.CheckConstraint(condition=Q(seuil_brsa__gte=0, seuil_brsa__lte=100), name="sections_seuil_brsa"),
             models.CheckConstraint(
                 condition=Q(objectif_sorties_dynamiques__isnull=True)
                 | Q(objectif_sorties_dynamiques__gte=0, objectif_sorties_dynamiques__lte=100),

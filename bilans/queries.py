@@ -1,6 +1,6 @@
-"""The reads of the bilan that `indicateurs.sections` does not carry: the consumption month by month, the barème
-revaluations of the year with their impact, the contrôle a posteriori of the département, the financing by
-financeur. Each runs a fixed number of queries, whatever the number of structures."""
+"""The reads of the bilan that `indicateurs` does not carry: the barème revaluations of the year with their impact,
+the contrôle a posteriori of the département. Each runs a fixed number of queries, whatever the number of
+structures."""
 
 import datetime as dt
 from collections import Counter, defaultdict
@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from aides_au_poste import regles as regles_aides
 from aides_au_poste.queries import bareme_par_type
-from base.calendrier import Periode
 from controle.models import (
     CampagneControle,
     ChangementPhase,
@@ -25,29 +24,9 @@ from controle.models import (
 )
 from controle.queries import compter_par_campagne
 from conventions.models import EtpConventionneMensuel
-from indicateurs.queries_consommation import consommation_mensuelle, periode_de_reference
 from siae.models import ORDRE_DES_TYPES
 
-from . import regles
-from .models import SectionsEditoriales
-
 ZERO = Decimal(0)
-
-
-# Consumption month by month --------------------------------------------------------------------------------------
-
-
-def courbe_du_departement(annexes, annee: int, aujourd_hui: dt.date | None = None) -> regles.Courbe:
-    """The twelve months of the year, cumulated; the réalisé up to the reference period's last month (two
-    queries)."""
-    lignes = {ligne.mois: ligne for ligne in consommation_mensuelle(annexes, Periode.annee(annee))}
-    mois = regles.mois_de_l_annee(annee)
-    return regles.courbe_cumulee(
-        mois,
-        [lignes[m].etp_conventionnes if m in lignes else ZERO for m in mois],
-        [lignes[m].etp_realises if m in lignes else ZERO for m in mois],
-        periode_de_reference(annexes, annee, aujourd_hui).fin,
-    )
 
 
 # Revaluations of the barème ----------------------------------------------------------------------------------------
@@ -241,15 +220,3 @@ def controle_du_departement(departement: str, annees: list[int]) -> list[BilanCo
             )
         )
     return blocs
-
-
-def seuil_brsa_du_departement(departement: str | None, annee: int) -> Decimal | None:
-    """The bRSA threshold the DDETS set for the département's year (with its bilan's sections), None if not set:
-    the cockpit and the bilan compare with the same value."""
-    if not departement:
-        return None
-    return (
-        SectionsEditoriales.objects.filter(departement=departement, annee=annee)
-        .values_list("seuil_brsa", flat=True)
-        .first()
-    )

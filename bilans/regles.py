@@ -1,13 +1,11 @@
 """What the bilans decide on plain values (no database): the prefect's title of a département, the editorial
-texts cut into points, the cumulative consumption curve and its projection, the short forms of amounts."""
+texts cut into points, the short forms of amounts."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from base.departements import DEPARTEMENTS
 from base.formats import nombre_fr
-from indicateurs.regles import projection_annuelle
 
 # The article before a département's name in the prefect's title: "de la" unless listed here.
 ARTICLES = {
@@ -82,44 +80,6 @@ def plan_d_actions(texte: str) -> list[Axe]:
         else:
             axes.append(Axe(_sans_marque(ligne)))
     return axes
-
-
-# The consumption curve ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Courbe:
-    mois: list[dt.date]
-    cumul_conventionne: list[Decimal]
-    cumul_realise: list[Decimal | None]  # None after the last month of the reference period
-    projection: list[Decimal | None] | None  # None before it; no projection once the year is over
-
-
-def courbe_cumulee(
-    mois: list[dt.date], conventionnes: list[Decimal], realises: list[Decimal], dernier_mois: dt.date
-) -> Courbe:
-    """ETP-mois summed month after month. The réalisé stops at the last month whose declarations are due
-    (`dernier_mois`); while the year runs, the linear projection (real(jan..M) × k / M, as the dashboards'
-    year-end projection) continues it to December."""
-    cumul_conv, cumul_real, total_conv, total_real = [], [], Decimal(0), Decimal(0)
-    for m, conv, real in zip(mois, conventionnes, realises, strict=True):
-        total_conv += conv
-        cumul_conv.append(total_conv)
-        if m <= dernier_mois:
-            total_real += real
-            cumul_real.append(total_real)
-        else:
-            cumul_real.append(None)
-    ecoules = sum(1 for m in mois if m <= dernier_mois)
-    if ecoules == len(mois) or ecoules == 0:
-        return Courbe(mois, cumul_conv, cumul_real, None)
-    annuel = projection_annuelle(total_real, ecoules)
-    projection = [None if rang + 1 < ecoules else annuel * (rang + 1) / len(mois) for rang, _ in enumerate(mois)]
-    return Courbe(mois, cumul_conv, cumul_real, projection)
-
-
-def mois_de_l_annee(annee: int) -> list[dt.date]:
-    return [dt.date(annee, m, 1) for m in range(1, 13)]
 
 
 # Key figures ---------------------------------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from base.calendrier import annee_plausible
 from base.departements import DEPARTEMENTS
+from indicateurs.services import enregistrer_objectif_brsa
 
 from . import contenu, pdf
 from .models import STATUTS_ACTIFS, BilanCdiae, SectionsEditoriales, StatutBilan
@@ -29,7 +31,7 @@ def demander_bilan(departement: str, annee: int, auteur) -> BilanCdiae:
 
     if departement not in DEPARTEMENTS:
         raise ValidationError({"departement": f"Département inconnu : {departement}."})
-    if not 2000 <= annee <= 2100:
+    if not annee_plausible(annee):
         raise ValidationError({"annee": f"Année hors des limites : {annee}."})
     actifs = BilanCdiae.objects.select_for_update().filter(
         departement=departement, annee=annee, statut__in=STATUTS_ACTIFS
@@ -85,6 +87,10 @@ def marquer_en_echec(bilan_id: int, message: str = ECHEC_GENERATION) -> None:
 
 @transaction.atomic
 def enregistrer_sections(departement: str, annee: int, valeurs: dict, auteur) -> SectionsEditoriales:
+    """The sections, and the bRSA objective typed with them (the département's own, kept by `indicateurs`)."""
+    valeurs = dict(valeurs)
+    if "seuil_brsa" in valeurs:
+        enregistrer_objectif_brsa(departement, annee, valeurs.pop("seuil_brsa"))
     sections, _ = SectionsEditoriales.objects.select_for_update().get_or_create(
         departement=departement, annee=annee, defaults={"auteur": auteur}
     )

@@ -15,10 +15,10 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
-from base.api import ANNEE_MAX, ANNEE_MIN
+from base.calendrier import lire_annee
 from base.departements import DEPARTEMENTS
-from conventions.filters import choix_des_annees
-from conventions.views import ChoixDepartementMixin
+from comptes.choix import ChoixDepartementMixin
+from indicateurs.queries import objectif_brsa_du_departement
 from siae.models import Siae
 
 from . import contenu, pdf, regles, services
@@ -30,11 +30,7 @@ NOMBRE_AFFICHE = 30
 
 def annee_du_bilan(valeur) -> int:
     """The year asked for; by default the year just ended, the one a CDIAE bilan presents."""
-    try:
-        annee = int(valeur or "")
-    except ValueError:
-        return timezone.localdate().year - 1
-    return annee if ANNEE_MIN <= annee <= ANNEE_MAX else timezone.localdate().year - 1
+    return lire_annee(valeur, timezone.localdate().year - 1)
 
 
 def url_de_la_liste(departement: str | None, annee: int) -> str:
@@ -49,7 +45,7 @@ def peut_gerer(user, departement: str | None) -> bool:
 class Bilans(ChoixDepartementMixin, TemplateView):
     template_name = "bilans/liste.html"
 
-    def departements_possibles(self) -> list[str]:
+    def departements_au_choix(self, annee: int) -> list[str]:
         perimetre = self.request.user.perimetre
         if perimetre.administrateur:
             return sorted(Siae.objects.order_by().values_list("departement", flat=True).distinct())
@@ -58,7 +54,7 @@ class Bilans(ChoixDepartementMixin, TemplateView):
     def departement(self) -> str | None:
         choisi = super().departement()
         if choisi is None and self.request.user.perimetre.administrateur:
-            possibles = self.departements_possibles()
+            possibles = self.departements_au_choix(annee_du_bilan(self.request.GET.get("annee")))
             return possibles[0] if possibles else None
         return choisi
 
@@ -74,16 +70,14 @@ class Bilans(ChoixDepartementMixin, TemplateView):
         )
         if "form" not in kwargs and gere:
             sections = SectionsEditoriales.objects.filter(departement=departement, annee=annee).first()
-            kwargs["form"] = SectionsForm(instance=sections)
+            kwargs["form"] = SectionsForm(
+                instance=sections, seuil_brsa=objectif_brsa_du_departement(departement, annee)
+            )
         structures = Siae.objects.visible_to(user)
         if departement:
             structures = structures.filter(departement=departement)
         return super().get_context_data(
-            annee=annee,
-            annees=[a for a, _ in choix_des_annees()],
-            departement=departement,
-            nom_departement=DEPARTEMENTS.get(departement or "", ""),
-            departements=self.departements_possibles(),
+            **self.contexte_du_choix(annee, departement),
             voit_les_bilans=bool(departement),
             peut_generer=gere,
             bilans=list(bilans[:NOMBRE_AFFICHE]),

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from base.calendrier import ANNEE_MIN
 from base.departements import DEPARTEMENTS
 
 from . import regles
@@ -13,7 +14,7 @@ CHAMP_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d
 
 class CampagneForm(DsfrBaseForm):
     annee = forms.IntegerField(
-        label="Année des embauches contrôlées", min_value=2000, help_text="En général l'année écoulée."
+        label="Année des embauches contrôlées", min_value=ANNEE_MIN, help_text="En général l'année écoulée."
     )
     departement = forms.ChoiceField(label="Département")
     part_siae = forms.IntegerField(

@@ -9,7 +9,7 @@ sorted ids, so the same seed and the same hires give the same sample.
 
 import datetime as dt
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 TYPES_CONTROLES = ("ACI", "AI", "EI", "ETTI")
@@ -147,3 +147,22 @@ def erreur_justificatif(taille: int, debut: bytes) -> str | None:
     if not debut.startswith(SIGNATURE_PDF):
         return "Le fichier n'est pas un PDF : enregistrez ou scannez le justificatif au format PDF."
     return None
+
+
+# Where a phase of a campaign stands against its current one, as its page shows the calendar.
+PASSEE, EN_COURS, A_VENIR = "passee", "en_cours", "a_venir"
+
+
+def etats_des_phases(ordre: Sequence[str], courante: str) -> dict[str, str]:
+    """Each phase of `ordre` (the phases in their order) against the current one: passee, en_cours or a_venir."""
+    rang = list(ordre).index(courante)
+    return {phase: PASSEE if i < rang else EN_COURS if i == rang else A_VENIR for i, phase in enumerate(ordre)}
+
+
+def compter(valeurs: Iterable[str], cles: Iterable[str]) -> dict[str, int]:
+    """How many of the values are each key (a decision, an outcome), every key present, zero included, in the
+    keys' order."""
+    comptes = dict.fromkeys(cles, 0)
+    for valeur in valeurs:
+        comptes[valeur] += 1
+    return comptes

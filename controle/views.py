@@ -31,6 +31,7 @@ from .models import (
     Sanction,
 )
 from .queries import compter_par_campagne, compter_par_controle
+from .regles import compter, etats_des_phases
 
 
 class PersonnelSiaeRequisMixin:
@@ -126,17 +127,12 @@ class CampagneDetail(AgentRequisMixin, DetailView):
             .order_by("siae__nom")
         )
         changements = {c.phase: c for c in campagne.changements.select_related("auteur")}
-        rang = ORDRE_DES_PHASES.index(Phase(campagne.phase))
-        etapes = []
-        for phase, debut, fin in campagne.calendrier():
-            rang_etape = ORDRE_DES_PHASES.index(phase)
-            etat = "passee" if rang_etape < rang else "en_cours" if rang_etape == rang else "a_venir"
-            etapes.append(
-                {"phase": phase, "debut": debut, "fin": fin, "etat": etat, "changement": changements.get(phase)}
-            )
-        par_resultat = dict.fromkeys(ResultatControle.values, 0)
-        for controle in controles:
-            par_resultat[controle.resultat] += 1
+        etats = etats_des_phases(ORDRE_DES_PHASES, campagne.phase)
+        etapes = [
+            {"phase": phase, "debut": debut, "fin": fin, "etat": etats[phase], "changement": changements.get(phase)}
+            for phase, debut, fin in campagne.calendrier()
+        ]
+        par_resultat = compter((c.resultat for c in controles), ResultatControle.values)
         suivante = campagne.phase_suivante
         return super().get_context_data(
             controles=controles,
@@ -207,7 +203,8 @@ class ControlePage(NominatifRequisMixin, TemplateView):
             .order_by("parcours__date_embauche", "pk")
         )
         decisions, depots = decisions or {}, depots or {}
-        peut_decider_embauches = peut_decider and campagne.examen_en_cours and not controle.resultat_definitif
+        # The DDETS decides on the hires while the structure may still send proofs for them.
+        peut_decider_embauches = peut_decider and controle.justificatifs_attendus
         peut_deposer = est_la_structure and controle.justificatifs_attendus
         lignes = []
         for e in embauches:
@@ -217,8 +214,8 @@ class ControlePage(NominatifRequisMixin, TemplateView):
             if peut_deposer:
                 depot = depots.get(e.pk) or JustificatifForm(prefix=f"justificatif-{e.pk}")
             lignes.append({"embauche": e, "decision": decision, "depot": depot})
-        a_examiner = sum(e.decision == Decision.A_EXAMINER for e in embauches)
-        refusees = sum(e.decision == Decision.REFUSEE for e in embauches)
+        par_decision = compter((e.decision for e in embauches), Decision.values)
+        a_examiner, refusees = par_decision[Decision.A_EXAMINER], par_decision[Decision.REFUSEE]
         possibles = services.resultats_possibles(controle, a_examiner, refusees) if peut_decider else []
         if resultat is None and possibles:
             resultat = ResultatForm(
@@ -235,7 +232,7 @@ class ControlePage(NominatifRequisMixin, TemplateView):
                 controle=controle,
                 campagne=campagne,
                 lignes=lignes,
-                nb_acceptees=sum(e.decision == Decision.ACCEPTEE for e in embauches),
+                nb_acceptees=par_decision[Decision.ACCEPTEE],
                 a_examiner=a_examiner,
                 refusees=refusees,
                 peut_decider=peut_decider,

@@ -4,15 +4,11 @@ import django_filters
 from django.db.models import Q
 from dsfr.forms import DsfrBaseForm
 
+from base.calendrier import choix_des_annees
 from base.departements import DEPARTEMENT_CHOICES
 from siae.models import TypeSiae
 
 from .models import AnnexeFinanciere, EtatAnnexe
-
-
-def choix_des_annees():
-    annee = dt.date.today().year
-    return [(a, str(a)) for a in range(annee + 1, annee - 6, -1)]
 
 
 class AnnexeFilter(django_filters.FilterSet):

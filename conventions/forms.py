@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 from django.urls import reverse
@@ -8,24 +7,11 @@ from django.utils.html import format_html
 from dsfr.forms import DsfrBaseForm
 
 from base.formats import taux_fr
+from base.formulaires import CENT, aide, en_pourcent
 from siae.models import Siae
 
 from .models import TRANSITIONS, AnnexeFinanciere, EtatAnnexe
 from .regles import HEURES_ANNUELLES_PAR_DEFAUT, analyser_numero_annexe, departement_du_numero, periode_en_mois_entiers
-
-CENT = Decimal(100)
-
-
-def en_pourcent(fraction: Decimal) -> Decimal:
-    """0.0450 → 4.5, 0.05 → 5: a rate as typed."""
-    pourcent = (fraction * CENT).quantize(Decimal("0.01"))
-    return pourcent.quantize(Decimal(1)) if pourcent == pourcent.to_integral_value() else pourcent.normalize()
-
-
-def aide(form: forms.Form, champ: str, texte: str) -> None:
-    """A help text set after `__init__`: the design system's form has already made its bound fields."""
-    form.fields[champ].help_text = texte
-    form[champ].help_text = texte
 
 
 class ChampMois(forms.DateField):

@@ -126,7 +126,10 @@ class ImportAnnexes(Importeur):
         }
 
     def planifier(self, lignes, analyse: Analyse):
-        structures = Siae.objects.in_bulk({v["siret"] for _, v in lignes}, field_name="siret")
+        # One SIRET may carry two kinds of SIAE (an AI and an EI): the line's type says which.
+        structures = {}
+        for structure in Siae.objects.filter(siret__in={v["siret"] for _, v in lignes}).order_by("type"):
+            structures.setdefault(structure.siret, {})[structure.type] = structure
         prefixes = {v["parties"]["prefixe"] for _, v in lignes}
         annexes = {a.prefixe: a for a in AnnexeFinanciere.objects.filter(prefixe__in=prefixes)}
         versions = {a.numero: a for a in Avenant.objects.filter(annexe__prefixe__in=prefixes)}
@@ -135,12 +138,17 @@ class ImportAnnexes(Importeur):
         for numero, v in sorted(
             lignes, key=lambda nl: (nl[1]["parties"]["avenant"], nl[1]["parties"]["modification"])
         ):
-            siae = structures.get(v["siret"])
-            if siae is None:
+            du_siret = structures.get(v["siret"], {})
+            if not du_siret:
                 analyse.erreurs.append(ErreurLigne(numero, "siret", f"aucune SIAE de SIRET {v['siret']}"))
                 continue
-            if siae.type != v["type"]:
-                analyse.erreurs.append(ErreurLigne(numero, "type", f"la SIAE est de type {siae.type}"))
+            siae = du_siret.get(v["type"])
+            if siae is None:
+                types = " et ".join(du_siret)
+                message = (
+                    f"la SIAE est de type {types}" if len(du_siret) == 1 else f"ce SIRET est celui des SIAE {types}"
+                )
+                analyse.erreurs.append(ErreurLigne(numero, "type", message))
                 continue
             if departement_du_numero(v["parties"]["departement"]) != siae.departement:
                 analyse.erreurs.append(

@@ -59,8 +59,10 @@ class AnnexeFinanciere(models.Model):
     conventionnés in force month by month are in `EtpConventionneMensuel`, rebuilt from the initial figure and
     the avenants."""
 
-    numero = models.CharField("numéro", max_length=24, unique=True)
-    prefixe = models.CharField("numéro sans avenant", max_length=16, unique=True, editable=False)
+    # Unique among the annexes typed in Pilot'IAE; the ASP reuses an AF number across years, structures and mesures
+    # (DC and MP), so its AFs are told apart by `id_asp` (docs/fluxiae.md).
+    numero = models.CharField("numéro", max_length=24)
+    prefixe = models.CharField("numéro sans avenant", max_length=16, editable=False)
     convention = models.ForeignKey(Convention, on_delete=models.PROTECT, related_name="annexes")
     siae = models.ForeignKey(Siae, on_delete=models.PROTECT, related_name="annexes")
     type = models.CharField(max_length=4, choices=TypeSiae.choices)
@@ -100,6 +102,16 @@ class AnnexeFinanciere(models.Model):
     objectif_part_brsa = models.DecimalField(
         "objectif de part de bRSA", max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # The ASP's id of the annexe (fluxIAE `af_id_annexe_financiere`), stable across its avenants: what next week's
+    # flux is matched on. None for an annexe typed or imported here. Unique when set (NULLs never collide).
+    id_asp = models.PositiveIntegerField(
+        "identifiant ASP",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Identifiant de l'annexe à l'ASP (af_id_annexe_financiere du fluxIAE), donné par son import.",
+    )
     date_creation = models.DateTimeField(auto_now_add=True)
     date_modification = models.DateTimeField(auto_now=True)
 
@@ -112,6 +124,8 @@ class AnnexeFinanciere(models.Model):
         indexes = [
             models.Index(fields=["siae", "date_debut"], name="af_siae_debut_idx"),
             models.Index(fields=["type", "etat", "date_debut"], name="af_type_etat_debut_idx"),
+            models.Index(fields=["numero"], name="af_numero_idx"),
+            models.Index(fields=["prefixe"], name="af_prefixe_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(date_fin__gte=models.F("date_debut")), name="af_periode"),
@@ -119,6 +133,8 @@ class AnnexeFinanciere(models.Model):
                 condition=Q(taux_modulation__gte=0, taux_modulation__lte="0.10"), name="af_modulation_0_10"
             ),
             models.CheckConstraint(condition=Q(etp_conventionnes__gte=0), name="af_etp_positifs"),
+            models.UniqueConstraint(fields=["numero"], condition=Q(id_asp__isnull=True), name="af_numero_unique"),
+            models.UniqueConstraint(fields=["prefixe"], condition=Q(id_asp__isnull=True), name="af_prefixe_unique"),
         ]
 
     def __str__(self):
@@ -130,7 +146,8 @@ class Avenant(models.Model):
     overwritten, so the history of the annexe is its avenants."""
 
     annexe = models.ForeignKey(AnnexeFinanciere, on_delete=models.CASCADE, related_name="avenants")
-    numero = models.CharField("numéro", max_length=24, unique=True)
+    # Unique per annexe; across annexes only for those typed in Pilot'IAE (their numbers are unique).
+    numero = models.CharField("numéro", max_length=24, db_index=True)
     rang_avenant = models.PositiveSmallIntegerField()
     rang_modification = models.PositiveSmallIntegerField()
     mois_effet = models.DateField("à partir du mois")
@@ -148,6 +165,7 @@ class Avenant(models.Model):
             models.UniqueConstraint(
                 fields=["annexe", "rang_avenant", "rang_modification"], name="avenant_rang_unique"
             ),
+            models.UniqueConstraint(fields=["annexe", "numero"], name="avenant_numero_unique"),
             models.CheckConstraint(condition=Q(etp_conventionnes__gte=0), name="avenant_etp_positifs"),
         ]
 

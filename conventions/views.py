@@ -1,19 +1,15 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView, ListView
 
-from base.departements import DEPARTEMENTS
 from base.vues import AgentRequisMixin, PerimetreMixin
 from siae.models import Siae
 
 from . import services
-from .filters import AnnexeFilter, choix_des_annees
+from .filters import AnnexeFilter
 from .forms import AnnexeForm, AvenantForm, EtatForm
 from .models import AnnexeFinanciere
-from .queries import annexes_du_departement
 
 
 class AnnexeListe(PerimetreMixin, ListView):
@@ -115,48 +111,3 @@ class ChangementEtat(GestionAnnexeMixin, FormView):
     def form_invalid(self, form):
         messages.error(self.request, "Ce changement d'état n'est pas possible.")
         return redirect("pilotage:annexe", pk=self.annexe.pk)
-
-
-def annee_demandee(request) -> int:
-    """The year asked for in the query string; the current one when missing or out of any plausible range."""
-    try:
-        annee = int(request.GET.get("annee", ""))
-    except ValueError:
-        return dt.date.today().year
-    return annee if 2000 <= annee <= 2100 else dt.date.today().year
-
-
-class ChoixDepartementMixin:
-    """The département whose figures are shown: the user's own, or the one asked for among theirs."""
-
-    def departement(self) -> str | None:
-        perimetre = self.request.user.perimetre
-        demande = self.request.GET.get("departement")
-        if perimetre.administrateur:
-            return demande or None
-        disponibles = sorted(perimetre.departements)
-        if demande in disponibles:
-            return demande
-        return disponibles[0] if disponibles else None
-
-    def contexte_du_choix(self, annee: int) -> dict:
-        """What the year and département selector (`commun/_choix_annee.html`) and the page titles need."""
-        departement = self.departement()
-        return {
-            "annee": annee,
-            "annee_texte": str(annee),
-            "departement_requete": f"&departement={departement}" if departement else "",
-            "annees": [a for a, _ in choix_des_annees()],
-            "departement": departement,
-            "nom_departement": DEPARTEMENTS.get(departement or "", ""),
-            "departements": sorted(self.request.user.perimetre.departements),
-        }
-
-    def annexes(self, annee):
-        perimetre = self.request.user.perimetre
-        visibles = AnnexeFinanciere.objects.visible_to(self.request.user)
-        departement = self.departement()
-        if departement is None and not perimetre.administrateur:
-            # SIAE staff: their own structures only.
-            return annexes_du_departement(None, annee, base=visibles)
-        return annexes_du_departement(departement, annee, base=visibles)

@@ -12,6 +12,11 @@ class EtatDeclaration(models.TextChoices):
     A_CORRIGER = "A_CORRIGER", "À corriger"
 
 
+class SourceDeclaration(models.TextChoices):
+    PILOTIAE = "PILOTIAE", "Pilot'IAE"
+    ASP = "ASP", "ASP (fluxIAE)"
+
+
 class DeclarationMensuelle(models.Model):
     """The monthly declaration of one annexe (spec §3). A validated one is never edited: a correction is a new
     version, and `retenue` marks the one version whose hours count in the figures."""
@@ -28,6 +33,15 @@ class DeclarationMensuelle(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     motif_retour = models.TextField("motif du renvoi", blank=True)
+    # Where the version comes from: typed or imported here, or the ASP's monthly state (EMI) read from the fluxIAE,
+    # with the EMI version it was built from and its state code there (VALIDE, DEBLOQUE, SAISI, BROUILLON).
+    source = models.CharField(max_length=8, choices=SourceDeclaration.choices, default=SourceDeclaration.PILOTIAE)
+    version_asp = models.PositiveIntegerField(
+        "version ASP", null=True, blank=True, help_text="emi_sme_version de l'état mensuel dont elle vient."
+    )
+    etat_asp = models.CharField(
+        "état ASP", max_length=12, blank=True, help_text="emi_esm_etat_code : VALIDE, DEBLOQUE, SAISI ou BROUILLON."
+    )
     date_creation = models.DateTimeField(auto_now_add=True)
     date_modification = models.DateTimeField(auto_now=True)
 

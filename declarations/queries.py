@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.db.models import DecimalField, F, Func, Min, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 
-from base.calendrier import Periode
+from base.calendrier import Periode, dernier_jour_du_mois
 from conventions.models import EtpConventionneMensuel
 from declarations.models import LigneDeclaration
 from declarations.regles import echeance_declaration
+from parcours.models import Parcours
 
 from .models import DeclarationMensuelle, EtatDeclaration
 
@@ -125,6 +126,19 @@ def lignes_retenues(annexes, periode: Periode):
         declaration__annexe__in=annexes,
         declaration__mois__gte=periode.debut,
         declaration__mois__lte=periode.fin,
+    )
+
+
+def parcours_a_declarer(siae, mois: dt.date, deja_declares) -> list[Parcours]:
+    """The salariés of a structure's declaration for a month: every parcours begun by the month's end and not ended
+    before it, and those the declaration already has a line for (an exit recorded since keeps its row). One
+    query, ordered by name."""
+    return list(
+        Parcours.objects.filter(siae=siae, date_embauche__lte=dernier_jour_du_mois(mois))
+        .filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=mois) | Q(pk__in=list(deja_declares)))
+        .select_related("salarie", "pass_iae", "motif_sortie")
+        .prefetch_related("contrats")
+        .order_by("salarie__nom", "salarie__prenom", "date_embauche")
     )
 
 

@@ -31,7 +31,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
         model = DeclarationMensuelle
         fields = [
             "id", "annexe", "siae", "mois", "version", "etat", "retenue", "date_transmission", "echeance",
-            "nombre_lignes", "heures_travaillees", "etp_realises",
+            "nombre_lignes", "heures_travaillees", "etp_realises", "source",
         ]  # fmt: skip
         read_only_fields = fields
 

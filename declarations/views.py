@@ -3,23 +3,21 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from base.calendrier import dernier_jour_du_mois
+from base.calendrier import annee_plausible, annees_proposees, dernier_jour_du_mois
 from base.vues import NominatifRequisMixin
+from comptes.choix import annee_demandee
 from conventions.models import AnnexeFinanciere
-from conventions.views import annee_demandee
-from declarations.regles import echeance_declaration
-from parcours.models import Parcours
 
 from . import services
 from .forms import LignesFormSet, RenvoiForm
 from .models import DeclarationMensuelle, EtatDeclaration
-from .queries import LIBELLES, comptes_par_statut, mois_precedent, suivi_des_declarations
+from .queries import LIBELLES, comptes_par_statut, mois_precedent, parcours_a_declarer, suivi_des_declarations
+from .regles import echeance_declaration, sortie_du_mois
 
 
 class Suivi(NominatifRequisMixin, TemplateView):
@@ -37,7 +35,7 @@ class Suivi(NominatifRequisMixin, TemplateView):
                 mois = dt.datetime.strptime(self.request.GET.get("mois", ""), "%Y-%m").date()
             except ValueError:
                 mois = mois_precedent(aujourd_hui)
-            if not 2000 <= mois.year <= 2100:
+            if not annee_plausible(mois.year):
                 mois = mois_precedent(aujourd_hui)
             debut_annee = mois.replace(month=1)
             annee = suivi_des_declarations(annexes, debut_annee, dt.date(mois.year, 12, 1), aujourd_hui)
@@ -61,7 +59,8 @@ class Suivi(NominatifRequisMixin, TemplateView):
             contexte.update(
                 vue="siae",
                 annee=annee,
-                annees=range(aujourd_hui.year, aujourd_hui.year - 4, -1),
+                # The year and the three before: the months a structure may still have to declare or correct.
+                annees=annees_proposees(avant=3, apres=0, aujourd_hui=aujourd_hui),
                 lignes=sorted(lignes, key=lambda s: (s.mois, s.numero), reverse=True),
             )
         return super().get_context_data(**contexte, **kwargs)
@@ -90,25 +89,15 @@ class Saisie(NominatifRequisMixin, TemplateView):
         lignes = {}
         if self.declaration:
             lignes = {ligne.parcours_id: ligne for ligne in self.declaration.lignes.select_related("motif_sortie")}
-        fin = dernier_jour_du_mois(self.mois)
-        parcours = (
-            Parcours.objects.filter(siae=self.annexe.siae, date_embauche__lte=fin)
-            .filter(Q(date_sortie__isnull=True) | Q(date_sortie__gte=self.mois) | Q(pk__in=lignes.keys()))
-            .select_related("salarie", "pass_iae", "motif_sortie")
-            .prefetch_related("contrats")
-            .order_by("salarie__nom", "salarie__prenom", "date_embauche")
-        )
-        return list(parcours), lignes
+        return parcours_a_declarer(self.annexe.siae, self.mois, lignes.keys()), lignes
 
     def initial(self, parcours, lignes):
         """The month's lines; an exit recorded on the parcours this month shows in its row too."""
         initial = []
-        fin = dernier_jour_du_mois(self.mois)
         for p in parcours:
             ligne = lignes.get(p.pk)
-            sortie, motif = (ligne.date_sortie, ligne.motif_sortie) if ligne else (None, None)
-            if sortie is None and p.date_sortie and self.mois <= p.date_sortie <= fin:
-                sortie, motif = p.date_sortie, p.motif_sortie
+            declaree = (ligne.date_sortie, ligne.motif_sortie) if ligne else (None, None)
+            sortie, motif = sortie_du_mois(self.mois, declaree, (p.date_sortie, p.motif_sortie))
             initial.append(
                 {
                     "parcours": p.pk,

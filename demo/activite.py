@@ -21,18 +21,24 @@ from declarations.services import (
     valider_declaration,
     verifier_lignes,
 )
-from demo.plan import CENT, Plan, periodes_de_convention, planifier
+from demo.plan import AUJOURD_HUI, CENT, Plan, periodes_de_convention, planifier
 from demo.versements import creer_versements
 from parcours.models import (
     Contrat,
     MotifProlongation,
     MotifSuspension,
     Parcours,
-    PassIae,
     Prolongation,
+    StatutProlongation,
     Suspension,
 )
 from parcours.services import enregistrer_embauches
+from parcours.services_pass import (
+    accorder_prolongation,
+    demander_prolongation,
+    enregistrer_suspension,
+    refuser_prolongation,
+)
 
 
 def _heure_locale(moment: dt.datetime) -> dt.datetime:
@@ -106,52 +112,58 @@ def _parcours(plan: Plan, structures) -> dict[tuple[str, int], Parcours]:
 
 
 def _cycle_du_pass(plan: Plan, structures, auteurs: dict) -> None:
-    """The planned suspensions and prolongations (one of each per PASS and start date), and the PASS ends they
-    move. No service writes them yet: they are the rows the rules of spec §6 allow, checked by the demo's tests."""
+    """The planned suspensions and prolongations (one of each per PASS and start date), through the PASS IAE's
+    services on the demo's today: checked by the rules of spec §6 (a refused one stops the demo), each moving the
+    PASS's end as a real one does."""
     cycle = plan.cycle_du_pass
     numeros = {s.numero_pass for s in cycle.suspensions} | {p.numero_pass for p in cycle.prolongations}
-    passes = PassIae.objects.in_bulk(numeros, field_name="numero")
+    # The structure's latest parcours on the PASS: the one a suspension or a request is made from.
+    parcours = {
+        (p.pass_iae.numero, p.siae_id): p
+        for p in Parcours.objects.filter(pass_iae__numero__in=numeros, siae__in=structures)
+        .select_related("pass_iae", "siae", "salarie")
+        .order_by("date_embauche")
+    }
     motifs_suspension = {m.code: m for m in MotifSuspension.objects.all()}
     motifs_prolongation = {m.code: m for m in MotifProlongation.objects.all()}
-    suspensions = set(Suspension.objects.filter(pass_iae__in=passes.values()).values_list("pass_iae", "date_debut"))
-    Suspension.objects.bulk_create(
-        Suspension(
-            pass_iae=passes[s.numero_pass],
-            motif=motifs_suspension[s.motif],
-            date_debut=s.date_debut,
-            date_fin=s.date_fin,
-            siae=structures[s.rang - 1],
-            auteur=auteurs.get(structures[s.rang - 1].pk),
+    deja = set(Suspension.objects.filter(pass_iae__numero__in=numeros).values_list("pass_iae__numero", "date_debut"))
+    for suspension in cycle.suspensions:
+        if (suspension.numero_pass, suspension.date_debut) in deja:
+            continue
+        siae = structures[suspension.rang - 1]
+        enregistrer_suspension(
+            parcours[(suspension.numero_pass, siae.pk)],
+            motif=motifs_suspension[suspension.motif],
+            date_debut=suspension.date_debut,
+            date_fin=suspension.date_fin,
+            auteur=auteurs.get(siae.pk),
+            aujourd_hui=AUJOURD_HUI,
         )
-        for s in cycle.suspensions
-        if (passes[s.numero_pass].pk, s.date_debut) not in suspensions
-    )
-    prolongations = set(
-        Prolongation.objects.filter(pass_iae__in=passes.values()).values_list("pass_iae", "date_debut")
-    )
-    Prolongation.objects.bulk_create(
-        Prolongation(
-            pass_iae=passes[p.numero_pass],
-            motif=motifs_prolongation[p.motif],
-            date_debut=p.date_debut,
-            date_fin=p.date_fin,
-            statut=p.statut,
-            date_demande=p.date_demande,
-            date_decision=p.date_decision,
-            decideur=p.decideur,
-            prescripteur_organisation=p.prescripteur_organisation,
-            prescripteur_personne=p.prescripteur_personne,
-            date_fin_formation=p.date_fin_formation,
-            motif_refus=p.motif_refus,
-            siae=structures[p.rang - 1],
-            auteur=auteurs.get(structures[p.rang - 1].pk),
+    deja = set(Prolongation.objects.filter(pass_iae__numero__in=numeros).values_list("pass_iae__numero", "date_debut"))
+    for prevue in cycle.prolongations:
+        if (prevue.numero_pass, prevue.date_debut) in deja:
+            continue
+        siae = structures[prevue.rang - 1]
+        prolongation = demander_prolongation(
+            parcours[(prevue.numero_pass, siae.pk)],
+            motif=motifs_prolongation[prevue.motif],
+            date_fin=prevue.date_fin,
+            date_demande=prevue.date_demande,
+            date_fin_formation=prevue.date_fin_formation,
+            prescripteur_organisation=prevue.prescripteur_organisation,
+            prescripteur_personne=prevue.prescripteur_personne,
+            auteur=auteurs.get(siae.pk),
+            aujourd_hui=AUJOURD_HUI,
         )
-        for p in cycle.prolongations
-        if (passes[p.numero_pass].pk, p.date_debut) not in prolongations
-    )
-    for numero, fin in cycle.fins_de_pass.items():
-        if passes[numero].date_fin != fin:
-            PassIae.objects.filter(pk=passes[numero].pk).update(date_fin=fin)
+        if prevue.statut == StatutProlongation.ACCORDEE:
+            accorder_prolongation(prolongation, date_decision=prevue.date_decision, aujourd_hui=AUJOURD_HUI)
+        elif prevue.statut == StatutProlongation.REFUSEE:
+            refuser_prolongation(
+                prolongation,
+                motif_refus=prevue.motif_refus,
+                date_decision=prevue.date_decision,
+                aujourd_hui=AUJOURD_HUI,
+            )
 
 
 def _declarations(plan: Plan, structures, annexes, parcours, auteurs: dict) -> None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bilans.models import SectionsEditoriales
+from bilans.services import enregistrer_sections
 from comptes.models import Membre, TypeOrganisation
 from controle import services as controle
 from controle.models import CampagneControle, ChangementPhase, Decision, ResultatControle, TypeSanction
@@ -57,11 +58,9 @@ def _agent():
 
 
 def _sections(auteur) -> None:
-    SectionsEditoriales.objects.get_or_create(
-        departement=DEPARTEMENT,
-        annee=ANNEE,
-        defaults={**SECTIONS, "objectif_sorties_dynamiques": 50, "auteur": auteur},
-    )
+    """Through the service the bilans page saves them with, when missing (an agent may have changed them since)."""
+    if not SectionsEditoriales.objects.filter(departement=DEPARTEMENT, annee=ANNEE).exists():
+        enregistrer_sections(DEPARTEMENT, ANNEE, {**SECTIONS, "objectif_sorties_dynamiques": 50}, auteur)
 
 
 @transaction.atomic

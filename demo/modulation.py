@@ -3,8 +3,9 @@ salariés of each structure in 2024–2026, the envelopes of 2025 and 2026, and 
 dialogues de gestion of February and March 2025, whose rates are the annexes' own (the amounts stay as they are).
 
 Drawn from a fixed seed over the parcours in a fixed order; each action, envelope and decision is written only
-when missing, so running the demo again changes nothing. The actions follow the rules of the salarié's page
-(`parcours.regles_actions`): a refused one stops the demo.
+when missing, so running the demo again changes nothing. Envelopes and decisions go through the modulation's
+services, as an agent's would, then are dated when the story says they were made. The actions follow the rules of
+the salarié's page (`parcours.regles_actions`): a refused one stops the demo.
 """
 
 import datetime as dt
@@ -18,10 +19,9 @@ from comptes.models import Utilisateur
 from conventions.models import AnnexeFinanciere
 from demo.plan import AUJOURD_HUI
 from demo.structures import DEPARTEMENT, NOMBRE_PAR_TYPE, siret_demo
-from modulation.models import DecisionModulation, EnveloppeModulation, EnveloppeModulationHistorique
+from modulation.models import DecisionModulation, EnveloppeModulation
 from modulation.queries import lignes_de_modulation
-from modulation.regles import arrondi_note
-from modulation.services import en_donnees
+from modulation.services import decider_modulation, fixer_enveloppe
 from parcours.models import ActionInsertion, Parcours, TypeActionInsertion
 from parcours.regles_actions import erreurs_action, fin_max_pmsmp
 from siae.models import Siae
@@ -176,20 +176,14 @@ def _actions(structures: list, auteur) -> None:
 
 
 def _enveloppes(auteur) -> None:
+    """Each envelope through `fixer_enveloppe` (the amount and its history), dated on its notification's week."""
     for annee, montant in ENVELOPPES.items():
-        enveloppe, creee = EnveloppeModulation.objects.get_or_create(
-            departement=DEPARTEMENT,
-            annee=annee,
-            defaults={"montant": montant, "auteur": auteur, "date_modification": _heure_locale(dt.date(annee, 2, 3))},
-        )
-        if creee:
-            EnveloppeModulationHistorique.objects.create(
-                enveloppe=enveloppe,
-                montant=montant,
-                commentaire=NOTIFICATIONS[annee],
-                auteur=auteur,
-                date=enveloppe.date_modification,
-            )
+        if EnveloppeModulation.objects.filter(departement=DEPARTEMENT, annee=annee).exists():
+            continue
+        enveloppe = fixer_enveloppe(DEPARTEMENT, annee, montant, auteur, commentaire=NOTIFICATIONS[annee])
+        notifiee = _heure_locale(dt.date(annee, 2, 3))
+        EnveloppeModulation.objects.filter(pk=enveloppe.pk).update(date_modification=notifiee)
+        enveloppe.historique.update(date=notifiee)
 
 
 def _points(taux: Decimal) -> str:
@@ -218,28 +212,19 @@ def _commentaire(jour: dt.date, decide: Decimal, proposition) -> str:
     )
 
 
-def _decision(ligne, taux: Decimal, moment: dt.datetime, commentaire: str, auteur) -> DecisionModulation:
-    proposition = ligne.proposition
-    return DecisionModulation(
-        annexe_id=ligne.aide.annexe_id,
-        taux=taux,
-        taux_propose=proposition.taux,
-        note_publics=arrondi_note(proposition.critere("publics").note),
-        note_effort=arrondi_note(proposition.critere("effort").note),
-        note_resultats=arrondi_note(proposition.critere("resultats").note),
-        annee_reference=proposition.annee_reference,
-        donnees=en_donnees(proposition),
-        commentaire=commentaire,
-        auteur=auteur,
-        date=moment,
-    )
+def _decider(ligne, taux: Decimal, moment: dt.datetime, commentaire: str, auteur) -> None:
+    """Through `decider_modulation` (the decision against the proposal shown, the rate set on the annexe), then
+    dated on its dialogue de gestion rather than on the day the demo runs."""
+    annexe = AnnexeFinanciere.objects.get(pk=ligne.aide.annexe_id)
+    decision = decider_modulation(annexe, taux, commentaire, auteur, proposition=ligne.proposition)
+    DecisionModulation.objects.filter(pk=decision.pk).update(date=moment)
+    AnnexeFinanciere.objects.filter(pk=annexe.pk).update(taux_modulation_decide_le=moment)
 
 
 def _decisions(structures: list, auteur) -> None:
     annexes = AnnexeFinanciere.objects.actives().filter(siae__in=structures, date_debut__year=2025)
     lignes = [ligne for ligne in lignes_de_modulation(annexes) if not ligne.decisions]
     rangs = {s.pk: rang for rang, s in enumerate(structures, start=1)}
-    a_creer = []
     for ligne in lignes:
         rang = rangs[ligne.aide.siae_id]
         # Two dialogues a working day from 3 February 2025, in the structures' order.
@@ -248,29 +233,24 @@ def _decisions(structures: list, auteur) -> None:
         decide = ligne.taux_annexe
         if rang == RANG_REVISE and decide >= Decimal("0.01"):
             provisoire = decide - Decimal("0.01")
-            a_creer.append(
-                _decision(
-                    ligne,
-                    provisoire,
-                    moment,
-                    f"Dialogue de gestion du {jour:%d/%m/%Y} : taux provisoire de {_points(provisoire)}, dans "
-                    "l'attente de l'ouverture du second chantier de maraîchage.",
-                    auteur,
-                )
+            _decider(
+                ligne,
+                provisoire,
+                moment,
+                f"Dialogue de gestion du {jour:%d/%m/%Y} : taux provisoire de {_points(provisoire)}, dans "
+                "l'attente de l'ouverture du second chantier de maraîchage.",
+                auteur,
             )
-            a_creer.append(
-                _decision(
-                    ligne,
-                    decide,
-                    _heure_locale(dt.date(2025, 9, 8)),
-                    f"Avenant de septembre 2025 (second chantier, 19 ETP) : taux revu à {_points(decide)} au vu des "
-                    "recrutements de publics prioritaires sur le nouveau chantier.",
-                    auteur,
-                )
+            _decider(
+                ligne,
+                decide,
+                _heure_locale(dt.date(2025, 9, 8)),
+                f"Avenant de septembre 2025 (second chantier, 19 ETP) : taux revu à {_points(decide)} au vu des "
+                "recrutements de publics prioritaires sur le nouveau chantier.",
+                auteur,
             )
         else:
-            a_creer.append(_decision(ligne, decide, moment, _commentaire(jour, decide, ligne.proposition), auteur))
-    DecisionModulation.objects.bulk_create(a_creer)
+            _decider(ligne, decide, moment, _commentaire(jour, decide, ligne.proposition), auteur)
 
 
 def creer_modulation() -> None:

@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,6 +6,7 @@ from dsfr.forms import DsfrBaseForm
 
 from base.departements import DEPARTEMENT_CHOICES, DEPARTEMENTS
 from base.formats import taux_fr
+from base.formulaires import CENT, aide, en_pourcent
 from siae.models import Siae
 
 from . import regles
@@ -21,7 +21,6 @@ from .choix import (
 )
 from .models import AppelAProjets, CandidatureFdi, LigneFinancement, Projet
 
-CENT = Decimal(100)
 CHAMP_DATE = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
@@ -40,18 +39,6 @@ class ChampMontant(forms.DecimalField):
         if isinstance(value, str):
             value = value.replace("€", "").replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
         return super().to_python(value)
-
-
-def en_pourcent(fraction: Decimal) -> Decimal:
-    """0.2000 → 20, 0.1250 → 12.50: a rate as typed."""
-    pourcent = (fraction * CENT).quantize(Decimal("0.01"))
-    return pourcent.quantize(Decimal(1)) if pourcent == pourcent.to_integral_value() else pourcent
-
-
-def aide(form: forms.Form, champ: str, texte: str) -> None:
-    """A help text set after `__init__`: the design system's form has already made its bound fields."""
-    form.fields[champ].help_text = texte
-    form[champ].help_text = texte
 
 
 def departements_geres(user) -> list[tuple[str, str]]:

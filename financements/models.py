@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import LessThanOrEqual
 
+from base.calendrier import ANNEE_MAX, ANNEE_MIN
 from base.departements import DEPARTEMENT_CHOICES
 from comptes.perimetre import perimetre_queryset
 
@@ -30,7 +31,7 @@ from .choix import (
 )
 
 MONTANT = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(0)]}
-ANNEE = {"validators": [MinValueValidator(2000), MaxValueValidator(2100)]}
+ANNEE = {"validators": [MinValueValidator(ANNEE_MIN), MaxValueValidator(ANNEE_MAX)]}
 
 
 class Projet(models.Model):
@@ -386,7 +387,7 @@ class LigneFinancement(models.Model):
                 | Q(financeur=Financeur.ETAT, dispositif=Dispositif.FDI, projet__isnull=False),
                 name="financement_candidature_fdi",
             ),
-            models.CheckConstraint(condition=Q(annee__gte=2000, annee__lte=2100), name="financement_annee"),
+            models.CheckConstraint(condition=Q(annee__gte=ANNEE_MIN, annee__lte=ANNEE_MAX), name="financement_annee"),
         ]
 
     def __str__(self):

@@ -207,6 +207,36 @@ def totaux_par_financeur(lignes_qs, annee: int, annexes=None) -> list[TotalFinan
     return regrouper_par_financeur(totaux_par_dispositif(lignes_qs, annee, annexes))
 
 
+@dataclass
+class FinanceurDeLAnnee:
+    """One financeur's year: the amounts computed from the annexes, its recorded lines, and their total."""
+
+    calcules: list[TotalDispositif]
+    lignes: list  # LigneFinancement, with their structure and project
+    total: TotalFinanceur
+
+
+def financeur_de_l_annee(lignes_qs, annexes, financeur: Financeur, annee: int) -> FinanceurDeLAnnee:
+    """The rows computed from the annexes first, then the recorded lines of the year in the order of their
+    dispositif and label, and the committed / paid / variable totals of both."""
+    calcules = [t for t in totaux_des_annexes(annexes, annee) if t.financeur == financeur]
+    lignes = list(
+        lignes_de_l_annee(lignes_qs, annee)
+        .filter(financeur=financeur)
+        .select_related("siae", "projet")
+        .order_by("dispositif", "libelle", "pk")
+    )
+    total = TotalFinanceur(financeur, financeur.label)
+    for t in calcules:
+        total.ajouter(t)
+    for ligne in lignes:
+        total.engage += ligne.montant_engage
+        total.verse += ligne.montant_verse
+        total.part_variable_max += ligne.part_variable_max
+        total.lignes += 1
+    return FinanceurDeLAnnee(calcules, lignes, total)
+
+
 # Project budgets -------------------------------------------------------------------------------------------------
 
 

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from base.calendrier import annee_plausible
 from base.exports import reponse_csv, reponse_xlsx
 from base.formats import montant
 from base.formulaires import reporter_refus
 from base.vues import AgentRequisMixin, PerimetreMixin
-from conventions.views import ChoixDepartementMixin, annee_demandee
+from comptes.choix import annee_demandee
+from conventions.choix import ChoixAnnexesMixin
 
 from . import queries, regles, services
 from .choix import ETATS_EQUILIBRE_EXIGE, TRANSITIONS_PROJET, DecisionFdi, EtatProjet, Financeur
@@ -39,7 +41,7 @@ def slug_du_financeur(code: str) -> str:
 FINANCEUR_DU_SLUG = {slug_du_financeur(f.value): f for f in Financeur}
 
 
-class PerimetreFinancementsMixin(ChoixDepartementMixin):
+class PerimetreFinancementsMixin(ChoixAnnexesMixin):
     """The year and the département shown, and the lines and annexes the user sees there."""
 
     def lignes(self):
@@ -98,7 +100,7 @@ class FinanceurAnnee(PerimetreFinancementsMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         self.financeur = FINANCEUR_DU_SLUG.get(kwargs["financeur"])
-        if self.financeur is None or not 2000 <= kwargs["annee"] <= 2100:
+        if self.financeur is None or not annee_plausible(kwargs["annee"]):
             raise Http404("Financeur inconnu.")
         self.annee = kwargs["annee"]
         export = request.GET.get("export")
@@ -106,28 +108,13 @@ class FinanceurAnnee(PerimetreFinancementsMixin, TemplateView):
             return self.exporter(export)
         return super().get(request, *args, **kwargs)
 
-    def donnees(self):
-        annexes = queries.totaux_des_annexes(self.annexes(self.annee), self.annee)
-        calcules = [t for t in annexes if t.financeur == self.financeur]
-        lignes = list(
-            queries.lignes_de_l_annee(self.lignes(), self.annee)
-            .filter(financeur=self.financeur)
-            .select_related("siae", "projet")
-            .order_by("dispositif", "libelle", "pk")
-        )
-        total = queries.TotalFinanceur(self.financeur, self.financeur.label)
-        for t in calcules:
-            total.ajouter(t)
-        for ligne in lignes:
-            total.engage += ligne.montant_engage
-            total.verse += ligne.montant_verse
-            total.part_variable_max += ligne.part_variable_max
-            total.lignes += 1
-        return calcules, lignes, total
+    def donnees(self) -> queries.FinanceurDeLAnnee:
+        return queries.financeur_de_l_annee(self.lignes(), self.annexes(self.annee), self.financeur, self.annee)
 
     def get_context_data(self, **kwargs):
         kwargs.pop("financeur", None), kwargs.pop("annee", None)  # from the URL, replaced by their values
-        calcules, lignes, total = self.donnees()
+        donnees = self.donnees()
+        calcules, lignes, total = donnees.calcules, donnees.lignes, donnees.total
         geres = set()
         if self.request.user.perimetre.est_agent:
             geres = set(
@@ -149,7 +136,8 @@ class FinanceurAnnee(PerimetreFinancementsMixin, TemplateView):
         )
 
     def exporter(self, format_):
-        calcules, lignes, total = self.donnees()
+        donnees = self.donnees()
+        calcules, lignes, total = donnees.calcules, donnees.lignes, donnees.total
         rangees = [
             {
                 "annee": self.annee,

@@ -68,6 +68,7 @@ def _navigation(request) -> list[dict]:
                 "libelle": "Suivi",
                 "sous_menu": [
                     _lien("Déclarations mensuelles", "declarations:suivi"),
+                    *([_lien("Écarts ASP / déclarations", "fluxiae:ecarts")] if perimetre.est_agent else []),
                     _lien("Salariés", "parcours:liste"),
                     _lien("Contrôle a posteriori", "controle:accueil"),
                 ],

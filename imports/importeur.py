@@ -91,3 +91,36 @@ class Importeur(ABC):
     @abstractmethod
     def appliquer(self, analyse: Analyse) -> None:
         """Write analyse.plan. Called inside a transaction, only when the analysis found no error."""
+
+
+@dataclass
+class Resultat:
+    """What an archive import did or would do: counts, view by view, and the refusal when there is one."""
+
+    erreurs: list[str] = field(default_factory=list)
+    comptes: dict = field(default_factory=dict)
+    fichiers_ignores: list[str] = field(default_factory=list)
+    departements: set[str] = field(default_factory=set)
+
+    @property
+    def valide(self) -> bool:
+        return not self.erreurs
+
+    def total(self, action: str) -> int:
+        return sum(vue.get(action, 0) for vue in self.comptes.values())
+
+
+class ImporteurArchive(ABC):
+    """An importer of a whole archive of files (the ASP's fluxIAE): streamed from where it is stored, never read
+    into memory, checked and written in one transaction; `simuler=True` rolls it back (the preview)."""
+
+    type: str
+
+    def __init__(self, utilisateur=None, departements: list[str] | None = None):
+        self.utilisateur = utilisateur
+        # None: every département of the archive (an administrator, the command line of a national instance).
+        self.departements = departements
+
+    @abstractmethod
+    def executer(self, chemin, *, simuler: bool, suivre=None) -> Resultat:
+        """Load (or, with simuler, try and roll back) the archive at `chemin`."""

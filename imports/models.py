@@ -11,9 +11,11 @@ class TypeImport(models.TextChoices):
     PARCOURS = "parcours", "Parcours et PASS IAE"
     DECLARATIONS = "declarations", "Déclarations mensuelles"
     VERSEMENTS = "versements", "Versements de l'aide au poste"
+    FLUXIAE = "fluxiae", "fluxIAE de l'ASP (archive hebdomadaire)"
 
 
 class StatutImport(models.TextChoices):
+    EN_ANALYSE = "EN_ANALYSE", "Analyse en cours"
     ANALYSE = "ANALYSE", "Analysé, en attente de confirmation"
     REFUSE = "REFUSE", "Refusé"
     EN_COURS = "EN_COURS", "En cours d'enregistrement"
@@ -56,6 +58,10 @@ class Import(models.Model):
     lignes_total = models.PositiveIntegerField("lignes du fichier", default=0)
     lignes_traitees = models.PositiveIntegerField("lignes vérifiées", default=0)
     progression = models.PositiveSmallIntegerField("progression (%)", default=0)
+    # An archive (the fluxIAE): the départements asked (empty: all), and what it changes, view by view.
+    departements_demandes = models.JSONField("départements demandés", default=list, blank=True)
+    comptes_par_vue = models.JSONField("par vue", default=dict, blank=True)
+    fichiers_ignores = models.JSONField("fichiers ignorés", default=list, blank=True)
 
     objects = ImportQuerySet.as_manager()
 

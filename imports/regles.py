@@ -46,3 +46,20 @@ def etape(traitees: int, total: int) -> str:
     if total == 0:
         return LECTURE
     return VERIFICATION if mesurable(traitees, total) else ENREGISTREMENT
+
+
+def etape_d_archive(rang: int, total: int) -> str:
+    """What an archive's analysis or loading is doing: « Étape 3 sur 7 », `rang` (0 to total - 1) being the step
+    under way, as the importer reports it; before its first report, the archive is being opened."""
+    if total <= 0:
+        return "Ouverture de l'archive"
+    return f"Étape {min(rang + 1, total)} sur {total}"
+
+
+def texte_progression_archive(faites: int, total: int) -> str:
+    """« 2 étapes sur 7 terminées (28 %) »."""
+    if total <= 0:
+        return "Lecture de la liste des fichiers…"
+    etapes = "étape" if faites <= 1 else "étapes"
+    terminees = "terminée" if faites <= 1 else "terminées"
+    return f"{faites} {etapes} sur {total} {terminees} ({progression(faites, total)}\u00a0%)"

@@ -1,14 +1,18 @@
+import logging
+from contextlib import contextmanager
+
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
-from .importeur import Analyse
+from .importeur import Analyse, ImporteurArchive, Resultat
 from .lecture import ErreurLigne, FichierIllisible, lire_tableau
 from .models import Import, StatutImport
 from .registre import importeur_pour
 from .regles import progression
 
 TAILLE_APERCU = 200
+logger = logging.getLogger(__name__)
 
 
 def analyser_fichier(type_: str, nom_fichier: str, contenu: bytes, utilisateur=None) -> Analyse:
@@ -54,8 +58,99 @@ def noter_progression(journal: Import, traitees: int, total: int) -> None:
     )
 
 
+def _consigner_archive(journal: Import, resultat: Resultat) -> None:
+    journal.erreurs = resultat.erreurs
+    journal.comptes_par_vue = resultat.comptes
+    journal.fichiers_ignores = resultat.fichiers_ignores
+    journal.nb_crees, journal.nb_modifies = resultat.total("crees"), resultat.total("modifies")
+    journal.nb_inchanges = resultat.total("inchanges")
+    journal.nb_lignes = journal.nb_crees + journal.nb_modifies + journal.nb_inchanges
+    departements = resultat.departements or set(journal.departements_demandes)
+    journal.departement = next(iter(departements)) if len(departements) == 1 else ""
+
+
+def _importeur_d_archive(journal: Import) -> ImporteurArchive:
+    importeur = importeur_pour(journal.type, journal.auteur)
+    importeur.departements = journal.departements_demandes or None
+    return importeur
+
+
+@contextmanager
+def _suivre_archive(journal: Import):
+    """What an archive's loading reports of its steps. It reports them from inside its single transaction, where a
+    write stays invisible to the page polling it until the commit (and is undone with a preview): the steps are
+    written through a connection of their own, in autocommit. SQLite, whose writer locks the whole file, cannot
+    take a second writer: there the steps are seen at the end only."""
+    if connection.vendor == "sqlite":
+        noter_progression(journal, 0, 0)  # what the previous run (the analysis) left is no news
+        yield lambda _etape, rang, total: noter_progression(journal, rang, total)
+        return
+    a_part = connections.create_connection(DEFAULT_DB_ALIAS)
+    nom = a_part.ops.quote_name
+    requete = (
+        f"UPDATE {nom(Import._meta.db_table)} SET {nom('lignes_traitees')} = %s, {nom('lignes_total')} = %s, "
+        f"{nom('progression')} = %s WHERE {nom('id')} = %s"
+    )
+
+    def suivre(_etape, rang, total):
+        journal.lignes_traitees, journal.lignes_total = rang, total
+        journal.progression = progression(rang, total)
+        try:
+            with a_part.cursor() as curseur:
+                curseur.execute(requete, [rang, total, journal.progression, journal.pk])
+        except DatabaseError:
+            # Progress is for the eye: it never stops an import (the row locked by a caller's transaction...).
+            logger.warning("avancement de l'import %s non écrit", journal.pk, exc_info=True)
+
+    try:
+        if a_part.vendor == "postgresql":
+            with a_part.cursor() as curseur:
+                curseur.execute("SET lock_timeout = '2s'")
+        suivre(None, 0, 0)
+        yield suivre
+    finally:
+        a_part.close()
+
+
+def preparer_archive(type_: str, nom_fichier: str, fichier, utilisateur=None, departements=None) -> Import:
+    """Keep the archive (streamed to storage, never read into memory here); its analysis runs in a task."""
+    journal = Import(
+        type=type_,
+        nom_fichier=nom_fichier,
+        auteur=utilisateur,
+        statut=StatutImport.EN_ANALYSE,
+        departements_demandes=sorted(departements or []),
+        departement=departements[0] if departements and len(departements) == 1 else "",
+    )
+    journal.fichier.save(nom_fichier, fichier, save=False)
+    journal.save()
+    return journal
+
+
+def analyser_archive(journal: Import, chemin=None) -> Import:
+    """The preview of an archive: everything is loaded, then rolled back; the journal keeps what would change."""
+    with _suivre_archive(journal) as suivre:
+        resultat = _importeur_d_archive(journal).executer(chemin or journal.fichier.path, simuler=True, suivre=suivre)
+    _consigner_archive(journal, resultat)
+    journal.statut = StatutImport.ANALYSE if resultat.valide else StatutImport.REFUSE
+    journal.save()
+    return journal
+
+
+def executer_archive(journal: Import, chemin=None) -> Import:
+    with _suivre_archive(journal) as suivre:
+        resultat = _importeur_d_archive(journal).executer(chemin or journal.fichier.path, simuler=False, suivre=suivre)
+    _consigner_archive(journal, resultat)
+    journal.statut = StatutImport.TERMINE if resultat.valide else StatutImport.REFUSE
+    journal.date_fin = timezone.now()
+    journal.save()
+    return journal
+
+
 def executer_import(journal: Import) -> Import:
     """Read the kept file again (the data may have changed since the preview) and write it all, or nothing."""
+    if isinstance(importeur_pour(journal.type), ImporteurArchive):
+        return executer_archive(journal)
     journal.fichier.open("rb")
     try:
         contenu = journal.fichier.read()

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.db import transaction
 
 from .models import Import, StatutImport
-from .services import executer_import
+from .services import analyser_archive, executer_import
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
@@ -15,6 +15,24 @@ def executer_import_task(self, import_id: int) -> dict:
         return {"statut": journal.statut, "crees": journal.nb_crees, "modifies": journal.nb_modifies}
     try:
         journal = executer_import(journal)
+    except Exception:
+        Import.objects.filter(pk=import_id).update(statut=StatutImport.ECHEC)
+        raise
+    return {"statut": journal.statut, "crees": journal.nb_crees, "modifies": journal.nb_modifies}
+
+
+@shared_task(bind=True, acks_late=True, time_limit=4 * 3600, soft_time_limit=4 * 3600 - 60)
+def analyser_import_task(self, import_id: int) -> dict:
+    """The preview of an archive, which reads it whole: never in a web request."""
+    with transaction.atomic():
+        pris = Import.objects.filter(pk=import_id, statut=StatutImport.EN_ANALYSE).update(
+            statut=StatutImport.EN_ANALYSE, lignes_traitees=0
+        )
+    journal = Import.objects.get(pk=import_id)
+    if not pris:
+        return {"statut": journal.statut}
+    try:
+        journal = analyser_archive(journal)
     except Exception:
         Import.objects.filter(pk=import_id).update(statut=StatutImport.ECHEC)
         raise

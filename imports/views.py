@@ -1,22 +1,72 @@
+from functools import partial
+
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView, ListView
 
+from base.departements import DEPARTEMENTS
 from base.vues import NominatifRequisMixin, PerimetreMixin
 
-from .forms import ImportForm
+from .forms import ImportForm, aide_archive, est_une_archive
 from .models import Import, StatutImport, TypeImport
 from .registre import importeur_pour
-from .regles import etape, mesurable, texte_progression
-from .services import preparer_import
-from .tasks import executer_import_task
+from .regles import etape, etape_d_archive, mesurable, progression, texte_progression, texte_progression_archive
+from .services import preparer_archive, preparer_import
+from .tasks import analyser_import_task, executer_import_task
 
-# SIAE staff bring their own people and months; the registry and the annexes are the DDETS's.
+# SIAE staff bring their own people and months; the registry, the annexes and the ASP's fluxIAE are the DDETS's.
 TYPES_STRUCTURE = (TypeImport.PARCOURS, TypeImport.DECLARATIONS)
+
+# What each view of the fluxIAE becomes in Pilot'IAE (docs/fluxiae.md), in the order a reader checks them; a view
+# not listed here is shown under its ASP name, after these.
+VUES_FLUXIAE = {
+    "Structure": "Structures (SIAE)",
+    "AnnexeFinanciere": "Annexes financières",
+    "Salarie": "Salariés et PASS IAE",
+    "ContratMission": "Parcours (contrats)",
+    "EtatMensuelIndiv": "Déclarations mensuelles (annexe et mois)",
+    "RefMotifSort": "Motifs de sortie",
+}
 
 
 def types_permis(user) -> list[str]:
     return list(TypeImport.values) if user.perimetre.est_agent else list(TYPES_STRUCTURE)
+
+
+def departements_d_archive(user) -> frozenset[str] | None:
+    """The départements an archive uploaded by this agent may load: theirs; every one for an administrator."""
+    perimetre = user.perimetre
+    return None if perimetre.administrateur else perimetre.departements_ddets
+
+
+def comptes_par_vue(journal: Import) -> list[dict]:
+    """The rows of an archive's table: per view, what was (or would be) created, updated, left, and ignored why."""
+    ordre = list(VUES_FLUXIAE)
+    lignes = []
+    for vue, compte in sorted(
+        journal.comptes_par_vue.items(),
+        key=lambda item: (ordre.index(item[0]) if item[0] in ordre else len(ordre), item[0]),
+    ):
+        ignores = sorted(compte.get("ignores", {}).items(), key=lambda item: (-item[1], item[0]))
+        lignes.append(
+            {
+                "vue": vue,
+                "libelle": VUES_FLUXIAE.get(vue, vue),
+                "crees": compte.get("crees", 0),
+                "modifies": compte.get("modifies", 0),
+                "inchanges": compte.get("inchanges", 0),
+                "ignores": sum(n for _, n in ignores),
+                "raisons": ignores,
+            }
+        )
+    return lignes
+
+
+def departements_charges(journal: Import) -> str:
+    if not journal.departements_demandes:
+        return "tous les départements de l'archive"
+    return ", ".join(f"{code} – {DEPARTEMENTS.get(code, code)}" for code in journal.departements_demandes)
 
 
 class ImportListe(NominatifRequisMixin, PerimetreMixin, ListView):
@@ -36,23 +86,47 @@ class ImportNouveau(NominatifRequisMixin, FormView):
         return {"type": self.request.GET.get("type")}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "types": types_permis(self.request.user)}
+        user = self.request.user
+        return {**super().get_form_kwargs(), "types": types_permis(user), "departements": departements_d_archive(user)}
 
     def get_context_data(self, **kwargs):
+        # The columns of each table of rows; an archive has its own layout, the ASP's (docs/fluxiae.md).
         formats = []
         for type_ in types_permis(self.request.user):
+            if est_une_archive(type_):
+                continue
             importeur = importeur_pour(type_)
             colonnes = [(c, c in importeur.colonnes_optionnelles) for c in importeur.colonnes]
             formats.append((TypeImport(type_).label, colonnes))
-        return super().get_context_data(formats=formats, **kwargs)
+        archives = [t for t in types_permis(self.request.user) if est_une_archive(t)]
+        return super().get_context_data(formats=formats, archives=archives, aide_archive=aide_archive(), **kwargs)
 
     def form_valid(self, form):
-        fichier = form.cleaned_data["fichier"]
-        journal = preparer_import(form.cleaned_data["type"], fichier.name, fichier.read(), self.request.user)
+        type_, fichier, user = form.cleaned_data["type"], form.cleaned_data["fichier"], self.request.user
+        if form.archive:
+            # Stored as uploaded; reading it whole takes minutes for a national flux: a task, never this request.
+            journal = preparer_archive(type_, fichier.name, fichier, user, form.departements_charges())
+            transaction.on_commit(partial(analyser_import_task.delay, journal.pk))
+        else:
+            journal = preparer_import(type_, fichier.name, fichier.read(), user)
         return redirect("imports:detail", pk=journal.pk)
 
 
 def etat_d_avancement(journal: Import) -> dict:
+    if est_une_archive(journal.type):
+        # An archive reports the steps of its loading (rank of the step under way, number of steps).
+        faites, total = journal.lignes_traitees, journal.lignes_total
+        return {
+            "statut": journal.statut,
+            "statut_libelle": journal.get_statut_display(),
+            "archive": True,
+            "etape": etape_d_archive(faites, total),
+            "mesurable": total > 0,
+            "progression": progression(faites, total),
+            "lignes_traitees": faites,
+            "lignes_total": total,
+            "texte": texte_progression_archive(faites, total),
+        }
     return {
         "statut": journal.statut,
         "statut_libelle": journal.get_statut_display(),
@@ -70,7 +144,14 @@ class ImportDetail(NominatifRequisMixin, PerimetreMixin, DetailView):
     template_name = "imports/detail.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(avancement=etat_d_avancement(self.object), **kwargs)
+        contexte = {"avancement": etat_d_avancement(self.object)}
+        if est_une_archive(self.object.type):
+            contexte |= {
+                "archive": True,
+                "vues": comptes_par_vue(self.object),
+                "departements_charges": departements_charges(self.object),
+            }
+        return super().get_context_data(**contexte, **kwargs)
 
     def post(self, request, *args, **kwargs):
         journal = get_object_or_404(self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE)

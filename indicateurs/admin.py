@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from base.formats import etp_fr, nombre_fr
+from base.formats import etp_fr
 
-from .models import IndicateurMensuel
+from .models import IndicateurMensuel, ObjectifBrsa
 
 
 @admin.register(IndicateurMensuel)
@@ -15,12 +15,9 @@ class IndicateurMensuelAdmin(admin.ModelAdmin):
         "code_type",
         "etp_conventionnes_fr",
         "etp_realises_fr",
-        "heures_fr",
-        "salaries",
-        "declaration_retenue",
         "date_calcul",
     ]
-    list_filter = ["departement", "type", "declaration_retenue"]
+    list_filter = ["departement", "type"]
     date_hierarchy = "mois"
     search_fields = ["annexe__numero", "siae__nom"]
     list_select_related = ["annexe"]
@@ -38,10 +35,6 @@ class IndicateurMensuelAdmin(admin.ModelAdmin):
     def etp_realises_fr(self, obj):
         return etp_fr(obj.etp_realises)
 
-    @admin.display(description="heures", ordering="heures_travaillees")
-    def heures_fr(self, obj):
-        return nombre_fr(obj.heures_travaillees)
-
     def has_add_permission(self, request):
         return False
 
@@ -50,3 +43,11 @@ class IndicateurMensuelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ObjectifBrsa)
+class ObjectifBrsaAdmin(admin.ModelAdmin):
+    """Typed by the DDETS with its bilan's sections; here to correct one."""
+
+    list_display = ["departement", "annee", "seuil"]
+    list_filter = ["annee", "departement"]

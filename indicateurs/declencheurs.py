@@ -51,13 +51,3 @@ def rafraichir_apres_commit(annexe_id: int, mois: dt.date | None = None) -> None
     transaction.on_commit(lot.envoyer, robust=True)
 
 
-def rafraichir_structures_apres_commit(siae_ids, depuis: dt.date | None = None) -> None:
-    """A change to parcours outside a declaration (the situation at hire, an exit recorded on the salarié's page)
-    changes the counts of their structures' annexes from that date: all of them are asked for, in one query."""
-    from conventions.models import AnnexeFinanciere
-
-    annexes = AnnexeFinanciere.objects.filter(siae_id__in=set(siae_ids))
-    if depuis is not None:
-        annexes = annexes.filter(date_fin__gte=depuis)
-    for annexe_id in annexes.values_list("pk", flat=True):
-        rafraichir_apres_commit(annexe_id)

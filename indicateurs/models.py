@@ -1,15 +1,16 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 
-from comptes.perimetre import perimetre_queryset
-from declarations.models import EtatDeclaration
+from base.departements import DEPARTEMENT_CHOICES
+from comptes.perimetre import perimetre_departement_queryset, perimetre_queryset
 from siae.models import TypeSiae
 
 
 class IndicateurMensuel(models.Model):
-    """The figures of one active annexe for one month, materialised from the same SQL aggregates the live pages
-    run (`indicateurs.queries_consommation`) and rebuilt by `indicateurs.services.rafraichir`: what dashboards read when they span
-    many structures and months. Never written by hand; a row is as fresh as its `date_calcul`."""
+    """The consumption of one active annexe for one month, materialised from the same SQL aggregates the live pages
+    run (`indicateurs.queries_consommation`) and rebuilt by `indicateurs.services.rafraichir`: what the curves and
+    the monthly summary read (`indicateurs.queries`). Never written by hand; a row is as fresh as its
+    `date_calcul`. It holds only what is read: the ETP-mois, and what they are grouped and scoped by."""
 
     annexe = models.ForeignKey(
         "conventions.AnnexeFinanciere", on_delete=models.CASCADE, related_name="indicateurs_mensuels"
@@ -20,20 +21,8 @@ class IndicateurMensuel(models.Model):
     departement = models.CharField("département", max_length=3)
     type = models.CharField(max_length=4, choices=TypeSiae.choices)
     etp_conventionnes = models.DecimalField("ETP conventionnés", max_digits=8, decimal_places=2, default=0)
-    heures_travaillees = models.DecimalField("heures travaillées", max_digits=12, decimal_places=2, default=0)
     # ETP-mois at full precision: rounding happens only when a figure is shown.
     etp_realises = models.DecimalField("ETP réalisés", max_digits=32, decimal_places=20, default=0)
-    salaries = models.PositiveIntegerField("salariés", default=0, help_text="PASS IAE distincts avec des heures.")
-    salaries_brsa = models.PositiveIntegerField("dont bRSA à l'embauche", default=0)
-    entrees = models.PositiveIntegerField("entrées", default=0, help_text="Embauches datées du mois.")
-    sorties = models.PositiveIntegerField(default=0, help_text="Sorties datées du mois.")
-    declaration_retenue = models.CharField(
-        "état de la déclaration retenue",
-        max_length=10,
-        choices=EtatDeclaration.choices,
-        blank=True,
-        help_text="Vide quand aucune déclaration du mois n'a été transmise.",
-    )
     date_calcul = models.DateTimeField("calculé le")
 
     objects = perimetre_queryset("siae", chemin_departement="departement").as_manager()
@@ -45,10 +34,8 @@ class IndicateurMensuel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["annexe", "mois"], name="indicateur_annexe_mois_unique"),
             models.CheckConstraint(
-                condition=Q(etp_conventionnes__gte=0, heures_travaillees__gte=0, etp_realises__gte=0),
-                name="indicateur_valeurs_positives",
+                condition=Q(etp_conventionnes__gte=0, etp_realises__gte=0), name="indicateur_valeurs_positives"
             ),
-            models.CheckConstraint(condition=Q(salaries_brsa__lte=F("salaries")), name="indicateur_brsa_salaries"),
         ]
         indexes = [
             # A département's months (all kinds, or one: the kind is read from the index itself).
@@ -58,3 +45,38 @@ class IndicateurMensuel(models.Model):
 
     def __str__(self):
         return f"{self.annexe.numero} – {self.mois:%m/%Y}"
+
+
+class ObjectifBrsa(models.Model):
+    """The share of bénéficiaires du RSA among hires a département sets itself for a year (the CAOM's floor): the
+    cockpit draws it and the bilan compares with it. Without one, the 40 % of `regles_sorties.OBJECTIF_PART_BRSA`.
+    The DDETS types it with its bilan's editorial sections."""
+
+    departement = models.CharField("département", max_length=3, choices=DEPARTEMENT_CHOICES)
+    annee = models.PositiveSmallIntegerField("année")
+    seuil = models.DecimalField(
+        "objectif de bénéficiaires du RSA dans les embauches (%)",
+        max_digits=5,
+        decimal_places=2,
+        help_text="Le seuil minimal partagé dans la CAOM, comparé à la part réalisée.",
+    )
+
+    # A département's figure: read by its DDETS and its CDIAE, as the bilan it comes with.
+    objects = perimetre_departement_queryset("departement").as_manager()
+
+    class Meta:
+        verbose_name = "objectif bRSA d'un département"
+        verbose_name_plural = "objectifs bRSA des départements"
+        ordering = ["departement", "annee"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "annee"],
+                name="objectif_brsa_un_par_departement_et_annee",
+                violation_error_message="L'objectif de ce département pour cette année existe déjà.",
+            ),
+            models.CheckConstraint(condition=Q(annee__gte=2000, annee__lte=2100), name="objectif_brsa_annee"),
+            models.CheckConstraint(condition=Q(seuil__gte=0, seuil__lte=100), name="objectif_brsa_seuil"),
+        ]
+
+    def __str__(self):
+        return f"Objectif bRSA {self.departement} {self.annee} : {self.seuil} %"

@@ -1,97 +1,57 @@
-"""Reads over the materialised indicators: one aggregate query whatever the number of annexes."""
+"""Reads over the materialised indicators (the consumption curves of every page, the monthly summary) and the
+départements' bRSA objectives: one query each, whatever the number of annexes."""
 
 import datetime as dt
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Min, Q, Sum
 
-from base.calendrier import mois_de_l_annee
-from indicateurs.queries_consommation import ZERO
-from indicateurs.regles import taux_consommation
-
-from .models import IndicateurMensuel
-from .regles import cumuls
+from .models import IndicateurMensuel, ObjectifBrsa
+from .queries_consommation import ZERO, dernier_mois_echu, periode_de_reference
+from .regles import Courbe, courbe_cumulee, taux_consommation
 
 
-@dataclass(frozen=True)
-class PointMensuel:
-    """One month of a group of annexes. ETP of the month (= its ETP-mois); the cumuls are ETP-mois since January,
-    so that `cumul / number of months` is the ETP of January to this month, and their ratio its consumption."""
-
-    mois: dt.date
-    etp_conventionnes: Decimal
-    etp_realises: Decimal
-    cumul_conventionne: Decimal
-    cumul_realise: Decimal
-    heures: Decimal
-    salaries: int
-
-    @property
-    def taux(self) -> Decimal | None:
-        return taux_consommation(self.etp_realises, self.etp_conventionnes)
-
-    @property
-    def taux_cumule(self) -> Decimal | None:
-        return taux_consommation(self.cumul_realise, self.cumul_conventionne)
+def fin_du_realise(annexes, annee: int, aujourd_hui: dt.date | None = None) -> dt.date | None:
+    """The last month a curve shows réalisé: the reference period's last (`periode_de_reference`), once its
+    declarations are due; None before."""
+    aujourd_hui = aujourd_hui or dt.date.today()
+    fin = periode_de_reference(annexes, annee, aujourd_hui).fin
+    return fin if fin <= dernier_mois_echu(aujourd_hui) else None
 
 
-@dataclass(frozen=True)
-class SerieMensuelle:
-    """The twelve months of a year, and when the oldest of the rows they sum was computed (None: no row)."""
-
-    points: list[PointMensuel] = field(default_factory=list)
-    date_du_calcul: dt.datetime | None = None
-
-    def __iter__(self) -> Iterator[PointMensuel]:
-        return iter(self.points)
-
-    def __len__(self) -> int:
-        return len(self.points)
-
-    def __getitem__(self, indice: int) -> PointMensuel:
-        return self.points[indice]
-
-
-def serie_mensuelle(annexes, annee: int) -> SerieMensuelle:
-    """January to December of the year for these annexes (a queryset: `.actives()` of a structure, a kind, a
-    département...), a month without any row at zero. `salaries` adds up each annexe's salariés: someone who worked
-    in two structures the same month counts in both (the distinct count over a group is in `queries_sorties`)."""
-    lignes = {
-        mois: (conv, real, heures, salaries, calcul)
-        for mois, conv, real, heures, salaries, calcul in IndicateurMensuel.objects.filter(
+def _sommes_par_mois(annexes, annee: int, groupe: list[str]) -> dict[tuple, tuple[dict, dict]]:
+    """{(group values): ({month: ETP-mois conventionnés}, {month: ETP-mois réalisés})} of the year over the
+    materialised rows of these annexes, for the groups that have a row in it. One query."""
+    sommes = {}
+    for *cle, mois, conv, real in (
+        IndicateurMensuel.objects.filter(
             annexe__in=annexes, mois__gte=dt.date(annee, 1, 1), mois__lte=dt.date(annee, 12, 1)
         )
-        .values_list("mois")
-        .annotate(
-            conv=Sum("etp_conventionnes"),
-            real=Sum("etp_realises"),
-            heures=Sum("heures_travaillees"),
-            salaries=Sum("salaries"),
-            calcul=Min("date_calcul"),
-        )
+        .values_list(*groupe, "mois")
+        .annotate(conv=Sum("etp_conventionnes"), real=Sum("etp_realises"))
         .order_by()
+    ):
+        conventionnes, realises = sommes.setdefault(tuple(cle), ({}, {}))
+        conventionnes[mois], realises[mois] = Decimal(conv or ZERO), Decimal(real or ZERO)
+    return sommes
+
+
+def courbe_de_consommation(annexes, annee: int, aujourd_hui: dt.date | None = None) -> Courbe:
+    """The year's curve of these annexes (a queryset: a département's, a kind's, a structure's...), read from the
+    materialised monthly indicators (refreshed after each write and every night): one query whatever their
+    number. A month without any row counts zero."""
+    conventionnes, realises = _sommes_par_mois(annexes, annee, []).get((), ({}, {}))
+    return courbe_cumulee(annee, conventionnes, realises, fin_du_realise(annexes, annee, aujourd_hui))
+
+
+def courbes_par_structure(annexes, annee: int, aujourd_hui: dt.date | None = None) -> dict[int, Courbe]:
+    """{siae id: its curve}, for the structures of these annexes with a row in the year. One query."""
+    fin = fin_du_realise(annexes, annee, aujourd_hui)
+    return {
+        siae_id: courbe_cumulee(annee, conventionnes, realises, fin)
+        for (siae_id,), (conventionnes, realises) in _sommes_par_mois(annexes, annee, ["siae_id"]).items()
     }
-    mois = mois_de_l_annee(annee)
-    vide = (ZERO, ZERO, ZERO, 0, None)
-    valeurs = [lignes.get(m, vide) for m in mois]
-    conv = [Decimal(v[0] or ZERO) for v in valeurs]
-    real = [Decimal(v[1] or ZERO) for v in valeurs]
-    points = [
-        PointMensuel(
-            mois=m,
-            etp_conventionnes=c,
-            etp_realises=r,
-            cumul_conventionne=cc,
-            cumul_realise=cr,
-            heures=Decimal(v[2] or ZERO),
-            salaries=v[3] or 0,
-        )
-        for m, c, r, cc, cr, v in zip(mois, conv, real, cumuls(conv), cumuls(real), valeurs, strict=True)
-    ]
-    calculs = [v[4] for v in valeurs if v[4] is not None]
-    return SerieMensuelle(points, min(calculs) if calculs else None)
 
 
 @dataclass(frozen=True)
@@ -153,3 +113,11 @@ def dates_du_calcul(departements) -> dict[str, dt.datetime]:
         .annotate(calcul=Min("date_calcul"))
         .order_by()
     )
+
+
+def objectif_brsa_du_departement(departement: str | None, annee: int) -> Decimal | None:
+    """The share of bRSA among hires the DDETS set for the département's year (%), None if it set none: the
+    cockpit and the bilan compare with the same value."""
+    if not departement:
+        return None
+    return ObjectifBrsa.objects.filter(departement=departement, annee=annee).values_list("seuil", flat=True).first()

@@ -9,14 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Sum
 
 from base.calendrier import Periode
 from conventions.models import EtpConventionneMensuel
 from declarations.queries import etp_realises_expression, lignes_retenues
 from declarations.regles import echeance_declaration
-from indicateurs.regles import projection_annuelle, statut_consommation, taux_consommation
+from indicateurs.regles import projection_annuelle, seuils_de_consommation, statut_consommation, taux_consommation
 from siae.models import ORDRE_DES_TYPES
 
 ZERO = Decimal(0)
@@ -45,9 +44,7 @@ class Consommation:
 
     @property
     def statut(self) -> str | None:
-        return statut_consommation(
-            self.taux, Decimal(settings.SEUIL_SOUS_CONSOMMATION), Decimal(settings.SEUIL_SUR_CONSOMMATION)
-        )
+        return statut_consommation(self.taux, *seuils_de_consommation())
 
 
 def _sommes(annexes, periode: Periode, champs: list[str]) -> tuple[dict, dict]:

@@ -392,3 +392,12 @@ def publics_des_siae(structures, annee: int, annexes: dict[int, AnnexeFinanciere
             )
         )
     return resultat
+
+
+def regroupement_ei_etti(lignes: list[LigneSorties]) -> LigneSorties | None:
+    """EI and ETTI together, as the CDIAE bilan shows them, when both are there."""
+    par_type = {ligne.cle: ligne for ligne in lignes}
+    if "EI" not in par_type or "ETTI" not in par_type:
+        return None
+    ei, etti = par_type["EI"], par_type["ETTI"]
+    return LigneSorties("EI/ETTI", ei.annees, [a + b for a, b in zip(ei.comptes, etti.comptes, strict=True)])

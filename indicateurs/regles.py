@@ -2,7 +2,12 @@
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+
+from django.conf import settings
+
+from base.calendrier import mois_de_l_annee
 
 
 def regrouper_demandes(demandes: Iterable[tuple[int, dt.date | None]]) -> list[tuple[list[int], list[dt.date] | None]]:
@@ -37,6 +42,11 @@ def taux_consommation(realise: Decimal, conventionne: Decimal) -> Decimal | None
     return realise / conventionne
 
 
+def seuils_de_consommation() -> tuple[Decimal, Decimal]:
+    """(below it, sous-consommation; above it, sur-consommation): spec §4, set in the settings."""
+    return Decimal(settings.SEUIL_SOUS_CONSOMMATION), Decimal(settings.SEUIL_SUR_CONSOMMATION)
+
+
 SOUS_CONSOMMATION = "sous-consommation"
 
 
@@ -61,3 +71,72 @@ def projection_annuelle(realise_cumule: Decimal, mois_ecoules: int) -> Decimal |
     if mois_ecoules <= 0:
         return None
     return realise_cumule * 12 / mois_ecoules
+
+
+@dataclass(frozen=True)
+class Courbe:
+    """A year's consumption month by month, in ETP-mois: what the cockpit, the homes, the bilan and the dialogue de
+    gestion show and `base.graphiques.courbe_consommation` draws. Every list has the twelve months of the year."""
+
+    mois: list[dt.date]
+    conventionnes: list[Decimal]
+    realises: list[Decimal | None]  # None after the last month shown réalisé
+    cumul_conventionne: list[Decimal]
+    cumul_realise: list[Decimal | None]
+    projection: list[Decimal | None] | None  # None before the last month réalisé; None when nothing is projected
+
+    @property
+    def par_mois(self) -> list[dict]:
+        """One row per month (mois, conventionne, realise, cumuls, projection), for the tables."""
+        projection = self.projection or [None] * len(self.mois)
+        return [
+            {
+                "mois": m,
+                "conventionne": conv,
+                "realise": real,
+                "cumul_conventionne": cumul_conv,
+                "cumul_realise": cumul_real,
+                "projection": proj,
+            }
+            for m, conv, real, cumul_conv, cumul_real, proj in zip(
+                self.mois,
+                self.conventionnes,
+                self.realises,
+                self.cumul_conventionne,
+                self.cumul_realise,
+                projection,
+                strict=True,
+            )
+        ]
+
+    @property
+    def dernier_mois_realise(self) -> dt.date | None:
+        return max((m for m, real in zip(self.mois, self.realises, strict=True) if real is not None), default=None)
+
+    @property
+    def projection_fin_d_annee(self) -> Decimal | None:
+        """The ETP-mois réalisés projected to December, None when nothing is projected."""
+        return self.projection[-1] if self.projection else None
+
+
+def courbe_cumulee(
+    annee: int,
+    conventionnes: dict[dt.date, Decimal],
+    realises: dict[dt.date, Decimal],
+    fin_du_realise: dt.date | None,
+) -> Courbe:
+    """January to December (a month absent from the dicts at zero), summed month after month. The réalisé stops at
+    `fin_du_realise` (None: nothing is shown réalisé yet); when months remain after it and something was realised,
+    the linear year-end projection (`projection_annuelle`, the rule of the structures' projection) runs from it to
+    December."""
+    mois = mois_de_l_annee(annee)
+    conv = [conventionnes.get(m, Decimal(0)) for m in mois]
+    real = [realises.get(m, Decimal(0)) if fin_du_realise is not None and m <= fin_du_realise else None for m in mois]
+    ecoules = sum(1 for r in real if r is not None)
+    cumul_real = [None if r is None else c for r, c in zip(real, cumuls(r or Decimal(0) for r in real), strict=True)]
+    projection = None
+    total_realise = cumul_real[ecoules - 1] if ecoules else Decimal(0)
+    if 0 < ecoules < len(mois) and total_realise:
+        annuelle = projection_annuelle(total_realise, ecoules)
+        projection = [None if m.month < ecoules else annuelle * m.month / 12 for m in mois]
+    return Courbe(mois, conv, real, cumuls(conv), cumul_real, projection)

@@ -153,3 +153,31 @@ def ecart_en_points(ratio: Decimal | None, objectif_pourcent: Decimal | None) ->
     if ratio is None or objectif_pourcent is None:
         return None
     return Decimal(ratio) * 100 - Decimal(objectif_pourcent)
+
+
+# The historic floors (spec §7), shown beside an objective that was not negotiated.
+PLANCHER_SORTIES_DYNAMIQUES = Decimal(60)
+
+
+PLANCHER_EMPLOI_DURABLE = Decimal(25)
+
+
+@dataclass
+class LigneDialogue:
+    libelle: str
+    objectif: Decimal | None  # in %, as negotiated
+    realise: Decimal | None  # a ratio
+    repere: Decimal | None = None  # the historic floor, in %, when no objective was negotiated
+    objectif_par_defaut: bool = False
+
+    @property
+    def objectif_ratio(self) -> Decimal | None:
+        return None if self.objectif is None else self.objectif / 100
+
+    @property
+    def ecart(self) -> Decimal | None:
+        return ecart_en_points(self.realise, self.objectif)
+
+    @property
+    def sous_l_objectif(self) -> bool:
+        return sous_l_objectif(self.realise, self.objectif)

@@ -1,4 +1,5 @@
-"""Rebuilding the materialised monthly indicators (`IndicateurMensuel`) from the live SQL aggregates.
+"""Rebuilding the materialised monthly indicators (`IndicateurMensuel`) from the live SQL aggregates; recording a
+département's bRSA objective.
 
 A refresh reads a fixed number of aggregate queries whatever the number of annexes and months, then upserts the
 rows and deletes those that no longer have anything to show, in one transaction. It is idempotent: run twice, it
@@ -10,35 +11,21 @@ refreshes cannot deadlock.
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
-from django.db.models.lookups import Exact
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from base.calendrier import mois_de_l_annee, premier_du_mois
 from conventions.models import ETATS_ACTIFS, AnnexeFinanciere, EtpConventionneMensuel
-from declarations.models import DeclarationMensuelle, LigneDeclaration
+from declarations.models import LigneDeclaration
 from declarations.queries import etp_realises_expression
 from indicateurs.queries_consommation import ZERO
 
-from .models import IndicateurMensuel
+from .models import IndicateurMensuel, ObjectifBrsa
 
-CHAMPS_CALCULES = [
-    "siae",
-    "departement",
-    "type",
-    "etp_conventionnes",
-    "heures_travaillees",
-    "etp_realises",
-    "salaries",
-    "salaries_brsa",
-    "entrees",
-    "sorties",
-    "declaration_retenue",
-    "date_calcul",
-]
+CHAMPS_CALCULES = ["siae", "departement", "type", "etp_conventionnes", "etp_realises", "date_calcul"]
 
 
 @dataclass(frozen=True)
@@ -55,31 +42,19 @@ class Rafraichissement:
         )
 
 
-def _dans_le_mois(champ: str) -> Exact:
-    """The date `champ` of the parcours falls in the declared month."""
-    return Exact(TruncMonth(champ), F("declaration__mois"))
-
-
-def _agregats_des_lignes(annexes: list[int], filtre_mois: Q) -> dict[tuple, tuple]:
-    """One query over the lines of the retained declarations: hours, ETP-mois (the very expression of the live
-    consumption), salariés with hours (distinct PASS IAE, as the publics count them), bRSA among them, hires and
-    exits of the month."""
-    avec_heures = Q(heures_travaillees__gt=0)
-    lignes = (
-        LigneDeclaration.objects.filter(declaration__retenue=True, declaration__annexe__in=annexes)
+def _etp_realises(annexes: list[int], filtre_mois: Q) -> dict[tuple, Decimal]:
+    """One query over the lines of the retained declarations: the ETP-mois of each annexe and month, by the very
+    expression of the live consumption."""
+    return {
+        (annexe, mois): etp
+        for annexe, mois, etp in LigneDeclaration.objects.filter(
+            declaration__retenue=True, declaration__annexe__in=annexes
+        )
         .filter(filtre_mois)
         .values_list("declaration__annexe_id", "declaration__mois")
-        .annotate(
-            heures=Sum("heures_travaillees"),
-            etp=Sum(etp_realises_expression()),
-            salaries=Count("parcours__pass_iae", distinct=True, filter=avec_heures),
-            brsa=Count("parcours__pass_iae", distinct=True, filter=avec_heures & Q(parcours__brsa=True)),
-            entrees=Count("pk", filter=_dans_le_mois("parcours__date_embauche")),
-            sorties=Count("pk", filter=_dans_le_mois("parcours__date_sortie")),
-        )
+        .annotate(etp=Sum(etp_realises_expression()))
         .order_by()
-    )
-    return {(annexe, mois): valeurs for annexe, mois, *valeurs in lignes}
+    }
 
 
 def _filtre_mois(mois: list[dt.date] | None, champ: str) -> Q:
@@ -108,19 +83,12 @@ def rafraichir(annexe_ids: Iterable[int], mois_list: Iterable | None = None) -> 
             .filter(_filtre_mois(mois, "mois"))
             .values_list("annexe_id", "mois", "etp_conventionnes")
         }
-        lignes = _agregats_des_lignes(actives, _filtre_mois(mois, "declaration__mois"))
-        retenues = {
-            (annexe, m): etat
-            for annexe, m, etat in DeclarationMensuelle.objects.filter(retenue=True, annexe__in=actives)
-            .filter(_filtre_mois(mois, "mois"))
-            .values_list("annexe_id", "mois", "etat")
-        }
+        realises = _etp_realises(actives, _filtre_mois(mois, "declaration__mois"))
         maintenant = timezone.now()
         indicateurs = []
-        for cle in sorted(conventionnes.keys() | lignes.keys() | retenues.keys()):
+        for cle in sorted(conventionnes.keys() | realises.keys()):
             annexe, m = cle
             siae, type_, departement = descriptions[annexe]
-            heures, etp, salaries, brsa, entrees, sorties = lignes.get(cle, (ZERO, ZERO, 0, 0, 0, 0))
             indicateurs.append(
                 IndicateurMensuel(
                     annexe_id=annexe,
@@ -129,13 +97,7 @@ def rafraichir(annexe_ids: Iterable[int], mois_list: Iterable | None = None) -> 
                     departement=departement,
                     type=type_,
                     etp_conventionnes=conventionnes.get(cle, ZERO),
-                    heures_travaillees=heures or ZERO,
-                    etp_realises=etp or ZERO,
-                    salaries=salaries,
-                    salaries_brsa=brsa,
-                    entrees=entrees,
-                    sorties=sorties,
-                    declaration_retenue=retenues.get(cle, ""),
+                    etp_realises=realises.get(cle) or ZERO,
                     date_calcul=maintenant,
                 )
             )
@@ -174,3 +136,15 @@ def rafraichir_tout(annee: int | None = None) -> Rafraichissement:
     for departement in departements_avec_annexes():
         total += rafraichir_departement(departement, annee)
     return total
+
+
+@transaction.atomic
+def enregistrer_objectif_brsa(departement: str, annee: int, seuil: Decimal) -> ObjectifBrsa:
+    """The département's objective for the year (%), created or replaced."""
+    objectif, _ = ObjectifBrsa.objects.select_for_update().get_or_create(
+        departement=departement, annee=annee, defaults={"seuil": seuil}
+    )
+    objectif.seuil = seuil
+    objectif.full_clean()
+    objectif.save()
+    return objectif

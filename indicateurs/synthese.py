@@ -4,7 +4,6 @@ band). Consumption is read from the materialised indicators, refreshed the night
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -17,7 +16,7 @@ from comptes.models import Membre, TypeOrganisation
 from conventions.models import AnnexeFinanciere
 from declarations.queries import EN_RETARD, MANQUANTE, Suivi, suivi_des_declarations
 from indicateurs.queries_consommation import ZERO, dernier_mois_echu
-from indicateurs.regles import SOUS_CONSOMMATION, SUR_CONSOMMATION, statut_consommation
+from indicateurs.regles import SOUS_CONSOMMATION, SUR_CONSOMMATION, seuils_de_consommation, statut_consommation
 from siae.models import ORDRE_DES_TYPES, Siae
 
 from .queries import ConsommationDuMois, consommation_du_mois, dates_du_calcul
@@ -74,7 +73,7 @@ def syntheses_des_departements(departements: set[str], aujourd_hui: dt.date) -> 
         Siae.objects.filter(pk__in={s.siae_id for s in suivis}).values_list("pk", "departement").order_by()
     )
     dates = dates_du_calcul(departements)
-    bas, haut = Decimal(settings.SEUIL_SOUS_CONSOMMATION), Decimal(settings.SEUIL_SUR_CONSOMMATION)
+    bas, haut = seuils_de_consommation()
     hors_bande = {(d, statut): [] for d in departements for statut in (SOUS_CONSOMMATION, SUR_CONSOMMATION)}
     # From the lowest consumption to the highest.
     for (departement, _, nom, type_), conso in sorted(par_siae.items(), key=lambda e: (e[1].taux_cumul or ZERO, e[0])):
@@ -120,8 +119,8 @@ def messages_de_synthese(aujourd_hui: dt.date) -> list[EmailMultiAlternatives]:
                 "prenom": prenom,
                 "syntheses": sections,
                 "mois": sections[0].mois,
-                "seuil_bas": Decimal(settings.SEUIL_SOUS_CONSOMMATION),
-                "seuil_haut": Decimal(settings.SEUIL_SUR_CONSOMMATION),
+                "seuil_bas": seuils_de_consommation()[0],
+                "seuil_haut": seuils_de_consommation()[1],
             }
             objet = f"Pilot'IAE – synthèse {sections[0].de_mois} – {', '.join(s.nom for s in sections)}"
             message = EmailMultiAlternatives(

@@ -4,20 +4,18 @@ Aggregated figures, not nominative: the DDETS and the CDIAE of the département 
 structure's. The structures come from `Siae.objects.visible_to(user)`, the annexe from
 `AnnexeFinanciere.objects.visible_to(user)` (404 out of scope)."""
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
-from base.api import ANNEE_MAX, ANNEE_MIN
-from base.calendrier import Periode
+from base.calendrier import Periode, annees_proposees
 from base.departements import DEPARTEMENTS
-from conventions.filters import choix_des_annees
+from comptes.choix import ChoixDepartementMixin, annee_demandee
+from conventions.choix import ChoixAnnexesMixin
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
-from conventions.views import ChoixDepartementMixin, annee_demandee
 from indicateurs.queries_consommation import (
     consommation_des_siae,
     consommation_mensuelle,
@@ -27,30 +25,28 @@ from indicateurs.queries_consommation import (
 )
 from indicateurs.queries_sorties import (
     TOTAL,
-    LigneSorties,
     SortiesSiae,
     Structure,
     annexes_de_l_annee,
     embauches_par,
     publics_des_siae,
     publics_par_type,
+    regroupement_ei_etti,
     sorties_des_siae,
     sorties_par_departement,
     sorties_par_type,
 )
-from indicateurs.regles_sorties import CompteSorties, ecart_en_points, objectif_part_brsa, sous_l_objectif
+from indicateurs.regles_sorties import (
+    PLANCHER_EMPLOI_DURABLE,
+    PLANCHER_SORTIES_DYNAMIQUES,
+    CompteSorties,
+    LigneDialogue,
+    objectif_part_brsa,
+    sous_l_objectif,
+)
 from siae.models import Siae
 
-# The historic floors (spec §7), shown beside an objective that was not negotiated.
-PLANCHER_SORTIES_DYNAMIQUES = Decimal(60)
-PLANCHER_EMPLOI_DURABLE = Decimal(25)
 NOMBRE_D_ANNEES = 3
-
-
-def annee_choisie(request) -> int:
-    """The year asked for (`?annee=`), the current one when missing or out of 2000–2100."""
-    annee = annee_demandee(request)
-    return annee if ANNEE_MIN <= annee <= ANNEE_MAX else dt.date.today().year
 
 
 class ChoixStructuresMixin(ChoixDepartementMixin):
@@ -92,22 +88,13 @@ TRIS = {
 }
 
 
-def regroupement_ei_etti(lignes: list[LigneSorties]) -> LigneSorties | None:
-    """EI and ETTI together, as the CDIAE bilan shows them, when both are there."""
-    par_type = {ligne.cle: ligne for ligne in lignes}
-    if "EI" not in par_type or "ETTI" not in par_type:
-        return None
-    ei, etti = par_type["EI"], par_type["ETTI"]
-    return LigneSorties("EI/ETTI", ei.annees, [a + b for a, b in zip(ei.comptes, etti.comptes, strict=True)])
-
-
 class Sorties(ChoixStructuresMixin, TemplateView):
     """By kind over three years (as in the CDIAE bilan), then each structure for the chosen year."""
 
     template_name = "indicateurs/sorties.html"
 
     def get_context_data(self, **kwargs):
-        annee = annee_choisie(self.request)
+        annee = annee_demandee(self.request)
         annees = [annee - i for i in range(NOMBRE_D_ANNEES)]
         structures = self.structures()
         par_type = sorties_par_type(structures, annees)
@@ -139,7 +126,7 @@ class Publics(ChoixStructuresMixin, TemplateView):
     template_name = "indicateurs/publics.html"
 
     def get_context_data(self, **kwargs):
-        annee = annee_choisie(self.request)
+        annee = annee_demandee(self.request)
         structures = self.structures()
         siae = publics_des_siae(structures, annee)
         return super().get_context_data(
@@ -148,27 +135,6 @@ class Publics(ChoixStructuresMixin, TemplateView):
             structures=sorted(siae, key=lambda s: (s.structure.type, s.structure.nom.lower())),
             **kwargs,
         )
-
-
-@dataclass
-class LigneDialogue:
-    libelle: str
-    objectif: Decimal | None  # in %, as negotiated
-    realise: Decimal | None  # a ratio
-    repere: Decimal | None = None  # the historic floor, in %, when no objective was negotiated
-    objectif_par_defaut: bool = False
-
-    @property
-    def objectif_ratio(self) -> Decimal | None:
-        return None if self.objectif is None else self.objectif / 100
-
-    @property
-    def ecart(self) -> Decimal | None:
-        return ecart_en_points(self.realise, self.objectif)
-
-    @property
-    def sous_l_objectif(self) -> bool:
-        return sous_l_objectif(self.realise, self.objectif)
 
 
 class Dialogue(TemplateView):
@@ -229,7 +195,7 @@ TRIS_CONSOMMATION = {
 }
 
 
-class Consommation(ChoixDepartementMixin, TemplateView):
+class Consommation(ChoixAnnexesMixin, TemplateView):
     """The département table by kind (as in the CDIAE bilan) and the structures sorted by rate."""
 
     template_name = "indicateurs/consommation.html"
@@ -266,8 +232,8 @@ class Consommation(ChoixDepartementMixin, TemplateView):
         )
 
 
-class ConsommationSiae(ChoixDepartementMixin, TemplateView):
-    """One structure month by month."""
+class ConsommationSiae(TemplateView):
+    """One structure month by month (its own page: the year is chosen, not the département)."""
 
     template_name = "indicateurs/consommation_siae.html"
 
@@ -281,7 +247,7 @@ class ConsommationSiae(ChoixDepartementMixin, TemplateView):
         return super().get_context_data(
             siae=siae,
             annee=annee,
-            annees=[a for a, _ in choix_des_annees()],
+            annees=annees_proposees(),
             lignes=lignes,
             resume=resume,
             annexes=list(annexes.order_by("date_debut")),

@@ -23,7 +23,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from indicateurs.regles_sorties import OBJECTIF_PART_BRSA, CompteSorties
+from indicateurs.regles_sorties import (
+    OBJECTIF_PART_BRSA,
+    PLANCHER_EMPLOI_DURABLE,
+    PLANCHER_SORTIES_DYNAMIQUES,
+    CompteSorties,
+)
 
 ZERO = Decimal(0)
 CENT = Decimal(100)
@@ -55,8 +60,6 @@ POIDS_SALARIES_AVEC_ACTION = 1
 POIDS_HEURES_FORMATION = 1
 # Results: the taux de sorties dynamiques and d'emploi durable of the year's examined exits against the
 # objectives of the structure's annexe, else the historic floors (spec §7).
-PLANCHER_SORTIES_DYNAMIQUES = Decimal(60)
-PLANCHER_EMPLOI_DURABLE = Decimal(25)
 POIDS_SORTIES_DYNAMIQUES = 2
 POIDS_EMPLOI_DURABLE = 1
 # The three criteria weigh the same: the texts give none precedence.

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from base.api import ANNEE_MAX, ANNEE_MIN, PourcentageField
+from base.api import PourcentageField
+from base.calendrier import ANNEE_MAX, ANNEE_MIN
 from base.departements import DEPARTEMENT_CHOICES
 from base.formats import montant, taux
 

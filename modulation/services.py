@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from aides_au_poste.regles import arrondi_euro
-from base.api import ANNEE_MAX, ANNEE_MIN
+from base.calendrier import ANNEE_MAX, ANNEE_MIN
 from comptes.perimetre import perimetre_de
 from conventions.models import AnnexeFinanciere, EtatAnnexe
 

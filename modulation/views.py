@@ -5,8 +5,6 @@ the decision form and the history (the agents of its département; its own struc
 The CDIAE sees none of it (404): the amounts are on the aides au poste pages, the instruction stays with the DDETS
 and the structure concerned (docs/decisions.md)."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -19,13 +17,12 @@ from django.views.generic import TemplateView
 from aides_au_poste.queries import annexes_de_l_annee
 from base.departements import DEPARTEMENTS
 from base.exports import reponse_csv, reponse_xlsx
-from base.formats import nombre_fr
+from base.formats import arrondi, nombre_fr
 from base.formulaires import reporter_refus
 from base.vues import AgentRequisMixin, NominatifRequisMixin
-from conventions.filters import choix_des_annees
+from comptes.choix import ChoixDepartementMixin, annee_demandee
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
-from conventions.views import annee_demandee
 from parcours.models import TypeActionInsertion
 from siae.models import Siae
 
@@ -62,7 +59,7 @@ def bareme_de_l_echelle() -> dict:
     }
 
 
-class ModulationDepartementMixin(AgentRequisMixin):
+class ModulationDepartementMixin(AgentRequisMixin, ChoixDepartementMixin):
     """The annexes of the chosen département starting in the chosen year, among those whose instruction the user
     shares (the agents: their département's)."""
 
@@ -78,7 +75,7 @@ class ModulationDepartementMixin(AgentRequisMixin):
         disponibles = sorted(perimetre.departements_ddets)
         return demande if demande in disponibles else (disponibles[0] if disponibles else None)
 
-    def departements(self) -> list[str]:
+    def departements_au_choix(self, annee: int) -> list[str]:
         perimetre = self.request.user.perimetre
         if perimetre.administrateur:
             return sorted(set(Siae.objects.values_list("departement", flat=True).distinct()))
@@ -99,12 +96,8 @@ class Modulation(ModulationDepartementMixin, TemplateView):
         if formulaire is None and peut_fixer:
             formulaire = EnveloppeForm(initial={"montant": enveloppe.montant} if enveloppe else None)
         return super().get_context_data(
-            annee=annee,
+            **self.contexte_du_choix(annee, departement),
             annee_reference=annee - 1,
-            annees=[a for a, _ in choix_des_annees()],
-            departement=departement,
-            nom_departement=DEPARTEMENTS.get(departement or "", ""),
-            departements=self.departements(),
             lignes=lignes,
             totaux=totaux,
             enveloppe=enveloppe,
@@ -183,7 +176,8 @@ class ModulationAnnexe(NominatifRequisMixin, TemplateView):
         formulaire = kwargs.pop("formulaire", None)
         if formulaire is None and peut_decider:
             taux = ligne.proposition.taux if ligne.proposition.taux is not None else ligne.taux_annexe
-            formulaire = DecisionForm(initial={"taux": (taux * 100).quantize(Decimal("0.1"))})
+            # To the tenth of a point, as the field takes it and the page shows the rate.
+            formulaire = DecisionForm(initial={"taux": arrondi(taux * 100, 1)})
         effort = ligne.proposition.critere("effort")
         annee = self.annexe.date_debut.year
         return super().get_context_data(

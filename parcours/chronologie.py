@@ -1,7 +1,9 @@
 """The timeline of a parcours on the salarié's page: the PASS IAE (start, computed end), its suspensions and
 prolongations, the hire, the contracts, the hours declared each month and the exit, in the order of their dates.
 
-Built from objects already read (no query here): the page reads everything for all its parcours at once.
+Built from objects already read (no query here): the page reads everything for all its parcours at once. A PASS
+date that is unknown (the ASP's flux may not give it) is a step without a date, shown « inconnue »: its start
+first, its end last.
 """
 
 import datetime as dt
@@ -24,7 +26,7 @@ DEBUT_PASS, EMBAUCHE, CONTRAT, SUSPENSION, PROLONGATION, HEURES, SORTIE, FIN_PAS
 
 @dataclass(frozen=True)
 class Etape:
-    date: dt.date
+    date: dt.date | None  # None: unknown (a PASS's date)
     rang: int
     titre: str
     detail: str = ""
@@ -95,11 +97,18 @@ def chronologie(parcours, heures_par_mois, suspensions, prolongations) -> list[E
             pass_iae.date_fin,
             FIN_PASS,
             "Fin du PASS IAE",
-            "24 mois, repoussée par les suspensions et les prolongations accordées",
+            "24 mois, repoussée par les suspensions et les prolongations accordées" if pass_iae.date_debut else "",
         ),
     ]
     if parcours.date_sortie:
         motif = parcours.motif_sortie
         detail = f"{motif.libelle} ({motif.get_categorie_display().lower()})" if motif else ""
         etapes.append(Etape(parcours.date_sortie, SORTIE, "Sortie", detail))
-    return sorted(etapes, key=lambda e: (e.date, e.rang))
+    return sorted(etapes, key=_ordre)
+
+
+def _ordre(etape: Etape) -> tuple[dt.date, int]:
+    """By date, then in the order of the day; an unknown date: the PASS's start first, its end last."""
+    if etape.date is None:
+        return (dt.date.min if etape.rang == DEBUT_PASS else dt.date.max, etape.rang)
+    return (etape.date, etape.rang)

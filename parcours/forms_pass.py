@@ -69,7 +69,11 @@ class DemandeProlongationForm(FormulairePass):
         kwargs.setdefault("initial", {}).setdefault("date_demande", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["motif"].queryset = motifs_pour(MotifProlongation.objects.all(), parcours.siae.type)
-        aide = f"La prolongation commence le lendemain de la fin actuelle du PASS IAE, le {debut:%d/%m/%Y}."
+        aide = (
+            f"La prolongation commence le lendemain de la fin actuelle du PASS IAE, le {debut:%d/%m/%Y}."
+            if debut
+            else "La date de début du PASS IAE est inconnue : sa fin, que la prolongation suit, ne se calcule pas."
+        )
         # The bound field, already built by DsfrBaseForm, keeps its own copy of the help text.
         self.fields["date_fin"].help_text = self["date_fin"].help_text = aide
 

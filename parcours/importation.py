@@ -1,19 +1,22 @@
 """`importer parcours`: one line per hire of a salarié in a SIAE with the PASS IAE it uses.
 
-Key: (numero_pass, siret, date_embauche). The PASS's end is computed (24 months − 1 day, pushed by the
-suspensions and prolongations of a PASS already known). The contract rules the columns allow are checked
+Key: (numero_pass, structure, date_embauche). The structure is the SIAE of the SIRET; when one employer runs two
+kinds of SIAE under that SIRET (an AI and an EI), the optional `type_siae` column says which, else the line is
+refused. The PASS's end is computed (24 months − 1 day, pushed by the suspensions and prolongations of a PASS
+already known; a start the ASP's flux left unknown is filled in). The contract rules the columns allow are checked
 (regles_pass): a CDDI under 20 hours a week is refused, the file having no derogation column.
 """
 
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
 from imports.lecture import ErreurLigne, booleen, date_fr, decimal_fr, texte
-from siae.models import Siae
+from siae.models import Siae, TypeSiae
 from siae.regles import normaliser_siret
 
 from .models import Contrat, DureeChomage, Genre, NiveauFormation, Parcours, PassIae, Salarie, TypeContrat
 from .regles import fin_pass_iae
 from .regles_pass import (
     CONTRATS_PAR_TYPE_DE_SIAE,
+    decalage_de_la_fin,
     erreurs_cdi_inclusion,
     erreurs_heures_cddi,
     erreurs_type_de_contrat,
@@ -48,8 +51,11 @@ class ImportParcours(Importeur):
         "rqth",
         "niveau_formation",
         "duree_chomage",
+        "type_siae",
     )
-    colonnes_optionnelles = frozenset({"niveau_formation", "duree_chomage", "heures_hebdo", "auto_prescription"})
+    colonnes_optionnelles = frozenset(
+        {"niveau_formation", "duree_chomage", "heures_hebdo", "auto_prescription", "type_siae"}
+    )
 
     def _valeur(self, brut, colonne, analyseur):
         try:
@@ -62,6 +68,11 @@ class ImportParcours(Importeur):
         if len(numero) != 12 or not numero.isalnum():
             raise ErreurColonne("numero_pass", f"« {numero} » n'est pas un numéro de PASS IAE (12 caractères)")
         valeurs = {"numero_pass": numero, "siret": normaliser_siret(texte(brut["siret"]))}
+        valeurs["type_siae"] = texte(brut.get("type_siae", "")).upper()
+        if valeurs["type_siae"] and valeurs["type_siae"] not in TypeSiae.values:
+            raise ErreurColonne(
+                "type_siae", f"« {valeurs['type_siae']} » n'est pas un type de SIAE ({', '.join(TypeSiae.values)})"
+            )
         for colonne in ("nom", "prenom"):
             valeurs[colonne] = texte(brut[colonne])
             if not valeurs[colonne]:
@@ -127,14 +138,42 @@ class ImportParcours(Importeur):
             for e in erreurs
         ]
 
+    @staticmethod
+    def structure_de_la_ligne(numero, v, structures: list[Siae]) -> tuple[Siae | None, ErreurLigne | None]:
+        """The SIAE of the line's SIRET, of the line's `type_siae` when given. Two kinds under one SIRET and no
+        `type_siae`: refused, naming the kinds, rather than a guess."""
+        if v["type_siae"]:
+            du_type = [s for s in structures if s.type == v["type_siae"]]
+            if du_type:
+                return du_type[0], None
+            if structures:
+                types = " et ".join(s.type for s in structures)
+                qui = f"d'une SIAE {types}" if len(structures) == 1 else f"des SIAE {types}"
+                return None, ErreurLigne(
+                    numero, "type_siae", f"le SIRET {v['siret']} est celui {qui}, pas d'une {v['type_siae']}"
+                )
+        elif len(structures) > 1:
+            types = " et ".join(s.type for s in structures)
+            return None, ErreurLigne(
+                numero,
+                "siret",
+                f"le SIRET {v['siret']} est celui de plusieurs SIAE ({types}) : "
+                "précisez laquelle dans la colonne type_siae",
+            )
+        elif structures:
+            return structures[0], None
+        return None, ErreurLigne(numero, "siret", f"aucune SIAE de SIRET {v['siret']}")
+
     def planifier(self, lignes, analyse: Analyse):
         sirets = {v["siret"] for _, v in lignes}
-        structures = Siae.objects.in_bulk(sirets, field_name="siret")
+        structures = {}
+        for siae in Siae.objects.filter(siret__in=sirets).order_by("type"):
+            structures.setdefault(siae.siret, []).append(siae)
         if self.utilisateur is not None:
             modifiables = set(
                 Siae.objects.avec_donnees_nominatives(self.utilisateur)
                 .filter(siret__in=sirets)
-                .values_list("siret", flat=True)
+                .values_list("pk", flat=True)
             )
         numeros = {v["numero_pass"] for _, v in lignes}
         passes = PassIae.objects.select_related("salarie").in_bulk(numeros, field_name="numero")
@@ -147,8 +186,8 @@ class ImportParcours(Importeur):
                 .values_list("pk", flat=True)
             )
         parcours_existants = {
-            (p.pass_iae.numero, p.siae.siret, p.date_embauche): p
-            for p in Parcours.objects.filter(pass_iae__numero__in=numeros).select_related("pass_iae", "siae")
+            (p.pass_iae.numero, p.siae_id, p.date_embauche): p
+            for p in Parcours.objects.filter(pass_iae__numero__in=numeros).select_related("pass_iae")
         }
         contrats = {
             (c.parcours_id, c.date_debut): c
@@ -156,14 +195,14 @@ class ImportParcours(Importeur):
         }
         vues, plan = {}, []
         for numero, v in lignes:
-            siae = structures.get(v["siret"])
-            if siae is None:
-                analyse.erreurs.append(ErreurLigne(numero, "siret", f"aucune SIAE de SIRET {v['siret']}"))
+            siae, erreur = self.structure_de_la_ligne(numero, v, structures.get(v["siret"], []))
+            if erreur is not None:
+                analyse.erreurs.append(erreur)
                 continue
-            if self.utilisateur is not None and v["siret"] not in modifiables:
+            if self.utilisateur is not None and siae.pk not in modifiables:
                 analyse.erreurs.append(ErreurLigne(numero, "siret", "cette SIAE n'est pas dans votre périmètre"))
                 continue
-            cle = (v["numero_pass"], v["siret"], v["date_embauche"])
+            cle = (v["numero_pass"], siae.pk, v["date_embauche"])
             existant = parcours_existants.get(cle)
             contrat = contrats.get((existant.pk, v["date_embauche"])) if existant else None
             if erreurs := self.erreurs_du_contrat(numero, v, siae, contrat):
@@ -184,7 +223,8 @@ class ImportParcours(Importeur):
                 continue
             if pass_iae and visibles is not None and pass_iae.salarie_id not in visibles:
                 salarie = pass_iae.salarie
-                if pass_iae.date_debut != v["date_debut_pass"] or (salarie.prenom, salarie.genre) != (
+                # An unknown start (a PASS from the ASP's flux) is filled in, not corrected.
+                if pass_iae.date_debut not in (None, v["date_debut_pass"]) or (salarie.prenom, salarie.genre) != (
                     v["prenom"],
                     v["genre"],
                 ):
@@ -200,7 +240,7 @@ class ImportParcours(Importeur):
             # The PASS's end: 24 months − 1 day, pushed by the suspensions and prolongations of a known PASS.
             fin = fin_pass_iae(v["date_debut_pass"])
             if pass_iae is not None:
-                fin += pass_iae.date_fin - fin_pass_iae(pass_iae.date_debut)
+                fin += decalage_de_la_fin(pass_iae.date_debut, pass_iae.date_fin)
             if v["date_embauche"] > fin:
                 analyse.erreurs.append(
                     ErreurLigne(

@@ -83,10 +83,16 @@ class Salarie(models.Model):
 
 
 class PassIae(models.Model):
+    """A PASS IAE. Its dates may be unknown: the ASP's flux gives the number, not always the start. Then every rule
+    that needs them says the date is unknown rather than guess it (regles_pass), and the pages show « inconnue ».
+    A known start always has its end (computed from it)."""
+
     numero = models.CharField("numéro", max_length=12, unique=True)
     salarie = models.ForeignKey(Salarie, on_delete=models.CASCADE, related_name="pass_iae")
-    date_debut = models.DateField("début")
-    date_fin = models.DateField("fin", help_text="Début + 24 mois − 1 jour, repoussée par les suspensions.")
+    date_debut = models.DateField("début", null=True, blank=True, help_text="Vide : inconnue.")
+    date_fin = models.DateField(
+        "fin", null=True, blank=True, help_text="Début + 24 mois − 1 jour, repoussée par les suspensions."
+    )
 
     objects = perimetre_queryset("salarie__parcours__siae", nominatif=True, distinct=True).as_manager()
 
@@ -94,7 +100,11 @@ class PassIae(models.Model):
         verbose_name = "PASS IAE"
         verbose_name_plural = "PASS IAE"
         constraints = [
-            models.CheckConstraint(condition=models.Q(date_fin__gte=models.F("date_debut")), name="pass_periode"),
+            models.CheckConstraint(
+                condition=models.Q(date_debut__isnull=True)
+                | models.Q(date_fin__isnull=False, date_fin__gte=models.F("date_debut")),
+                name="pass_periode",
+            ),
             models.CheckConstraint(condition=models.Q(numero__regex=r"^[0-9A-Z]{12}$"), name="pass_numero_12"),
         ]
 
@@ -157,6 +167,16 @@ class Contrat(models.Model):
         "dérogation", default=False, help_text="Dérogation à la durée minimale du CDDI (4 mois, 20 h par semaine)."
     )
     motif_derogation = models.CharField("motif de la dérogation", max_length=255, blank=True)
+    # The ASP's id of the contract (fluxIAE `contrat_id_ctr`): what next week's flux is matched on. None for a
+    # contract recorded here. Unique when set (NULLs never collide).
+    id_asp = models.PositiveIntegerField(
+        "identifiant ASP",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="Identifiant du contrat à l'ASP (contrat_id_ctr du fluxIAE), donné par son import.",
+    )
 
     objects = perimetre_queryset("parcours__siae", nominatif=True).as_manager()
 

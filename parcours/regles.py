@@ -58,7 +58,15 @@ def erreurs_ligne_declaration(
         erreurs.append(("heures_travaillees", f"{nombre_fr(heures)} h dépasse le maximum légal de 208 h dans un mois"))
     if not contrat_couvre_le_mois:
         erreurs.append(("numero_pass", "aucun contrat avec la structure ne couvre ce mois"))
-    if pass_debut is None or not chevauche_le_mois(pass_debut, pass_fin, mois):
+    if pass_debut is None:
+        # A PASS from the ASP's flux may come without its start: its validity is not guessed.
+        erreurs.append(
+            (
+                "numero_pass",
+                "la date de début du PASS IAE est inconnue : sa validité ce mois ne peut pas être vérifiée",
+            )
+        )
+    elif not chevauche_le_mois(pass_debut, pass_fin, mois):
         erreurs.append(("numero_pass", "le PASS IAE n'est valide aucun jour du mois"))
     if date_sortie is not None:
         if not (mois <= date_sortie <= dernier_jour_du_mois(mois)):

@@ -1,5 +1,8 @@
 """The life of a PASS IAE (suspensions, prolongations) and the rules of contracts (spec §6), as plain functions.
 
+A PASS's dates may be unknown (the ASP's flux gives the number, not always the start): a rule that needs them
+refuses with `debut_inconnu` rather than guess them.
+
 Values in, values out, no database: the limits of a motif are the row of `MotifSuspension` or `MotifProlongation`
 (the rules as data, loaded by migration 0005) passed as a `LimitesSuspension` or `LimitesProlongation`. Each check
 returns a list of `Erreur` (field, French message naming the field); an empty list means accepted.
@@ -80,6 +83,11 @@ def jour(date: dt.date) -> str:
     return f"{date:%d/%m/%Y}"
 
 
+def debut_inconnu(champ: str, consequence: str) -> Erreur:
+    """The refusal of a rule that needs the PASS's start when it is unknown."""
+    return Erreur(champ, f"la date de début du PASS IAE est inconnue : {consequence}")
+
+
 @dataclass(frozen=True)
 class Periode:
     """From `debut` to `fin`, both days included."""
@@ -117,14 +125,27 @@ def _erreur_type_de_siae(libelle: str, types: frozenset[str], type_siae: str) ->
 # The end of a PASS IAE ---------------------------------------------------------------------------------------
 
 
-def fin_du_pass(debut: dt.date, suspensions: Iterable[Periode] = (), prolongations: Iterable[Periode] = ()) -> dt.date:
+def fin_du_pass(
+    debut: dt.date | None, suspensions: Iterable[Periode] = (), prolongations: Iterable[Periode] = ()
+) -> dt.date | None:
     """Start + 24 months − 1 day, pushed by each suspension's length in days (start and end days included), then by
     each granted prolongation's length: a prolongation starts the day after the current end and the end becomes
     its end. Lengths are added rather than the last end taken, so that a suspension recorded during a
-    prolongation still pushes the end."""
+    prolongation still pushes the end. None when the start is unknown."""
+    if debut is None:
+        return None
     jours_suspendus = sum(s.jours for s in suspensions)
     jours_prolonges = sum(p.jours for p in prolongations)
     return fin_pass_iae(debut, jours_suspendus) + dt.timedelta(days=jours_prolonges)
+
+
+def decalage_de_la_fin(debut: dt.date | None, fin: dt.date | None) -> dt.timedelta:
+    """How far the suspensions and prolongations have pushed a PASS's end beyond its 24 months: kept when its start
+    is corrected. Nothing when a date is unknown: no suspension nor prolongation is recorded on such a PASS (they
+    are refused), so nothing has pushed it."""
+    if debut is None or fin is None:
+        return dt.timedelta(0)
+    return fin - fin_pass_iae(debut)
 
 
 # Suspensions -------------------------------------------------------------------------------------------------
@@ -147,14 +168,15 @@ def erreurs_suspension(
     motif: LimitesSuspension,
     *,
     type_siae: str,
-    debut_pass: dt.date,
-    fin_pass: dt.date,
+    debut_pass: dt.date | None,
+    fin_pass: dt.date | None,
     autres: Iterable[Periode],
     aujourd_hui: dt.date,
 ) -> list[Erreur]:
     """A suspension: at most the motif's months, not starting in the future nor before the PASS's start (nor
     after its end: an expired PASS is not suspended), no overlap with another suspension of the same PASS, a motif
-    allowed for the structure's kind."""
+    allowed for the structure's kind. A PASS whose start is unknown is not suspended: neither its start nor the
+    end the suspension would push can be checked."""
     erreurs = []
     if not motif.actif:
         erreurs.append(Erreur("motif", f"« {motif.libelle} » n'est plus en vigueur."))
@@ -163,7 +185,11 @@ def erreurs_suspension(
         erreurs.append(
             Erreur("date_debut", f"une suspension ne commence pas dans le futur (après le {jour(aujourd_hui)}).")
         )
-    if periode.debut < debut_pass:
+    if debut_pass is None or fin_pass is None:
+        erreurs.append(
+            debut_inconnu("date_debut", "la suspension ne peut pas être vérifiée ni la fin du PASS reportée.")
+        )
+    elif periode.debut < debut_pass:
         erreurs.append(
             Erreur("date_debut", f"la suspension ne peut pas commencer avant le PASS IAE ({jour(debut_pass)}).")
         )
@@ -232,6 +258,13 @@ def fenetre_de_demande(fin_pass: dt.date) -> Periode:
     """A prolongation is requested from 12 months before the current end of the PASS until 6 months after, both
     days included (months counted with `ajouter_mois`: 31 → the month's last day)."""
     return Periode(ajouter_mois(fin_pass, -DEMANDE_MOIS_AVANT_FIN), ajouter_mois(fin_pass, DEMANDE_MOIS_APRES_FIN))
+
+
+def erreurs_fin_inconnue(fin_pass: dt.date | None) -> list[Erreur]:
+    """A prolongation starts the day after the PASS's current end: none is asked while the end is unknown."""
+    if fin_pass is None:
+        return [debut_inconnu("date_fin", "sa fin, que la prolongation suit, ne peut pas être calculée.")]
+    return []
 
 
 def erreurs_demande(date_demande: dt.date, *, fin_pass: dt.date, aujourd_hui: dt.date) -> list[Erreur]:
@@ -424,10 +457,10 @@ def erreurs_heures_cddi(type_contrat: str, heures_hebdo: Decimal | None, *, dero
 
 
 def erreurs_cdi_inclusion(
-    type_contrat: str, debut: dt.date, *, date_naissance: dt.date, debut_parcours_iae: dt.date
+    type_contrat: str, debut: dt.date, *, date_naissance: dt.date, debut_parcours_iae: dt.date | None
 ) -> list[Erreur]:
     """A CDI inclusion: 57 years old or more when it starts, and at least 12 months after the start of the IAE
-    parcours (the PASS IAE's start: in one or several structures)."""
+    parcours (the PASS IAE's start: in one or several structures; refused when it is unknown)."""
     if type_contrat != TypeContrat.CDI_INCLUSION:
         return []
     erreurs = []
@@ -438,6 +471,13 @@ def erreurs_cdi_inclusion(
                 "type", f"un CDI inclusion est réservé aux salariés de 57 ans et plus ; {age} ans le {jour(debut)}."
             )
         )
+    if debut_parcours_iae is None:
+        erreurs.append(
+            debut_inconnu(
+                "date_debut", "les 12 mois de parcours qu'un CDI inclusion suppose ne peuvent pas être vérifiés."
+            )
+        )
+        return erreurs
     possible = ajouter_mois(debut_parcours_iae, CDI_INCLUSION_PARCOURS_MIN_MOIS)
     if debut < possible:
         erreurs.append(
@@ -455,7 +495,7 @@ def erreurs_contrat(
     *,
     type_siae: str,
     date_naissance: dt.date,
-    debut_parcours_iae: dt.date,
+    debut_parcours_iae: dt.date | None,
     passerelles_du_parcours: int = 0,
 ) -> list[Erreur]:
     """Every rule of a contract recorded on a parcours: kind for the structure, CDDI of at least 4 months and 20 h

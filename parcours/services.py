@@ -3,10 +3,9 @@
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from base.rafraichissement import rafraichir_structures_apres_commit
-
 from .models import Contrat, Parcours, PassIae, Salarie
 from .regles import fin_pass_iae
+from .regles_pass import decalage_de_la_fin
 
 SITUATION = ("brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage")
 
@@ -57,7 +56,7 @@ def enregistrer_embauches(embauches: list[tuple]) -> None:
             salarie.prenom, salarie.genre = v["prenom"], v["genre"]
             a_modifier_salaries[salarie.pk] = salarie
         if pass_iae.pk and pass_iae.date_debut != v["date_debut_pass"]:
-            decalage = pass_iae.date_fin - fin_pass_iae(pass_iae.date_debut)
+            decalage = decalage_de_la_fin(pass_iae.date_debut, pass_iae.date_fin)
             pass_iae.date_debut = v["date_debut_pass"]
             pass_iae.date_fin = fin_pass_iae(v["date_debut_pass"]) + decalage
             a_modifier_pass[pass_iae.pk] = pass_iae
@@ -92,11 +91,6 @@ def enregistrer_embauches(embauches: list[tuple]) -> None:
                 parcours_modifies.append(parcours)
     Parcours.objects.bulk_create(nouveaux_parcours.values())
     Parcours.objects.bulk_update(parcours_modifies, [*SITUATION, "auto_prescription"])
-    if parcours_modifies:
-        # A changed situation at hire (bRSA...) changes the materialised counts of the months already declared.
-        rafraichir_structures_apres_commit(
-            {p.siae_id for p in parcours_modifies}, depuis=min(p.date_embauche for p in parcours_modifies)
-        )
     existants.update(nouveaux_parcours)
 
     contrats = {
@@ -127,6 +121,4 @@ def enregistrer_embauches(embauches: list[tuple]) -> None:
 def modifier_salarie_et_situation(formulaire_salarie, formulaire_situation):
     """The identity and the situation at hire are saved together or not at all."""
     formulaire_salarie.save()
-    parcours = formulaire_situation.save()
-    rafraichir_structures_apres_commit([parcours.siae_id], depuis=parcours.date_embauche)
-    return parcours
+    return formulaire_situation.save()

@@ -2,7 +2,8 @@
 and exits, each in one transaction, checked by the rules of `regles_pass`, and each recomputing the PASS's end.
 
 The PASS is locked first (`select_for_update`): two writes on the same PASS never check against a stale state.
-A refused write raises `ValidationError` with a message per field, each naming its field.
+A refused write raises `ValidationError` with a message per field, each naming its field. A PASS whose start is
+unknown (from the ASP's flux) is neither suspended nor prolonged, and its stored end is left as it is.
 """
 
 import datetime as dt
@@ -11,8 +12,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-
-from base.rafraichissement import rafraichir_structures_apres_commit
 
 from .models import (
     Contrat,
@@ -36,6 +35,7 @@ from .regles_pass import (
     erreurs_contrat,
     erreurs_decision,
     erreurs_demande,
+    erreurs_fin_inconnue,
     erreurs_prolongation,
     erreurs_suspension,
     fin_du_pass,
@@ -65,8 +65,11 @@ def _periodes(queryset) -> list[Periode]:
     return [Periode(debut, fin) for debut, fin in queryset.values_list("date_debut", "date_fin")]
 
 
-def fin_calculee(pass_iae: PassIae) -> dt.date:
-    """The PASS's end from the rules: all its suspensions and its granted prolongations."""
+def fin_calculee(pass_iae: PassIae) -> dt.date | None:
+    """The PASS's end from the rules: all its suspensions and its granted prolongations; None when its start is
+    unknown (nothing to compute it from)."""
+    if pass_iae.date_debut is None:
+        return None
     return fin_du_pass(
         pass_iae.date_debut,
         _periodes(Suspension.objects.filter(pass_iae=pass_iae)),
@@ -74,9 +77,12 @@ def fin_calculee(pass_iae: PassIae) -> dt.date:
     )
 
 
-def recalculer_fin_du_pass(pass_iae: PassIae) -> dt.date:
-    """Recompute and store `PassIae.date_fin` from all the PASS's suspensions and granted prolongations."""
+def recalculer_fin_du_pass(pass_iae: PassIae) -> dt.date | None:
+    """Recompute and store `PassIae.date_fin` from all the PASS's suspensions and granted prolongations. A PASS
+    whose start is unknown keeps the end it has (unknown too, unless a source gave it)."""
     fin = fin_calculee(pass_iae)
+    if fin is None:
+        return pass_iae.date_fin
     if pass_iae.date_fin != fin:
         pass_iae.date_fin = fin
         PassIae.objects.filter(pk=pass_iae.pk).update(date_fin=fin)
@@ -161,6 +167,7 @@ def demander_prolongation(
     date_demande = date_demande or aujourd_hui
     pass_iae = _verrouiller(parcours.pass_iae_id)
     fin_pass = fin_calculee(pass_iae)
+    refuser(erreurs_fin_inconnue(fin_pass))
     periode = Periode(fin_pass + UN_JOUR, date_fin)
     erreurs = erreurs_demande(date_demande, fin_pass=fin_pass, aujourd_hui=aujourd_hui)
     if parcours.date_sortie and parcours.date_sortie < periode.debut:
@@ -364,9 +371,7 @@ def enregistrer_sortie(parcours: Parcours, *, date_sortie: dt.date, motif_sortie
     if not motif_sortie.actif:
         erreurs.append(Erreur("motif_sortie", f"« {motif_sortie.libelle} » n'est plus en vigueur."))
     refuser(erreurs)
-    ancienne = parcours.date_sortie
     parcours.date_sortie, parcours.motif_sortie = date_sortie, motif_sortie
     parcours.save(update_fields=["date_sortie", "motif_sortie"])
     recalculer_fin_du_pass(pass_iae)
-    rafraichir_structures_apres_commit([parcours.siae_id], depuis=min(filter(None, [ancienne, date_sortie])))
     return parcours

@@ -85,7 +85,9 @@ class ProlongationDemande(ActionParcoursMixin, FormView):
 
     def get_form_kwargs(self):
         self.fin_pass = services_pass.fin_calculee(self.parcours.pass_iae)
-        return {**super().get_form_kwargs(), "debut": self.fin_pass + UN_JOUR}
+        # None while the PASS's start is unknown: the form says so and the service refuses the request.
+        debut = self.fin_pass + UN_JOUR if self.fin_pass else None
+        return {**super().get_form_kwargs(), "debut": debut}
 
     def enregistrer(self, d):
         services_pass.demander_prolongation(

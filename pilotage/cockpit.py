@@ -19,71 +19,27 @@ from django.utils.safestring import mark_safe
 from aides_au_poste.exports import ligne_aides
 from aides_au_poste.queries import aides_des_annexes, annexes_de_l_annee, par_type
 from base import graphiques
-from base.calendrier import Periode, mois_entre
+from base.calendrier import Periode
 from base.formats import etp, montant, taux
 from declarations.queries import EN_RETARD, LIBELLES, MANQUANTE, Suivi, comptes_par_statut, suivi_des_declarations
 from financements.queries import totaux_par_financeur
-from indicateurs.queries import serie_mensuelle
+from indicateurs.queries import courbe_de_consommation
 from indicateurs.queries_consommation import (
     consommation_des_siae,
     consommation_par_type,
-    dernier_mois_echu,
     periode_de_reference,
 )
 from indicateurs.queries_sorties import publics_par_type, sorties_par_type
-from indicateurs.regles import CONFORME, SOUS_CONSOMMATION, SUR_CONSOMMATION, projection_annuelle
+from indicateurs.regles import CONFORME, SOUS_CONSOMMATION, SUR_CONSOMMATION, Courbe
 from indicateurs.regles_sorties import OBJECTIF_PART_BRSA
 from indicateurs.sections import ligne_publics, ligne_siae, ligne_sorties
 
-ZERO = Decimal(0)
 NOMBRE_D_ANNEES_DE_SORTIES = 3
-MOIS_LONGS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 
 
 def en_pourcentage(ratio: Decimal | None) -> Decimal | None:
     """A ratio (0.997) as the percentage a chart draws (99.7), None kept."""
     return None if ratio is None else ratio * 100
-
-
-@dataclass
-class PointMensuel:
-    """One month of the year, in ETP-mois. The réalisé stops at the last month due; the projection runs from it
-    to December."""
-
-    mois: dt.date
-    conventionne: Decimal
-    realise: Decimal | None
-    cumul_conventionne: Decimal
-    cumul_realise: Decimal | None
-    projection: Decimal | None = None
-
-
-def courbe_mensuelle(annexes, annee: int, periode: Periode, aujourd_hui: dt.date) -> list[PointMensuel]:
-    """The year's twelve months, cumulated, read from the materialised monthly indicators (`indicateurs`, refreshed
-    after each declaration and every night: one query whatever the size of the département); the réalisé over the
-    reference period (`periode_de_reference`) when its months are due, then projected to December by
-    `conventions.regles.projection_annuelle` (the rule of the structures' projection), when the year is not over
-    and something was realised."""
-    lignes = {point.mois: point for point in serie_mensuelle(annexes, annee)}
-    fin_realise = periode.fin if periode.fin <= dernier_mois_echu(aujourd_hui) else None
-    points, cumul_conv, cumul_real = [], ZERO, ZERO
-    for mois in mois_entre(dt.date(annee, 1, 1), dt.date(annee, 12, 1)):
-        ligne = lignes.get(mois)
-        conventionne = ligne.etp_conventionnes if ligne else ZERO
-        cumul_conv += conventionne
-        realise = None
-        if fin_realise is not None and mois <= fin_realise:
-            realise = ligne.etp_realises if ligne else ZERO
-            cumul_real += realise
-        points.append(PointMensuel(mois, conventionne, realise, cumul_conv, None if realise is None else cumul_real))
-    if fin_realise is not None and periode.nombre_de_mois < 12 and cumul_real:
-        annuelle = projection_annuelle(cumul_real, periode.nombre_de_mois)
-        for point in points[periode.nombre_de_mois - 1 :]:
-            point.projection = annuelle * point.mois.month / 12
-    return points
 
 
 @dataclass
@@ -141,22 +97,24 @@ class Cockpit:
         return self.consommation[-1]
 
     @cached_property
-    def mensuel(self) -> list[PointMensuel]:
-        return courbe_mensuelle(self.annexes, self.annee, self.periode, self.aujourd_hui)
+    def mensuel(self) -> Courbe:
+        """The year's twelve months, cumulated (`indicateurs.queries.courbe_de_consommation`: the materialised
+        monthly indicators, one query whatever the size of the département)."""
+        return courbe_de_consommation(self.annexes, self.annee, self.aujourd_hui)
 
     @property
     def dernier_mois_realise(self) -> dt.date | None:
-        return max((p.mois for p in self.mensuel if p.realise is not None), default=None)
+        return self.mensuel.dernier_mois_realise
 
     @property
     def projection_etp(self) -> Decimal | None:
         """The year-end ETP réalisés projected (ETP-mois of the year / 12), as a structure's `projection_etp`."""
-        fin = self.mensuel[-1].projection
+        fin = self.mensuel.projection_fin_d_annee
         return None if fin is None else fin / 12
 
     @property
     def etp_conventionnes_annee(self) -> Decimal:
-        return self.mensuel[-1].cumul_conventionne / 12
+        return self.mensuel.cumul_conventionne[-1] / 12
 
     # Structures ----------------------------------------------------------------------------------------------------
 
@@ -289,14 +247,14 @@ class Cockpit:
     def tableau_mensuel(self) -> list[dict]:
         return [
             {
-                "mois": p.mois.strftime("%Y-%m"),
-                "etp_mois_conventionnes": etp(p.conventionne),
-                "etp_mois_realises": etp(p.realise),
-                "cumul_conventionne": etp(p.cumul_conventionne),
-                "cumul_realise": etp(p.cumul_realise),
-                "projection_cumul": etp(p.projection),
+                "mois": p["mois"].strftime("%Y-%m"),
+                "etp_mois_conventionnes": etp(p["conventionne"]),
+                "etp_mois_realises": etp(p["realise"]),
+                "cumul_conventionne": etp(p["cumul_conventionne"]),
+                "cumul_realise": etp(p["cumul_realise"]),
+                "projection_cumul": etp(p["projection"]),
             }
-            for p in self.mensuel
+            for p in self.mensuel.par_mois
         ]
 
     def tableau_structures(self) -> list[dict]:
@@ -397,14 +355,9 @@ def graphique_consommation(cockpit: Cockpit) -> str:
 
 
 def graphique_mensuel(cockpit: Cockpit) -> str:
-    points = cockpit.mensuel
-    projection = [p.projection for p in points]
     return mark_safe(
         graphiques.courbe_consommation(
-            [p.mois for p in points],
-            [p.cumul_conventionne for p in points],
-            [p.cumul_realise for p in points],
-            projection if any(v is not None for v in projection) else None,
+            cockpit.mensuel,
             titre=f"ETP-mois réalisés cumulés face aux conventionnés, {cockpit.annee}",
             largeur=660,
         )

@@ -3,15 +3,15 @@
 import django_filters
 from dsfr.forms import DsfrBaseForm
 
+from base.calendrier import annees_proposees
 from base.departements import DEPARTEMENTS
-from conventions.filters import choix_des_annees
 from siae.models import Siae, TypeSiae
 
 
 class CockpitFilter(django_filters.FilterSet):
     """Filters the structures the cockpit counts; the year only chooses the period (every structure has one).
 
-    The view passes the year and the département already settled (`annee_demandee`, `ChoixDepartementMixin`):
+    The view passes the year and the département already settled (`comptes.choix`):
     an unknown value falls back to the user's own rather than to an empty page."""
 
     annee = django_filters.ChoiceFilter(label="Année", method="sans_filtre", empty_label=None)
@@ -29,7 +29,7 @@ class CockpitFilter(django_filters.FilterSet):
         """`departements`: the codes the user may choose among (all of them for an administrator, who may also
         choose none: the whole country)."""
         super().__init__(data, queryset, request=request, prefix=prefix)
-        annees = sorted({a for a, _ in choix_des_annees()} | {annee}, reverse=True)
+        annees = sorted({*annees_proposees(), annee}, reverse=True)
         self.filters["annee"].extra["choices"] = [(str(a), str(a)) for a in annees]
         departement = self.filters["departement"]
         departement.extra["choices"] = [(code, f"{code} – {DEPARTEMENTS.get(code, code)}") for code in departements]

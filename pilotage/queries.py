@@ -1,7 +1,9 @@
-"""Aggregated reads for the home pages: one query whatever the number of structures."""
+"""Aggregated reads of the home pages and the simulator: one query whatever the number of structures."""
 
 from django.db.models import Count
 
+from conventions.models import AnnexeFinanciere
+from conventions.queries import annexes_du_departement
 from siae.models import Siae, TypeSiae
 
 
@@ -19,3 +21,9 @@ def structures_par_type(siae_visibles) -> list[dict]:
 
 def structures_visibles(user):
     return Siae.objects.visible_to(user)
+
+
+def departements_actifs_en(annee: int) -> list[str]:
+    """The départements with an active annexe in the year, for a national administrator's choice."""
+    annexes = annexes_du_departement(None, annee, base=AnnexeFinanciere.objects.all())
+    return sorted(set(annexes.order_by().values_list("siae__departement", flat=True).distinct()))

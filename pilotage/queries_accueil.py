@@ -6,28 +6,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
-from django.db.models import Sum
-
 from aides_au_poste import queries as queries_aides
 from base import graphiques
-from base.calendrier import Periode, mois_entre
+from base.calendrier import Periode
 from bilans.models import BilanCdiae, StatutBilan
-from conventions.models import AnnexeFinanciere, EtpConventionneMensuel
+from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
 from declarations.models import EtatDeclaration
-from declarations.queries import (
-    Suivi,
-    etp_realises_expression,
-    lignes_retenues,
-    mois_precedent,
-    suivi_des_declarations,
-)
+from declarations.queries import Suivi, mois_precedent, suivi_des_declarations
+from indicateurs.queries import courbes_par_structure
 from indicateurs.queries_consommation import (
     ConsommationSiae,
     consommation_des_siae,
     consommation_par_type,
-    dernier_mois_echu,
     periode_de_reference,
 )
 from indicateurs.queries_sorties import (
@@ -39,77 +30,18 @@ from indicateurs.queries_sorties import (
     sorties_des_siae,
     sorties_par_type,
 )
-from indicateurs.regles import projection_annuelle, statut_consommation, taux_consommation
-from indicateurs.regles_sorties import CompteSorties, objectif_part_brsa
-from indicateurs.views import PLANCHER_EMPLOI_DURABLE, PLANCHER_SORTIES_DYNAMIQUES, LigneDialogue
+from indicateurs.regles import Courbe, seuils_de_consommation, statut_consommation, taux_consommation
+from indicateurs.regles_sorties import (
+    PLANCHER_EMPLOI_DURABLE,
+    PLANCHER_SORTIES_DYNAMIQUES,
+    CompteSorties,
+    LigneDialogue,
+    objectif_part_brsa,
+)
 from siae.models import Siae
 
-ZERO = Decimal(0)
-DOUZE = Decimal(12)
 # A declaration still to send: never sent, a draft, or sent back by the DDETS.
 ETATS_A_FAIRE = (None, EtatDeclaration.BROUILLON, EtatDeclaration.A_CORRIGER)
-
-
-def seuils() -> tuple[Decimal, Decimal]:
-    return Decimal(settings.SEUIL_SOUS_CONSOMMATION), Decimal(settings.SEUIL_SUR_CONSOMMATION)
-
-
-@dataclass
-class Courbe:
-    """The year month by month in cumulated ETP-mois, as `graphiques.courbe_consommation` draws it."""
-
-    mois: list[dt.date]
-    cumul_conventionne: list[Decimal]
-    cumul_realise: list[Decimal | None]
-    projection: list[Decimal | None] | None
-
-
-def courbe(
-    conventionnes: dict[dt.date, Decimal], realises: dict[dt.date, Decimal], annee: int, periode: Periode, aujourd_hui
-) -> Courbe:
-    """The réalisé over the reference period when its months are due, then projected linearly to December
-    (`projection_annuelle`, the rule of the structures' projection) while the year runs."""
-    fin_realise = periode.fin if periode.fin <= dernier_mois_echu(aujourd_hui) else None
-    mois = mois_entre(dt.date(annee, 1, 1), dt.date(annee, 12, 1))
-    cumul_conv, cumul_real, conv, real = ZERO, ZERO, [], []
-    for m in mois:
-        cumul_conv += conventionnes.get(m, ZERO)
-        conv.append(cumul_conv)
-        if fin_realise is not None and m <= fin_realise:
-            cumul_real += realises.get(m, ZERO)
-            real.append(cumul_real)
-        else:
-            real.append(None)
-    projection = None
-    if fin_realise is not None and periode.nombre_de_mois < 12 and cumul_real:
-        annuelle = projection_annuelle(cumul_real, periode.nombre_de_mois)
-        projection = [annuelle * m.month / 12 if m.month >= periode.nombre_de_mois else None for m in mois]
-    return Courbe(mois, conv, real, projection)
-
-
-def courbes_par_siae(annexes, annee: int, periode: Periode, aujourd_hui: dt.date) -> dict[int, Courbe]:
-    """One curve per structure of the annexes. Two queries."""
-    conv, real = {}, {}
-    for siae_id, mois, total in (
-        EtpConventionneMensuel.objects.filter(
-            annexe__in=annexes, mois__gte=dt.date(annee, 1, 1), mois__lte=dt.date(annee, 12, 1)
-        )
-        .values_list("annexe__siae_id", "mois")
-        .annotate(total=Sum("etp_conventionnes"))
-        .order_by()
-    ):
-        conv.setdefault(siae_id, {})[mois] = Decimal(total or ZERO)
-    for siae_id, mois, total in (
-        lignes_retenues(annexes, Periode.annee(annee))
-        .values_list("declaration__annexe__siae_id", "declaration__mois")
-        .annotate(total=Sum(etp_realises_expression()))
-        .order_by()
-    ):
-        real.setdefault(siae_id, {})[mois] = Decimal(total or ZERO)
-    return {
-        siae_id: courbe(conv.get(siae_id, {}), real.get(siae_id, {}), annee, periode, aujourd_hui)
-        for siae_id in conv.keys() | real.keys()
-    }
 
 
 @dataclass
@@ -137,17 +69,14 @@ class BlocSiae:
 
     @property
     def statut_projete(self) -> str | None:
-        return statut_consommation(self.taux_projete, *seuils())
+        return statut_consommation(self.taux_projete, *seuils_de_consommation())
 
     @property
     def graphique(self) -> str | None:
         if self.courbe is None:
             return None
         return graphiques.courbe_consommation(
-            self.courbe.mois,
-            self.courbe.cumul_conventionne,
-            self.courbe.cumul_realise,
-            self.courbe.projection,
+            self.courbe,
             titre=f"ETP-mois réalisés cumulés face aux conventionnés, {self.siae.nom}, {self.annee}",
         )
 
@@ -201,8 +130,8 @@ def blocs_siae(user, siae_ids, annee: int, aujourd_hui: dt.date | None = None) -
     blocs = {s.pk: BlocSiae(s, annee, periode) for s in structures.order_by("nom", "pk")}
     for consommation in consommation_des_siae(annexes, annee, aujourd_hui):
         blocs[consommation.siae_id].consommation = consommation
-    for siae_id, courbe_ in courbes_par_siae(annexes, annee, periode, aujourd_hui).items():
-        blocs[siae_id].courbe = courbe_
+    for siae_id, courbe in courbes_par_structure(annexes, annee, aujourd_hui).items():
+        blocs[siae_id].courbe = courbe
     # The months over, this year and last (a December still to send in January), that wait for a declaration.
     a_declarer = AnnexeFinanciere.objects.de_la_structure(user).actives().filter(siae__in=structures)
     fin = mois_precedent(aujourd_hui)

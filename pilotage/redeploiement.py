@@ -18,25 +18,25 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Sum
 
 from aides_au_poste.queries import bareme_par_type
 from aides_au_poste.regles import LigneBareme, mois_de, socle_du_mois
-from base.calendrier import Periode
+from base.calendrier import Periode, nom_du_mois
 from base.formats import etp_fr
 from conventions.models import EtpConventionneMensuel
 from declarations.queries import etp_realises_expression, lignes_retenues
 from indicateurs.queries_consommation import periode_de_reference
-from indicateurs.regles import projection_annuelle, statut_consommation, taux_consommation
+from indicateurs.regles import (
+    SOUS_CONSOMMATION,
+    SUR_CONSOMMATION,
+    projection_annuelle,
+    statut_consommation,
+    taux_consommation,
+)
 
 ZERO = Decimal(0)
 DOUZE = Decimal(12)
-
-MOIS_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 
 # The fields of a move, as the form names them in its messages.
 CHAMPS = {
@@ -45,10 +45,6 @@ CHAMPS = {
     "etp": "ETP déplacés",
     "mois": "à partir de",
 }
-
-
-def libelle_mois(mois: dt.date) -> str:
-    return f"{MOIS_FR[mois.month - 1]} {mois.year}"
 
 
 @dataclass(frozen=True)
@@ -135,7 +131,7 @@ def verifier(
                 if annexe is not None and not annexe.court_en(m.mois):
                     erreurs.append(
                         Erreur(
-                            f"l'annexe {annexe.numero} ne court pas en {libelle_mois(m.mois)} (du "
+                            f"l'annexe {annexe.numero} ne court pas en {nom_du_mois(m.mois)} (du "
                             f"{annexe.date_debut:%d/%m/%Y} au {annexe.date_fin:%d/%m/%Y})",
                             m.ligne,
                             "mois",
@@ -160,7 +156,7 @@ def verifier(
             erreurs.append(
                 Erreur(
                     f"l'annexe {source.numero} n'a que {etp_fr(disponible)} ETP conventionnés en "
-                    f"{libelle_mois(mois_limite)}{apres} : impossible d'en retirer {etp_fr(m.etp)}",
+                    f"{nom_du_mois(mois_limite)}{apres} : impossible d'en retirer {etp_fr(m.etp)}",
                     m.ligne,
                     "etp",
                 )
@@ -370,6 +366,34 @@ class Simulation:
     def etp_mois_non_redeployes(self) -> Decimal:
         return self.etp_mois_retires - self.etp_mois_ajoutes
 
+    @property
+    def sous_consommation(self) -> list[Situation]:
+        """The annexes projected below the lower threshold before the moves: where ETP would stay unused."""
+        return [s for s in self.annexes if s.statut_avant == SOUS_CONSOMMATION]
+
+    @property
+    def sur_consommation(self) -> list[Situation]:
+        """The annexes projected above the upper threshold before the moves: where ETP are missing."""
+        return [s for s in self.annexes if s.statut_avant == SUR_CONSOMMATION]
+
+    @property
+    def marge(self) -> Decimal:
+        """The ETP the under-consuming annexes are projected to leave unused, counted positive."""
+        return -sum((s.ecart_projete_avant for s in self.sous_consommation), ZERO)
+
+    @property
+    def besoin(self) -> Decimal:
+        """The ETP the over-consuming annexes are projected to use beyond their conventionnés."""
+        return sum((s.ecart_projete_avant for s in self.sur_consommation), ZERO)
+
+
+def mois_propose(annee: int, aujourd_hui: dt.date) -> dt.date:
+    """The month a move starts from until the agent chooses: in the current year the next month (the months gone
+    by are réalisés; December stays December), in any other year January."""
+    if aujourd_hui.year != annee:
+        return dt.date(annee, 1, 1)
+    return dt.date(annee, min(aujourd_hui.month + 1, 12), 1)
+
 
 def _cle_du_taux(situation: Situation):
     taux = situation.taux_projete_avant
@@ -435,10 +459,6 @@ def simuler(
 
 
 # Reads --------------------------------------------------------------------------------------------------------
-
-
-def seuils_de_consommation() -> tuple[Decimal, Decimal]:
-    return Decimal(settings.SEUIL_SOUS_CONSOMMATION), Decimal(settings.SEUIL_SUR_CONSOMMATION)
 
 
 def annexes_simulees(annexes, annee: int, aujourd_hui: dt.date | None = None) -> tuple[list[AnnexeSimulee], Periode]:

@@ -5,22 +5,26 @@ from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from base.departements import DEPARTEMENTS
-from conventions.filters import choix_des_annees
-from conventions.views import annee_demandee
+from comptes.choix import ChoixDepartementMixin, annee_demandee
 from pilotage.queries import structures_par_type, structures_visibles
 from pilotage.queries_accueil import bilans_du_departement, blocs_siae, chiffres_du_departement
 
 
-class Accueil(TemplateView):
+class Accueil(ChoixDepartementMixin, TemplateView):
     """The home page of each role: the département's figures and tools for agents; for SIAE staff, one block per
     structure with its own figures, its declarations to send, its objectives and its aides au poste; for CDIAE
     members, the département's aggregated figures and bilans, nothing about a person."""
 
     template_name = "pilotage/accueil.html"
 
-    def departement_cdiae(self, perimetre) -> str | None:
-        """The département whose figures a CDIAE member sees here (an agent of it has the cockpit instead)."""
-        sieges = sorted(perimetre.departements_cdiae - perimetre.departements_ddets)
+    def departements_au_choix(self, annee: int) -> list[str]:
+        """The CDIAE seats whose figures the member sees here (an agent of the département has the cockpit
+        instead)."""
+        perimetre = self.request.user.perimetre
+        return sorted(perimetre.departements_cdiae - perimetre.departements_ddets)
+
+    def departement(self) -> str | None:
+        sieges = self.departements_au_choix(annee_demandee(self.request))
         demande = self.request.GET.get("departement")
         return demande if demande in sieges else (sieges[0] if sieges else None)
 
@@ -30,17 +34,17 @@ class Accueil(TemplateView):
         perimetre = user.perimetre
         visibles = structures_visibles(user)
         annee = annee_demandee(self.request)
-        departement_cdiae = self.departement_cdiae(perimetre)
+        # The selector chooses among the CDIAE seats; the year is every block's.
+        choix = self.contexte_du_choix(annee)
+        departement_cdiae = choix["departement"]
         contexte.update(
+            **choix,
             perimetre=perimetre,
-            departements=[(code, DEPARTEMENTS[code]) for code in sorted(perimetre.departements)],
+            mes_departements=[(code, DEPARTEMENTS[code]) for code in sorted(perimetre.departements)],
             par_type=structures_par_type(visibles),
             mes_structures=list(visibles.filter(pk__in=perimetre.siae_ids)) if perimetre.siae_ids else [],
-            annee=annee,
-            annees=[a for a, _ in choix_des_annees()],
             blocs_siae=blocs_siae(user, perimetre.siae_ids, annee) if perimetre.siae_ids else [],
             cdiae=chiffres_du_departement(user, departement_cdiae, annee) if departement_cdiae else None,
-            departements_cdiae=sorted(perimetre.departements_cdiae - perimetre.departements_ddets),
             bilans=bilans_du_departement(user, departement_cdiae) if departement_cdiae else [],
         )
         return contexte

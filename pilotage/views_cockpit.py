@@ -13,9 +13,10 @@ from django.views.generic import TemplateView
 
 from base.departements import DEPARTEMENTS
 from base.exports import reponse_csv, reponse_xlsx
-from bilans.queries import seuil_brsa_du_departement
-from conventions.views import ChoixDepartementMixin, annee_demandee
+from comptes.choix import annee_demandee
+from conventions.choix import ChoixAnnexesMixin
 from financements.models import LigneFinancement
+from indicateurs.queries import objectif_brsa_du_departement
 from pilotage import cockpit as tableau_de_bord
 from pilotage.filters import CockpitFilter
 from siae.models import Siae, TypeSiae
@@ -38,7 +39,7 @@ def pour_tableur(lignes: list[dict]) -> list[dict]:
     ]
 
 
-class Cockpit(ChoixDepartementMixin, TemplateView):
+class Cockpit(ChoixAnnexesMixin, TemplateView):
     """`/pilotage/?annee=&departement=&type=`: the blocks of `pilotage.cockpit`, each chart beside its table;
     `&export=csv|xlsx&bloc=<table>` downloads one table, `&export=xlsx` alone all of them, one sheet each."""
 
@@ -50,12 +51,14 @@ class Cockpit(ChoixDepartementMixin, TemplateView):
             raise Http404("Page réservée aux agents de la DDETS et aux membres du CDIAE.")
         return super().dispatch(request, *args, **kwargs)
 
+    def departements_au_choix(self, annee: int) -> list[str]:
+        perimetre = self.request.user.perimetre
+        return sorted(DEPARTEMENTS) if perimetre.administrateur else sorted(perimetre.departements)
+
     def preparer(self):
         user = self.request.user
-        perimetre = user.perimetre
         self.annee = annee_demandee(self.request)
         self.departement_choisi = self.departement()
-        departements = sorted(DEPARTEMENTS) if perimetre.administrateur else sorted(perimetre.departements)
         self.filtre = CockpitFilter(
             {
                 "annee": str(self.annee),
@@ -65,7 +68,7 @@ class Cockpit(ChoixDepartementMixin, TemplateView):
             queryset=Siae.objects.visible_to(user),
             request=self.request,
             annee=self.annee,
-            departements=departements,
+            departements=self.departements_au_choix(self.annee),
         )
         structures = self.filtre.qs
         self.type_siae = self.filtre.form.cleaned_data.get("type") or None
@@ -82,7 +85,7 @@ class Cockpit(ChoixDepartementMixin, TemplateView):
             structures,
             self.annee,
             lignes_financement=lignes,
-            objectif_brsa=seuil_brsa_du_departement(self.departement_choisi, self.annee),
+            objectif_brsa=objectif_brsa_du_departement(self.departement_choisi, self.annee),
         )
 
     def get(self, request, *args, **kwargs):
@@ -118,11 +121,8 @@ class Cockpit(ChoixDepartementMixin, TemplateView):
             parametres["type"] = self.type_siae
         perimetre = self.request.user.perimetre
         return super().get_context_data(
+            **self.contexte_du_choix(self.annee, self.departement_choisi),
             cockpit=c,
-            annee=self.annee,
-            annee_texte=str(self.annee),
-            departement=self.departement_choisi,
-            nom_departement=DEPARTEMENTS.get(self.departement_choisi or "", ""),
             type_siae=self.type_siae,
             libelle_type=TypeSiae(self.type_siae).label if self.type_siae else "",
             filtre=self.filtre,

@@ -14,7 +14,8 @@ from conventions.models import AnnexeFinanciere
 from declarations.queries import heures_par_parcours, suivi_des_declarations
 from indicateurs.queries_consommation import consommation_mensuelle
 from parcours.chronologie import chronologie
-from parcours.models import Parcours, Prolongation, Salarie, Suspension
+from parcours.models import Parcours, Salarie
+from parcours.queries_pass import suspensions_et_prolongations
 from siae.models import Siae
 
 
@@ -65,12 +66,7 @@ class SalarieDetail(NominatifRequisMixin, DetailView):
         )
         par_parcours = heures_par_parcours(parcours)
         # The suspensions and prolongations of their PASS, read once for all the parcours (those the user may see).
-        passes = {p.pass_iae_id for p in parcours}
-        suspensions, prolongations = {}, {}
-        for suspension in Suspension.objects.visible_to(user).filter(pass_iae__in=passes).select_related("motif"):
-            suspensions.setdefault(suspension.pass_iae_id, []).append(suspension)
-        for prolongation in Prolongation.objects.visible_to(user).filter(pass_iae__in=passes).select_related("motif"):
-            prolongations.setdefault(prolongation.pass_iae_id, []).append(prolongation)
+        suspensions, prolongations = suspensions_et_prolongations(user, {p.pass_iae_id for p in parcours})
         return super().get_context_data(
             parcours=[
                 (

@@ -11,14 +11,15 @@ from django.views.generic import TemplateView
 from dsfr.forms import DsfrBaseForm
 
 from aides_au_poste.regles import arrondi_euro
-from base.departements import DEPARTEMENTS
+from base.calendrier import mois_de_l_annee, nom_du_mois
 from base.exports import reponse_csv, reponse_xlsx
 from base.formats import arrondi, taux_fr
 from base.vues import AgentRequisMixin
-from conventions.filters import choix_des_annees
+from comptes.choix import ChoixDepartementMixin, annee_demandee
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
-from conventions.views import annee_demandee
+from indicateurs.regles import seuils_de_consommation
+from pilotage.queries import departements_actifs_en
 from pilotage.redeploiement import (
     CHAMPS,
     Erreur,
@@ -26,8 +27,7 @@ from pilotage.redeploiement import (
     Simulation,
     Situation,
     annexes_simulees,
-    libelle_mois,
-    seuils_de_consommation,
+    mois_propose,
     simuler,
 )
 
@@ -142,7 +142,7 @@ def lignes_de_l_export(simulation: Simulation) -> dict[str, list[dict]]:
     return {"mouvements": mouvements, "structures": [*(ligne(s) for s in simulation.structures), total]}
 
 
-class Redeploiement(AgentRequisMixin, TemplateView):
+class Redeploiement(AgentRequisMixin, ChoixDepartementMixin, TemplateView):
     """The département's annexes of the year with their projected consumption; the moves typed in the form and
     their effect. `?export=csv` or `xlsx` downloads the proposal once it stands."""
 
@@ -160,62 +160,59 @@ class Redeploiement(AgentRequisMixin, TemplateView):
                 demandees.append(int(prefixe[1:]))
         return max(1, min(max(demandees), LIGNES_MAXIMUM))
 
-    def departements_proposes(self, annee: int) -> list[str]:
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.actifs = {}  # année → départements with annexes, read once: the choice and the selector both ask
+
+    def departements_au_choix(self, annee: int) -> list[str]:
+        # Only the départements the agent manages: a CDIAE seat elsewhere gives no say in its envelope.
         perimetre = self.request.user.perimetre
         if not perimetre.administrateur:
             return sorted(perimetre.departements_ddets)
-        annexes = annexes_du_departement(None, annee, base=AnnexeFinanciere.objects.all())
-        return sorted(set(annexes.order_by().values_list("siae__departement", flat=True).distinct()))
+        if annee not in self.actifs:
+            self.actifs[annee] = departements_actifs_en(annee)
+        return self.actifs[annee]
 
     def departement(self) -> str | None:
-        # Only the départements the agent manages: a CDIAE seat elsewhere gives no say in its envelope.
-        perimetre = self.request.user.perimetre
         demande = self.request.GET.get("departement")
-        if perimetre.administrateur:
-            return demande or None
-        geres = sorted(perimetre.departements_ddets)
-        return demande if demande in geres else geres[0]
+        proposes = self.departements_au_choix(annee_demandee(self.request))
+        if self.request.user.perimetre.administrateur:
+            # An administrator starts with the first département that has annexes this year.
+            return demande or (proposes[0] if proposes else None)
+        return demande if demande in proposes else proposes[0]
+
+    def formulaires(self, annexes: list, simulation: Simulation, annee: int, soumis: bool) -> list[MouvementForm]:
+        """The lines of the proposal, each annexe offered with its projected rate."""
+        situations = {s.cle: s for s in simulation.annexes}
+        choix_annexes = [
+            (a.pk, f"{a.nom} · {taux_fr(situations[a.pk].taux_projete_avant)} · {a.numero}") for a in annexes
+        ]
+        choix_mois = [(f"{m:%Y-%m}", nom_du_mois(m)) for m in mois_de_l_annee(annee)]
+        initial = {"mois": f"{mois_propose(annee, dt.date.today()):%Y-%m}"}
+        return [
+            MouvementForm(
+                self.request.GET if soumis else None,
+                ligne=n,
+                annexes=choix_annexes,
+                mois=choix_mois,
+                annee=annee,
+                initial=initial,
+            )
+            for n in range(1, self.nombre_de_lignes() + 1)
+        ]
 
     def get(self, request, *args, **kwargs):
         annee = annee_demandee(request)
-        proposes = self.departements_proposes(annee)
-        # An administrator starts with the first département that has annexes this year.
-        departement = self.departement() or (proposes[0] if proposes else None)
-        contexte = {
-            "annee": annee,
-            "annees": [a for a, _ in choix_des_annees()],
-            "departement": departement,
-            "nom_departement": DEPARTEMENTS.get(departement or "", ""),
-            "departements": proposes,
-        }
+        contexte = self.contexte_du_choix(annee)
+        departement = contexte["departement"]
         if departement is None:
             return self.render_to_response(self.get_context_data(**contexte))
         gerees = AnnexeFinanciere.objects.gerees_par(request.user).actives()
         annexes, reference = annexes_simulees(annexes_du_departement(departement, annee, base=gerees), annee)
         seuils = seuils_de_consommation()
         etat = simuler(annexes, [], annee, departement, reference.fin, seuils)
-        situations = {s.cle: s for s in etat.annexes}
-        choix_annexes = [
-            (a.pk, f"{a.nom} · {taux_fr(situations[a.pk].taux_projete_avant)} · {a.numero}") for a in annexes
-        ]
-        mois = [dt.date(annee, m, 1) for m in range(1, 13)]
-        choix_mois = [(f"{m:%Y-%m}", libelle_mois(m)) for m in mois]
         soumis = "simulation" in request.GET
-        aujourd_hui = dt.date.today()
-        mois_initial = dt.date(annee, aujourd_hui.month, 1) if aujourd_hui.year == annee else mois[0]
-        if aujourd_hui.year == annee and aujourd_hui.month < 12:
-            mois_initial = dt.date(annee, aujourd_hui.month + 1, 1)
-        formulaires = [
-            MouvementForm(
-                request.GET if soumis else None,
-                ligne=n,
-                annexes=choix_annexes,
-                mois=choix_mois,
-                annee=annee,
-                initial={"mois": f"{mois_initial:%Y-%m}"},
-            )
-            for n in range(1, self.nombre_de_lignes() + 1)
-        ]
+        formulaires = self.formulaires(annexes, etat, annee, soumis)
         mouvements, erreurs = [], []
         for formulaire in formulaires:
             if not formulaire.is_bound or formulaire.vide:
@@ -252,11 +249,11 @@ class Redeploiement(AgentRequisMixin, TemplateView):
             soumis=soumis,
             sans_mouvement=soumis and not mouvements and not erreurs,
             export_refuse=export in ("csv", "xlsx"),
-            sous_consommation=[s for s in etat.annexes if s.statut_avant == "sous-consommation"],
-            sur_consommation=[s for s in etat.annexes if s.statut_avant == "sur-consommation"],
+            sous_consommation=etat.sous_consommation,
+            sur_consommation=etat.sur_consommation,
+            marge=etat.marge,
+            besoin=etat.besoin,
         )
-        contexte["marge"] = -sum((s.ecart_projete_avant for s in contexte["sous_consommation"]), Decimal(0))
-        contexte["besoin"] = sum((s.ecart_projete_avant for s in contexte["sur_consommation"]), Decimal(0))
         return self.render_to_response(self.get_context_data(**contexte))
 
     def exporter(self, simulation: Simulation, format_: str) -> HttpResponse:

@@ -1,4 +1,8 @@
-"""`importer siae`: `siret;nom;type;code_postal;commune;departement;ensemblier`, keyed by SIRET."""
+"""`importer siae`: `siret;nom;type;code_postal;commune;departement;ensemblier`, keyed by (SIRET, type).
+
+One employer may run two kinds of SIAE under one SIRET (an AI and an EI): a line whose kind is new for a known
+SIRET creates that kind's structure, and the preview says which structure already has the SIRET (to correct a
+structure's kind, its page is the place)."""
 
 from django.utils import timezone
 
@@ -9,7 +13,7 @@ from imports.lecture import ErreurLigne, texte
 from .models import Ensemblier, Siae, TypeSiae
 from .regles import erreur_siret, normaliser_siret
 
-CHAMPS = ("nom", "type", "code_postal", "commune", "departement")
+CHAMPS = ("nom", "code_postal", "commune", "departement")
 
 
 class ImportSiae(Importeur):
@@ -51,22 +55,32 @@ class ImportSiae(Importeur):
         }
 
     def planifier(self, lignes, analyse: Analyse):
-        existantes = Siae.objects.select_related("ensemblier").in_bulk(
-            [valeurs["siret"] for _, valeurs in lignes], field_name="siret"
-        )
+        existantes = {
+            (siae.siret, siae.type): siae
+            for siae in Siae.objects.select_related("ensemblier").filter(
+                siret__in={valeurs["siret"] for _, valeurs in lignes}
+            )
+        }
+        autres_types = {}
+        for siret, type_ in existantes:
+            autres_types.setdefault(siret, []).append(type_)
         perimetre = self.utilisateur.perimetre if self.utilisateur else None
-        vues: dict[str, int] = {}
+        vues: dict[tuple[str, str], int] = {}
         plan = []
         for numero, valeurs in lignes:
-            siret = valeurs["siret"]
-            if siret in vues:
-                analyse.erreurs.append(ErreurLigne(numero, "siret", f"SIRET déjà présent ligne {vues[siret]}"))
+            siret, type_ = valeurs["siret"], valeurs["type"]
+            if (siret, type_) in vues:
+                analyse.erreurs.append(
+                    ErreurLigne(numero, "siret", f"SIRET déjà présent ligne {vues[siret, type_]} pour le type {type_}")
+                )
                 continue
-            vues[siret] = numero
+            vues[siret, type_] = numero
             analyse.departements.add(valeurs["departement"])
-            siae = existantes.get(siret)
+            siae = existantes.get((siret, type_))
             if siae is None:
-                analyse.changements.append(Changement("creation", numero, f"{valeurs['nom']} ({siret})"))
+                deja = sorted(autres_types.get(siret, []))
+                detail = f"ce SIRET est déjà celui d'une SIAE {', '.join(deja)}" if deja else ""
+                analyse.changements.append(Changement("creation", numero, f"{valeurs['nom']} ({siret})", detail))
                 plan.append((None, valeurs))
                 continue
             if perimetre and not perimetre.administrateur and siae.departement not in perimetre.departements_ddets:
@@ -99,7 +113,7 @@ class ImportSiae(Importeur):
         a_creer, a_modifier = [], []
         maintenant = timezone.now()
         for siae, valeurs in analyse.plan:
-            cible = siae or Siae(siret=valeurs["siret"])
+            cible = siae or Siae(siret=valeurs["siret"], type=valeurs["type"])
             for champ in CHAMPS:
                 setattr(cible, champ, valeurs[champ])
             cible.ensemblier = ensembliers.get(valeurs["ensemblier"])

@@ -47,7 +47,9 @@ class SiaeQuerySet(models.QuerySet):
 
 
 class Siae(models.Model):
-    siret = models.CharField("SIRET", max_length=14, unique=True, validators=[valider_siret])
+    # Unique per kind, not alone: one employer may run two kinds of SIAE (an AI and an EI) under one SIRET, as the
+    # ASP's own key (structure id, kind) says.
+    siret = models.CharField("SIRET", max_length=14, validators=[valider_siret])
     nom = models.CharField(max_length=255)
     type = models.CharField(max_length=4, choices=TypeSiae.choices)
     departement = models.CharField("département", max_length=3, choices=DEPARTEMENT_CHOICES)
@@ -60,6 +62,16 @@ class Siae(models.Model):
     commune = models.CharField(max_length=120, blank=True)
     email = models.EmailField("e-mail de la structure", blank=True)
     telephone = models.CharField("téléphone", max_length=20, blank=True)
+    # The ASP's structure id (fluxIAE `structure_id_siae`), shared by the kinds of one structure: what next week's
+    # flux is matched on, the SIRET being able to move. None for a structure the flux has never given. Indexed by
+    # the unique constraint (id_asp, type) below, whose partial index serves a lookup by id alone.
+    id_asp = models.PositiveIntegerField(
+        "identifiant ASP",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Identifiant de la structure à l'ASP (structure_id_siae du fluxIAE), donné par son import.",
+    )
     date_creation = models.DateTimeField(auto_now_add=True)
     date_modification = models.DateTimeField(auto_now=True)
 
@@ -75,6 +87,17 @@ class Siae(models.Model):
             models.Index(Upper("nom"), name="siae_nom_upper_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["siret", "type"],
+                name="siae_siret_unique_par_type",
+                violation_error_message="Une SIAE de ce type a déjà ce SIRET.",
+            ),
+            models.UniqueConstraint(
+                fields=["id_asp", "type"],
+                condition=models.Q(id_asp__isnull=False),
+                name="siae_id_asp_unique_par_type",
+                violation_error_message="Une SIAE de ce type a déjà cet identifiant ASP.",
+            ),
             models.CheckConstraint(
                 name="siae_regie_ei_ou_aci",
                 condition=models.Q(regie_de_quartier=False) | models.Q(type__in=["EI", "ACI"]),

@@ -7,16 +7,12 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from aides_au_poste.regles import arrondi_euro
+from base.calendrier import nom_du_mois
 from base.formats import montant_fr, nombre_fr
 
 from .. import regles
 
 register = template.Library()
-
-MOIS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
-    "décembre",
-)  # fmt: skip
 
 
 @register.filter
@@ -43,7 +39,7 @@ def abrege(montant):
 @register.filter
 def mois_annee(mois):
     """A month as words: "mars 2025"."""
-    return f"{MOIS[mois.month - 1]} {mois.year}" if mois else ""
+    return nom_du_mois(mois) if mois else ""
 
 
 @register.filter

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "declarations",
     "aides_au_poste",
     "controle",
+    "fluxiae",
     "financements",
     "indicateurs",
     "modulation",
@@ -207,6 +208,20 @@ SPECTACULAR_SETTINGS = {
         "EtatDeclarationEnum": "declarations.models.EtatDeclaration",
     },
 }
+
+# The importers of each kind of file (imports/registre.py), one per app that a file fills.
+IMPORTEURS = {
+    "siae": "siae.importation.ImportSiae",
+    "annexes": "conventions.importation.ImportAnnexes",
+    "parcours": "parcours.importation.ImportParcours",
+    "declarations": "declarations.importation.ImportDeclarations",
+    "versements": "aides_au_poste.importation.ImportVersements",
+    "fluxiae": "fluxiae.importation.ImportFluxIae",
+}
+# The largest fluxIAE archive the upload page accepts, in bytes, checked before the file is read: room for the
+# national flux (gzip members, some 7 M monthly states); a departmental one weighs a few megabytes. The reverse
+# proxy in front of the web server must let such a body through too.
+FLUXIAE_TAILLE_MAX_ARCHIVE = int(os.environ.get("FLUXIAE_TAILLE_MAX_ARCHIVE", 4 * 1024**3))
 
 # Consumption thresholds (spec §4): below is sous-consommation, above is sur-consommation.
 SEUIL_SOUS_CONSOMMATION = "0.95"

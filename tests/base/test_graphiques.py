@@ -2,6 +2,7 @@ import datetime
 import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
+from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 
@@ -13,6 +14,11 @@ MOIS = [datetime.date(2025, m, 1) for m in range(1, 13)]
 CONVENTIONNE = [Decimal("10.5") * m for m in range(1, 13)]
 REALISE = [Decimal("9.8") * m if m <= 7 else None for m in range(1, 13)]
 PROJECTION = [None] * 6 + [Decimal("9.8") * m for m in range(7, 13)]
+
+
+def courbe(mois=MOIS, conventionne=CONVENTIONNE, realise=REALISE, projection=PROJECTION):
+    """The attributes of `indicateurs.regles.Courbe` the chart reads: the base takes any object that has them."""
+    return SimpleNamespace(mois=mois, cumul_conventionne=conventionne, cumul_realise=realise, projection=projection)
 
 
 def textes(svg: str) -> list[str]:
@@ -33,7 +39,7 @@ def verifier_accessible(svg: str, titre: str) -> ET.Element:
 
 
 def test_courbe_consommation_svg_accessible_avec_mois_et_valeurs_en_francais():
-    svg = graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION, titre="Consommation 2025")
+    svg = graphiques.courbe_consommation(courbe(), titre="Consommation 2025")
     racine = verifier_accessible(svg, "Consommation 2025")
     assert racine.get("viewBox") == "0 0 720 320"
     ecrits = textes(svg)
@@ -48,7 +54,7 @@ def test_courbe_consommation_svg_accessible_avec_mois_et_valeurs_en_francais():
 
 
 def test_courbe_sans_projection_ni_declaration():
-    svg = graphiques.courbe_consommation(MOIS[:3], CONVENTIONNE[:3], [None, None, None])
+    svg = graphiques.courbe_consommation(courbe(MOIS[:3], CONVENTIONNE[:3], [None, None, None], None))
     verifier_accessible(svg, "Graphique")
     ecrits = textes(svg)
     assert "31,50" in ecrits  # 3 × 10,5
@@ -102,7 +108,7 @@ def test_graduations_a_la_francaise():
 
 def test_sans_donnees():
     for svg in (
-        graphiques.courbe_consommation([], [], [], titre="Vide"),
+        graphiques.courbe_consommation(courbe([], [], [], None), titre="Vide"),
         graphiques.barres(["ACI"], {"2025": [None]}, titre="Vide"),
         graphiques.barres_horizontales([], [], titre="Vide"),
     ):
@@ -111,10 +117,10 @@ def test_sans_donnees():
 
 
 def test_sortie_deterministe_et_identifiants_propres_a_chaque_graphique():
-    premier = graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION, titre="A")
+    premier = graphiques.courbe_consommation(courbe(), titre="A")
     graphiques._cache.clear()  # drawn again, not read from the cache
-    assert premier == graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION, titre="A")
-    autre = graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION, titre="B")
+    assert premier == graphiques.courbe_consommation(courbe(), titre="A")
+    autre = graphiques.courbe_consommation(courbe(), titre="B")
     ids_premier = set(re.findall(r'\bid="([^"]+)"', premier))
     ids_autre = set(re.findall(r'\bid="([^"]+)"', autre))
     # Two charts on one page never share an id, and every reference points inside its own chart.
@@ -128,7 +134,7 @@ def test_sortie_deterministe_et_identifiants_propres_a_chaque_graphique():
 
 def test_aucune_figure_laissee_ouverte():
     avant = plt.get_fignums()
-    graphiques.courbe_consommation(MOIS, CONVENTIONNE, REALISE, PROJECTION)
+    graphiques.courbe_consommation(courbe())
     graphiques.barres(["ACI"], {"2025": [Decimal(1)]})
     graphiques.barres_horizontales(["État"], [Decimal(1)])
     assert plt.get_fignums() == avant == []

@@ -10,10 +10,17 @@ import pytest
 
 PDFTOTEXT = shutil.which("pdftotext")
 # Without poppler-utils the tests that read a PDF back are skipped, saying why; never in CI, where they fail.
-lit_le_pdf = pytest.mark.skipif(
+_sans_pdftotext = pytest.mark.skipif(
     PDFTOTEXT is None and os.environ.get("CI") != "true",
     reason="pdftotext n'est pas installé (apt-get install poppler-utils)",
 )
+
+
+def lit_le_pdf(test):
+    """For a test that renders a PDF and reads it back: skipped without pdftotext (above), and slow (`lent`, left
+    out by `make test-rapide`): rendering takes seconds."""
+    return pytest.mark.lent(_sans_pdftotext(test))
+
 
 ESPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " "}
 

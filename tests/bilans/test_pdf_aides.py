@@ -11,6 +11,7 @@ from base.formats import etp_fr, montant_fr
 from bilans.contenu import assembler_bilan
 from bilans.pdf import pdf_du_bilan
 from indicateurs.sections import indicateurs
+from indicateurs.services import rafraichir_tout
 from tests.aides_au_poste.test_departement import TYPES, A, B, C, attendu, conventionnes, departement  # noqa: F401
 from tests.aides_au_poste.test_departement import realises as realises_par_mois
 
@@ -21,6 +22,13 @@ pytestmark = pytest.mark.django_db
 ANNEE = 2023
 CHAMPS_AIDES = ("socle_conventionne", "modulation", "total_conventionne", "du", "verse")
 CHAMPS_PUBLICS = ("femmes", "brsa", "qpv", "moins_26_ans", "50_ans_et_plus", "rqth", "zrr", "deld_detld", "infra_cap")
+
+
+@pytest.fixture(autouse=True)
+def indicateurs_rafraichis(departement):  # noqa: F811
+    """The monthly indicators the consumption curve reads, as the imports' commits and the night refresh them in
+    production (a test's transaction never commits)."""
+    rafraichir_tout()
 
 
 def pourcent(valeur) -> str:

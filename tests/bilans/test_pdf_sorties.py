@@ -10,7 +10,9 @@ from base.formats import etp_fr
 from bilans.contenu import assembler_bilan, assembler_dialogue
 from bilans.models import SectionsEditoriales
 from bilans.pdf import pdf_du_bilan, pdf_du_dialogue
+from indicateurs.models import ObjectifBrsa
 from indicateurs.sections import indicateurs
+from indicateurs.services import rafraichir_tout
 from siae.models import Siae
 from tests.conventions.test_departement import A, departement, heures  # noqa: F401
 
@@ -23,6 +25,13 @@ ANNEE = 2024
 CHAMPS_SORTIES = ("examinees", "retraits", "emploi_durable", "emploi_transition", "sorties_positives", "autres")
 
 
+@pytest.fixture(autouse=True)
+def indicateurs_rafraichis(departement):  # noqa: F811
+    """The monthly indicators the consumption curve reads, as the imports' commits and the night refresh them in
+    production (a test's transaction never commits)."""
+    rafraichir_tout()
+
+
 @lit_le_pdf
 def test_sorties_publics_objectifs_et_sections(departement):  # noqa: F811
     SectionsEditoriales.objects.create(
@@ -32,9 +41,9 @@ def test_sorties_publics_objectifs_et_sections(departement):  # noqa: F811
         forces="Équipes professionnalisées",
         menaces="Difficultés de recrutement",
         plan_d_actions="Favoriser l'accès des bRSA\n- Seuil de 45 % dans les recrutements",
-        seuil_brsa=Decimal(45),
         objectif_sorties_dynamiques=Decimal(50),
     )
+    ObjectifBrsa.objects.create(departement="55", annee=ANNEE, seuil=Decimal(45))
     exporte = indicateurs(ANNEE, "55")
     texte = texte_du_pdf(pdf_du_bilan(assembler_bilan("55", ANNEE)).contenu)
 

@@ -1,6 +1,5 @@
 """The bilans' rules, on plain values."""
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -57,27 +56,6 @@ o Étude d'une EITI
         ("Renforcer le lien avec les entreprises", ["Recrutement d'un ASP", "Étude d'une EITI"]),
         ("Favoriser l'accès des bRSA", ["Seuil de 40 %"]),
     ]
-
-
-def test_courbe_d_une_annee_terminee():
-    mois = regles.mois_de_l_annee(2024)
-    courbe = regles.courbe_cumulee(mois, [Decimal(2)] * 12, [Decimal("1.5")] * 12, dt.date(2024, 12, 1))
-    assert courbe.cumul_conventionne[0] == 2 and courbe.cumul_conventionne[-1] == 24
-    assert courbe.cumul_realise[2] == Decimal("4.5") and courbe.cumul_realise[-1] == 18
-    assert courbe.projection is None
-
-
-def test_courbe_de_l_annee_en_cours_et_sa_projection():
-    """Réalisé déclaré jusqu'en mars (3 + 3 + 6 = 12 ETP-mois): projection linéaire 12 × 12 / 3 = 48 à fin
-    décembre, 12 × k / 3 au mois k, à partir de mars."""
-    mois = regles.mois_de_l_annee(2026)
-    realises = [Decimal(3), Decimal(3), Decimal(6)] + [Decimal(0)] * 9
-    courbe = regles.courbe_cumulee(mois, [Decimal(4)] * 12, realises, dt.date(2026, 3, 1))
-    assert courbe.cumul_realise[:4] == [3, 6, 12, None]
-    assert courbe.projection[:2] == [None, None]
-    assert courbe.projection[2] == 12
-    assert courbe.projection[5] == 24
-    assert courbe.projection[-1] == 48
 
 
 def test_montants_abreges():

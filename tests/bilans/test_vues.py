@@ -1,10 +1,13 @@
 """The bilans pages: who generates, who downloads, who edits the sections; the status polled; the dialogue sheet.
 Out of scope is 404."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.base import ContentFile
 
 from bilans.models import BilanCdiae, SectionsEditoriales, StatutBilan
+from indicateurs.models import ObjectifBrsa
 from tests.factories import AnnexeFinanciereFactory, UtilisateurFactory
 
 from .outils import lit_le_pdf, texte_du_pdf
@@ -123,21 +126,24 @@ def test_les_sections_redigees_par_l_agent(client_de, agent_55):
     reponse = client_de(agent_55).post("/bilans/", donnees)
     assert reponse.status_code == 302 and reponse["Location"] == "/bilans/?annee=2024&departement=55#sections"
     sections = SectionsEditoriales.objects.get(departement="55", annee=2024)
-    assert (sections.forces, sections.seuil_brsa, sections.objectif_sorties_dynamiques, sections.auteur) == (
+    assert (sections.forces, sections.objectif_sorties_dynamiques, sections.auteur) == (
         "Équipes professionnalisées\r\nPartenariats".replace("\r\n", "\n"),
-        45,
         None,
         agent_55,
     )
+    # The bRSA objective typed with them is the département's own, the one the cockpit reads too.
+    assert ObjectifBrsa.objects.get(departement="55", annee=2024).seuil == 45
     # A second save changes the same row.
-    client_de(agent_55).post("/bilans/", {**donnees, "objectif_sorties_dynamiques": "50"})
+    client_de(agent_55).post("/bilans/", {**donnees, "objectif_sorties_dynamiques": "50", "seuil_brsa": "42.5"})
     assert SectionsEditoriales.objects.get().objectif_sorties_dynamiques == 50
+    assert ObjectifBrsa.objects.get().seuil == Decimal("42.5")
 
     erreur = client_de(agent_55).post("/bilans/", {**donnees, "seuil_brsa": "150", "forces": "Autre"})
     assert erreur.status_code == 200
     contenu = erreur.content.decode()
     assert "Un pourcentage va de 0 à 100." in contenu and "bénéficiaires du RSA dans les embauches (%)" in contenu
     assert SectionsEditoriales.objects.get().forces == "Équipes professionnalisées\nPartenariats"
+    assert ObjectifBrsa.objects.get().seuil == Decimal("42.5")
 
 
 @lit_le_pdf
@@ -177,8 +183,11 @@ def test_le_choix_d_une_structure_inconnue_est_introuvable(client_de, agent_55, 
 def test_les_objectifs_s_affichent_comme_on_les_tape(client_de, agent_55):
     from bilans.models import SectionsEditoriales
 
-    SectionsEditoriales.objects.create(departement="55", annee=2025, seuil_brsa=40, objectif_sorties_dynamiques="37.5")
+    SectionsEditoriales.objects.create(departement="55", annee=2025, objectif_sorties_dynamiques="37.5")
     page = client_de(agent_55).get("/bilans/", {"annee": 2025}).content.decode()
-    assert 'name="seuil_brsa" value="40"' in page
+    assert 'name="seuil_brsa" value="40"' in page  # none set: the default
+    ObjectifBrsa.objects.create(departement="55", annee=2025, seuil="37.50")
+    page = client_de(agent_55).get("/bilans/", {"annee": 2025}).content.decode()
+    assert 'name="seuil_brsa" value="37.5"' in page
     assert 'name="objectif_sorties_dynamiques" value="37.5"' in page
     assert "E+1" not in page

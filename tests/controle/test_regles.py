@@ -5,13 +5,18 @@ import datetime as dt
 import pytest
 
 from controle.regles import (
+    A_VENIR,
+    EN_COURS,
+    PASSEE,
     TAILLE_MAX_JUSTIFICATIF,
     Candidate,
     arrondi_demi_superieur,
     calendrier_par_defaut,
+    compter,
     erreur_justificatif,
     erreurs_calendrier,
     est_eligible,
+    etats_des_phases,
     nombre_d_embauches_controlees,
     nombre_de_siae_tirees,
     tirer_echantillon,
@@ -199,3 +204,22 @@ class TestJustificatif:
 
     def test_vide(self):
         assert erreur_justificatif(0, b"") == "Le fichier est vide."
+
+
+class TestPageDeLaCampagne:
+    ORDRE = ("ECHANTILLONNAGE", "CONTROLE", "CONTRADICTOIRE", "SANCTIONS", "CLOTUREE")
+
+    def test_les_phases_passees_en_cours_et_a_venir(self):
+        assert etats_des_phases(self.ORDRE, "CONTRADICTOIRE") == {
+            "ECHANTILLONNAGE": PASSEE,
+            "CONTROLE": PASSEE,
+            "CONTRADICTOIRE": EN_COURS,
+            "SANCTIONS": A_VENIR,
+            "CLOTUREE": A_VENIR,
+        }
+        assert set(etats_des_phases(self.ORDRE, "CLOTUREE").values()) == {PASSEE, EN_COURS}
+
+    def test_compter_garde_chaque_cle_meme_a_zero(self):
+        cles = ("A_EXAMINER", "ACCEPTEE", "REFUSEE")
+        assert compter(["ACCEPTEE", "REFUSEE", "ACCEPTEE"], cles) == {"A_EXAMINER": 0, "ACCEPTEE": 2, "REFUSEE": 1}
+        assert list(compter([], cles)) == list(cles)

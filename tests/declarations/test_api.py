@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 CHAMPS_DE_LA_LISTE = {
     "id", "annexe", "siae", "mois", "version", "etat", "retenue", "date_transmission", "echeance",
-    "nombre_lignes", "heures_travaillees", "etp_realises",
+    "nombre_lignes", "heures_travaillees", "etp_realises", "source",
 }  # fmt: skip
 
 
@@ -89,6 +89,7 @@ def test_liste_sans_donnee_nominative(client_de, membre_cdiae_55, declarations, 
         "nombre_lignes": 2,
         "heures_travaillees": "200.50",
         "etp_realises": "1.32",  # 200.5 h × 12 / 1820
+        "source": "PILOTIAE",
     }
 
 

@@ -1,23 +1,20 @@
 """The demo's activity: annexes financières, parcours and monthly declarations of département 55, such that the
 application's own computation gives the Meuse bilan's 2025 table (seed 000), with 2024 before it and a 2026 under
-way. Exits, publics and the PASS lifecycle: test_demo_sorties.py."""
+way. Exits, publics and the PASS lifecycle: test_demo_sorties.py. On the session's demo (tests/conftest.py)."""
 
 import datetime as dt
-import io
 import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Sum
 
 from aides_au_poste.models import NatureVersement, Versement
 from aides_au_poste.queries import aides_des_annexes
 from aides_au_poste.regles import arrondi_euro
 from base.calendrier import dernier_jour_du_mois, mois_entre
-from conventions.models import AnnexeFinanciere, Avenant, Convention, EtpConventionneMensuel
+from conventions.models import AnnexeFinanciere, Avenant
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
 from declarations.regles import echeance_declaration
 from declarations.services import LigneSaisie, codes_motifs, verifier_lignes
@@ -37,12 +34,8 @@ from parcours.models import (
 from parcours.regles import age_au, chevauche_le_mois, fin_pass_iae
 from siae.models import Siae
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.lent, pytest.mark.usefixtures("demo")]
 
-MODELES = (
-    Salarie, PassIae, Parcours, Contrat, LigneDeclaration, DeclarationMensuelle, AnnexeFinanciere, Avenant,
-    EtpConventionneMensuel, Convention, Siae, Suspension, Prolongation, Versement,
-)  # fmt: skip
 # The seed's table, in its order.
 TABLEAU_DU_BILAN = [
     {"type": "ACI", "etp_conventionnes": "426.99", "etp_realises": "425.85", "taux_consommation": "99.7"},
@@ -52,28 +45,6 @@ TABLEAU_DU_BILAN = [
     {"type": "TOTAL", "etp_conventionnes": "532.99", "etp_realises": "530.87", "taux_consommation": "99.6"},
 ]
 OCTOBRE = dt.date(2026, 10, 1)
-
-
-def lancer_demo():
-    call_command("demo", force=True, stdout=io.StringIO())
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """The demo, created once for the module inside a transaction rolled back after its last test; each test runs
-    in a savepoint of it, as usual."""
-    with django_db_blocker.unblock():
-        atomique = transaction.atomic()
-        atomique.__enter__()
-        lancer_demo()
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomique.__exit__(None, None, None)
-
-
-def comptes() -> dict[str, int]:
-    return {modele.__name__: modele.objects.count() for modele in MODELES}
 
 
 def test_le_tableau_2025_du_departement_est_celui_du_bilan():
@@ -339,12 +310,3 @@ def test_la_demo_est_deterministe():
     assert [(e.numero_pass, e.nom, e.date_embauche, e.heures) for e in premier.embauches] == [
         (e.numero_pass, e.nom, e.date_embauche, e.heures) for e in second.embauches
     ]
-
-
-def test_relancer_la_demo_ne_change_rien():
-    avant = comptes()
-    tableaux = (indicateurs(2025, "55"), indicateurs(2026, "55"))
-    lancer_demo()
-    assert comptes() == avant
-    assert (indicateurs(2025, "55"), indicateurs(2026, "55")) == tableaux
-    assert avant["Salarie"] > 0 and avant["LigneDeclaration"] > 0

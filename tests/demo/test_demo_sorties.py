@@ -1,14 +1,12 @@
 """The demo's exits, publics at hire, auto-prescriptions and PASS IAE lifecycle: the taux de sorties dynamiques
-computed here from the data, by the rules of spec §7 written out again, are the seeds' for 2024 and 2025."""
+computed here from the data, by the rules of spec §7 written out again, are the seeds' for 2024 and 2025. On the
+session's demo (tests/conftest.py)."""
 
 import datetime as dt
-import io
 from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Sum
 
 from conventions.models import AnnexeFinanciere
@@ -26,7 +24,7 @@ from parcours.models import (
 from parcours.regles import age_au, ajouter_mois, fin_pass_iae
 from siae.models import Siae
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.lent, pytest.mark.usefixtures("demo")]
 
 # Taux de sorties dynamiques in %: seed 000 (Meuse bilan) for 2025, the last complete year; the year before for
 # 2024. EI and ETTI are one figure in the bilan.
@@ -37,23 +35,6 @@ CIBLES = {
 TOLERANCE = 3
 DYNAMIQUES = (CategorieSortie.EMPLOI_DURABLE, CategorieSortie.EMPLOI_TRANSITION, CategorieSortie.SORTIE_POSITIVE)
 TYPES_AUTO_PRESCRIPTION = ("ACI", "AI", "EI", "ETTI")
-
-
-def lancer_demo():
-    call_command("demo", force=True, stdout=io.StringIO())
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """The demo, created once for the module inside a transaction rolled back after its last test."""
-    with django_db_blocker.unblock():
-        atomique = transaction.atomic()
-        atomique.__enter__()
-        lancer_demo()
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomique.__exit__(None, None, None)
 
 
 def sorties_de(annee: int) -> dict[str, Counter]:
@@ -286,6 +267,7 @@ def test_les_lignes_des_pass_suspendus_ou_prolonges_restent_valides():
 
 
 def etat() -> dict:
+    """What the exits, publics and PASS of the demo are: the rerun test (test_demo.py) compares it."""
     return {
         "taux": {annee: {t: taux(c) for t, c in sorties_de(annee).items()} for annee in (2024, 2025, 2026)},
         "motifs": Counter(Parcours.objects.values_list("motif_sortie__code", flat=True)),
@@ -297,9 +279,3 @@ def etat() -> dict:
             Prolongation.objects.values_list("pass_iae", "motif", "statut", "date_debut", "date_fin", "date_decision")
         ),
     }
-
-
-def test_relancer_la_demo_ne_change_rien():
-    avant = etat()
-    lancer_demo()
-    assert etat() == avant

@@ -1,33 +1,20 @@
-"""The demo's financing lines and projects (on the demo structures, without their activity): the seed 004 budget
-reproduced, the FSE+ envelope of 4 ACI, FDI candidatures within their caps, and nothing changed by a second run."""
+"""The demo's financing lines and projects: the seed 004 budget reproduced, the FSE+ envelope of 4 ACI, FDI
+candidatures within their caps. On the session's demo (tests/conftest.py); running it again:
+tests/demo/test_demo.py."""
 
 from decimal import Decimal as D
 
 import pytest
 
-from demo.financements import ASP_MUTUALISES, LIGNES_ASP, PROJETS_FSE, creer_financeurs
-from demo.structures import _structures
+from demo.financements import ASP_MUTUALISES, LIGNES_ASP, PROJETS_FSE
 from financements import queries, regles
 from financements.choix import DecisionFdi, Dispositif, EtatProjet, Financeur
-from financements.models import CandidatureFdi, LigneBudgetaire, LigneFinancement, Projet
+from financements.models import CandidatureFdi, LigneFinancement, Projet
 
-pytestmark = pytest.mark.django_db
-
-
-def photographie():
-    return [
-        list(modele.objects.order_by("pk").values())
-        for modele in (Projet, LigneBudgetaire, LigneFinancement, CandidatureFdi)
-    ]
+pytestmark = [pytest.mark.django_db, pytest.mark.lent, pytest.mark.usefixtures("demo")]
 
 
-@pytest.fixture
-def demo():
-    _structures()
-    creer_financeurs()
-
-
-def test_le_projet_du_seed_004(demo):
+def test_le_projet_du_seed_004():
     projet = Projet.objects.get(nom=ASP_MUTUALISES)
     tableau = queries.tableau_budget(projet)
     assert [p.libelle for p in tableau.periodes] == ["05 à 12/2025", "01 à 12/2026"]
@@ -38,13 +25,13 @@ def test_le_projet_du_seed_004(demo):
     assert projet.etat == EtatProjet.RETENU
 
 
-def test_tous_les_projets_deposes_ou_retenus_sont_equilibres(demo):
+def test_tous_les_projets_deposes_ou_retenus_sont_equilibres():
     bilans = queries.bilans_des_projets(Projet.objects.exclude(etat=EtatProjet.BROUILLON))
     assert len(bilans) == Projet.objects.count()
     assert all(not regles.erreurs_equilibre(b) for b in bilans.values())
 
 
-def test_l_enveloppe_fse_des_4_aci(demo):
+def test_l_enveloppe_fse_des_4_aci():
     noms = [f"{nom} – FSE+" for _, nom, *_ in PROJETS_FSE]
     fse = LigneFinancement.objects.filter(financeur=Financeur.FSE, libelle__in=noms)
     assert {ligne.projet.siae_porteuse.type for ligne in fse} == {"ACI"}
@@ -53,7 +40,7 @@ def test_l_enveloppe_fse_des_4_aci(demo):
     assert sum(ligne.montant_engage for ligne in fse if ligne.annee == 2025) == D("240000")
 
 
-def test_candidatures_fdi_dans_les_plafonds(demo):
+def test_candidatures_fdi_dans_les_plafonds():
     candidatures = CandidatureFdi.objects.select_related("appel")
     assert candidatures.count() == 5
     for c in candidatures:
@@ -69,9 +56,3 @@ def test_candidatures_fdi_dans_les_plafonds(demo):
     assert LigneFinancement.objects.filter(dispositif=Dispositif.FDI, financeur=Financeur.ETAT).count() == (
         accordees.count() + 2 * fdi_asp
     )
-
-
-def test_deux_fois_ne_change_rien(demo):
-    avant = photographie()
-    creer_financeurs()
-    assert photographie() == avant

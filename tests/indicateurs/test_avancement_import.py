@@ -76,7 +76,12 @@ class TestLaProgressionAvance:
     def test_un_fichier_refuse_a_la_relecture_garde_sa_progression(self, agent_55):
         journal = preparer_import("siae", "structures.csv", fichier_de_structures(3), agent_55)
         Siae.objects.create(
-            siret=siret_valide(2, "7"), nom="Déjà là", type="EI", departement="57", code_postal="57000", commune="Metz"
+            siret=siret_valide(2, "7"),
+            nom="Déjà là",
+            type="ACI",
+            departement="57",
+            code_postal="57000",
+            commune="Metz",
         )
         journal = executer_import(journal)
         assert journal.statut == StatutImport.REFUSE

@@ -1,5 +1,5 @@
 """The materialised monthly indicators: the same figures as the live queries, rewritten idempotently, refreshed
-when a declaration is committed."""
+when a declaration is committed; the consumption curves read from them."""
 
 import contextlib
 import datetime as dt
@@ -23,7 +23,7 @@ from declarations.services import (
 )
 from imports.services import executer_import, preparer_import
 from indicateurs.models import IndicateurMensuel
-from indicateurs.queries import serie_mensuelle
+from indicateurs.queries import courbe_de_consommation, courbes_par_structure
 from indicateurs.queries_consommation import consommation_mensuelle
 from indicateurs.services import CHAMPS_CALCULES, rafraichir, rafraichir_departement, rafraichir_tout
 from tests.factories import (
@@ -70,10 +70,9 @@ def ligne(annexe, mois) -> IndicateurMensuel:
 def valeurs_des_lignes() -> list[tuple]:
     return list(
         IndicateurMensuel.objects.order_by("annexe", "mois").values_list(
-            "pk", "annexe", "mois", "siae", "departement", "type", "etp_conventionnes", "heures_travaillees",
-            "etp_realises", "salaries", "salaries_brsa", "entrees", "sorties", "declaration_retenue",
+            "pk", "annexe", "mois", "siae", "departement", "type", "etp_conventionnes", "etp_realises"
         )
-    )  # fmt: skip
+    )
 
 
 class TestLesChiffres:
@@ -86,32 +85,22 @@ class TestLesChiffres:
         janvier = ligne(a, JANVIER)
         assert (janvier.siae_id, janvier.departement, janvier.type) == (a.siae_id, "55", "ACI")
         assert janvier.etp_conventionnes == Decimal("2.00")
-        assert janvier.heures_travaillees == Decimal("151.67")
         # 151,67 h × 12 / 1 820 h
         assert abs(janvier.etp_realises - Decimal("1820.04") / Decimal("1820")) < PRECISION
-        assert (janvier.salaries, janvier.salaries_brsa, janvier.entrees, janvier.sorties) == (1, 1, 1, 0)
-        assert janvier.declaration_retenue == EtatDeclaration.TRANSMISE
 
         fevrier = ligne(a, FEVRIER)  # nothing declared: the conventionné alone
-        assert (fevrier.etp_conventionnes, fevrier.heures_travaillees, fevrier.etp_realises) == (
-            Decimal("2.00"), 0, 0,
-        )  # fmt: skip
-        assert fevrier.declaration_retenue == ""
+        assert (fevrier.etp_conventionnes, fevrier.etp_realises) == (Decimal("2.00"), 0)
 
-        mars = ligne(a, MARS)
-        assert mars.heures_travaillees == Decimal("100.00")
+        mars = ligne(a, MARS)  # p2's line has no hour
         assert abs(mars.etp_realises - Decimal(1200) / Decimal(1820)) < PRECISION
-        # p2 has no hour: not a salarié of the month, but hired and gone in March.
-        assert (mars.salaries, mars.salaries_brsa, mars.entrees, mars.sorties) == (1, 1, 1, 1)
 
         assert ligne(a, JUILLET).etp_conventionnes == Decimal("3.00")  # the avenant
         assert ligne(a, dt.date(2024, 6, 1)).etp_conventionnes == Decimal("2.00")
 
         b_janvier = ligne(b, JANVIER)
         assert (b_janvier.type, b_janvier.etp_conventionnes) == ("ETTI", Decimal("1.50"))
-        # 80 h × 12 / 1 607 h; p3 was hired in 2023.
+        # 80 h × 12 / 1 607 h
         assert abs(b_janvier.etp_realises - Decimal(960) / Decimal(1607)) < PRECISION
-        assert (b_janvier.salaries, b_janvier.salaries_brsa, b_janvier.entrees, b_janvier.sorties) == (1, 0, 0, 0)
 
     def test_egaux_aux_requetes_en_direct(self, cas):
         a, b = cas["a"], cas["b"]
@@ -123,31 +112,7 @@ class TestLesChiffres:
             for mois in en_direct:
                 indicateur = materialise[mois.mois]
                 assert indicateur.etp_conventionnes == mois.etp_conventionnes
-                assert indicateur.heures_travaillees == mois.heures
                 assert abs(indicateur.etp_realises - mois.etp_realises) < PRECISION
-
-        # The same over both annexes, month by month and in cumulated ETP-mois.
-        annexes = AnnexeFinanciere.objects.filter(pk__in=[a.pk, b.pk])
-        serie = serie_mensuelle(annexes, 2024)
-        en_direct = {m.mois: m for m in consommation_mensuelle(annexes, Periode.annee(2024))}
-        assert [p.mois for p in serie] == sorted(en_direct)
-        cumul = Decimal(0)
-        for point in serie:
-            cumul += en_direct[point.mois].etp_realises
-            assert point.etp_conventionnes == en_direct[point.mois].etp_conventionnes
-            assert abs(point.etp_realises - en_direct[point.mois].etp_realises) < PRECISION
-            assert abs(point.cumul_realise - cumul) < PRECISION
-        # 2 × 6 + 3 × 6 (A) + 1,5 × 12 (B) ETP-mois conventionnés over the year.
-        assert serie[-1].cumul_conventionne == Decimal("48.00")
-        assert serie[0].heures == Decimal("231.67")  # 151,67 + 80
-        assert serie[0].salaries == 2
-        assert serie.date_du_calcul == IndicateurMensuel.objects.order_by("date_calcul").first().date_calcul
-
-    def test_une_annee_sans_ligne(self, cas):
-        serie = serie_mensuelle(AnnexeFinanciere.objects.all(), 2030)
-        assert len(serie) == 12
-        assert all(p.etp_conventionnes == 0 and p.cumul_realise == 0 for p in serie)
-        assert serie.date_du_calcul is None
 
     def test_un_nombre_fixe_de_requetes(self, cas):
         def requetes(annexe_ids) -> tuple[int, int]:
@@ -156,14 +121,14 @@ class TestLesChiffres:
             insertions = sum(1 for q in capture.captured_queries if q["sql"].startswith("INSERT"))
             return len(capture.captured_queries) - insertions, insertions
 
-        # Savepoint, lock, conventionnés, lines, retained declarations, delete, release; one insert per batch.
-        assert requetes([cas["a"].pk, cas["b"].pk]) == (7, 1)
+        # Savepoint, lock, conventionnés, lines, delete, release; one insert per batch.
+        assert requetes([cas["a"].pk, cas["b"].pk]) == (6, 1)
         for ordre in range(2, 12):
             AnnexeFinanciereFactory(siae=SiaeFactory(), annee=2024, numero=f"ACI055249{ordre:03d}A0M0")
         ids = list(AnnexeFinanciere.objects.values_list("pk", flat=True))
         # 12 annexes × 12 months: the same reads; SQLite takes the rows in batches of its 999 parameters.
         par_lot = min(500, connection.ops.bulk_batch_size(CHAMPS_CALCULES + ["annexe", "mois"], [None] * 144))
-        assert requetes(ids) == (7, -(-144 // par_lot))
+        assert requetes(ids) == (6, -(-144 // par_lot))
 
     def test_les_annexes_sont_verrouillees_avant_le_calcul(self, cas):
         with CaptureQueriesContext(connection) as requetes:
@@ -177,6 +142,57 @@ class TestLesChiffres:
             assert lectures[0] == verrous[0]
             # ORDER BY the id (its position in the select list), then the lock of the annexes' table alone.
             assert verrous[0].endswith('ORDER BY 1 ASC FOR UPDATE OF "conventions_annexefinanciere"')
+
+
+class TestLesCourbes:
+    """`courbe_de_consommation` and `courbes_par_structure`, read from the rows, against the live queries."""
+
+    def test_egale_aux_requetes_en_direct(self, cas):
+        rafraichir_tout()
+        annexes = AnnexeFinanciere.objects.filter(pk__in=[cas["a"].pk, cas["b"].pk])
+        courbe = courbe_de_consommation(annexes, 2024, aujourd_hui=dt.date(2025, 3, 1))  # the year is over
+        en_direct = {m.mois: m for m in consommation_mensuelle(annexes, Periode.annee(2024))}
+        assert courbe.mois == sorted(en_direct)
+        cumul = Decimal(0)
+        for point in courbe.par_mois:
+            cumul += en_direct[point["mois"]].etp_realises
+            assert point["conventionne"] == en_direct[point["mois"]].etp_conventionnes
+            assert abs(point["realise"] - en_direct[point["mois"]].etp_realises) < PRECISION
+            assert abs(point["cumul_realise"] - cumul) < PRECISION
+        # 2 × 6 + 3 × 6 (A) + 1,5 × 12 (B) ETP-mois conventionnés over the year.
+        assert courbe.cumul_conventionne[-1] == Decimal("48.00")
+        assert courbe.projection is None
+
+    def test_le_realise_jusqu_au_dernier_mois_du_puis_la_projection(self, cas):
+        """On 20 April 2024, March is the last month due: January to March réalisé, projected to December."""
+        rafraichir_tout()
+        courbe = courbe_de_consommation(AnnexeFinanciere.objects.all(), 2024, aujourd_hui=dt.date(2024, 4, 20))
+        assert courbe.dernier_mois_realise == MARS
+        trimestre = courbe.cumul_realise[2]
+        assert abs(trimestre - (Decimal("3020.04") / 1820 + Decimal(960) / 1607)) < PRECISION
+        assert courbe.projection[:2] == [None, None]
+        assert courbe.projection[-1] == trimestre * 12 / 3
+        # On 10 April, March is not due yet: January and February.
+        avant = courbe_de_consommation(AnnexeFinanciere.objects.all(), 2024, aujourd_hui=dt.date(2024, 4, 10))
+        assert avant.dernier_mois_realise == dt.date(2024, 2, 1)
+
+    def test_une_courbe_par_structure_en_une_requete(self, cas, django_assert_num_queries):
+        rafraichir_tout()
+        annexes = AnnexeFinanciere.objects.all()
+        with django_assert_num_queries(1):
+            courbes = courbes_par_structure(annexes, 2024, aujourd_hui=dt.date(2025, 3, 1))
+        assert set(courbes) == {cas["a"].siae_id, cas["b"].siae_id}
+        for annexe in (cas["a"], cas["b"]):
+            seule = courbe_de_consommation(annexes.filter(pk=annexe.pk), 2024, aujourd_hui=dt.date(2025, 3, 1))
+            assert courbes[annexe.siae_id] == seule
+
+    def test_une_annee_sans_ligne(self, cas):
+        rafraichir_tout()
+        courbe = courbe_de_consommation(AnnexeFinanciere.objects.all(), 2030, aujourd_hui=dt.date(2031, 3, 1))
+        assert len(courbe.mois) == 12
+        assert courbe.cumul_conventionne == [0] * 12 and courbe.cumul_realise == [0] * 12
+        assert courbe.projection is None
+        assert courbes_par_structure(AnnexeFinanciere.objects.all(), 2030) == {}
 
 
 class TestIdempotence:
@@ -216,7 +232,7 @@ class TestRafraichissementAuCommit:
         rafraichir([a.pk, cas["b"].pk])
         with django_capture_on_commit_callbacks(execute=True):
             valider_declaration(cas["a_janvier"])
-        assert ligne(a, JANVIER).declaration_retenue == EtatDeclaration.VALIDEE
+        assert abs(ligne(a, JANVIER).etp_realises - Decimal("1820.04") / Decimal(1820)) < PRECISION
 
         with django_capture_on_commit_callbacks(execute=True) as rappels:
             version_2 = declaration_a_completer(a, JANVIER)
@@ -225,10 +241,7 @@ class TestRafraichissementAuCommit:
             )
         assert version_2.version == 2
         assert len(rappels) == 1  # lines and transmission: one refresh
-        janvier = ligne(a, JANVIER)
-        assert janvier.heures_travaillees == Decimal("120.00")
-        assert abs(janvier.etp_realises - Decimal(1440) / Decimal(1820)) < PRECISION  # 120 × 12 / 1 820
-        assert janvier.declaration_retenue == EtatDeclaration.TRANSMISE
+        assert abs(ligne(a, JANVIER).etp_realises - Decimal(1440) / Decimal(1820)) < PRECISION  # 120 × 12 / 1 820
 
     def test_une_transmission_cree_la_ligne_du_mois(self, cas, django_capture_on_commit_callbacks):
         a, avril = cas["a"], dt.date(2024, 4, 1)
@@ -242,9 +255,7 @@ class TestRafraichissementAuCommit:
             assert not IndicateurMensuel.objects.exists()  # not committed yet: nothing refreshed
         # Only the month touched is refreshed.
         assert list(IndicateurMensuel.objects.values_list("annexe", "mois")) == [(a.pk, avril)]
-        ligne_avril = ligne(a, avril)
-        assert ligne_avril.heures_travaillees == Decimal("91.00")
-        assert abs(ligne_avril.etp_realises - Decimal("0.6")) < PRECISION  # 91 × 12 / 1 820
+        assert abs(ligne(a, avril).etp_realises - Decimal("0.6")) < PRECISION  # 91 × 12 / 1 820
 
     def test_rien_apres_un_retour_en_arriere(self, cas, django_capture_on_commit_callbacks):
         with (
@@ -295,18 +306,3 @@ def test_un_avenant_rafraichit_l_annexe_au_commit(cas, django_capture_on_commit_
         ajouter_avenant(a, mois_effet=dt.date(2024, 10, 1), etp_conventionnes=Decimal("4.00"))
     assert ligne(a, dt.date(2024, 10, 1)).etp_conventionnes == Decimal("4.00")
     assert ligne(a, JUILLET).etp_conventionnes == Decimal("3.00")
-
-
-def test_une_sortie_saisie_sur_la_page_du_salarie_rafraichit_ses_mois(cas, django_capture_on_commit_callbacks):
-    from parcours.models import MotifSortie
-    from parcours.services_pass import enregistrer_sortie
-
-    a = cas["a"]
-    rafraichir([a.pk])
-    assert ligne(a, MARS).sorties == 1  # p2
-    with django_capture_on_commit_callbacks(execute=True):
-        enregistrer_sortie(
-            cas["p1"], date_sortie=dt.date(2024, 3, 20), motif_sortie=MotifSortie.objects.get(code="CDI"),
-            aujourd_hui=dt.date(2024, 4, 2),
-        )  # fmt: skip
-    assert ligne(a, MARS).sorties == 2

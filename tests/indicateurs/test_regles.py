@@ -1,4 +1,5 @@
-"""Rules without the database: months carried by the tasks, batching of refreshes, running sums, import progress."""
+"""Rules without the database: months carried by the tasks, batching of refreshes, running sums, the consumption
+curve, import progress."""
 
 import datetime as dt
 from decimal import Decimal
@@ -17,7 +18,7 @@ from imports.regles import (
     progression,
     texte_progression,
 )
-from indicateurs.regles import cumuls, regrouper_demandes
+from indicateurs.regles import courbe_cumulee, cumuls, regrouper_demandes
 
 MARS, AVRIL = dt.date(2024, 3, 1), dt.date(2024, 4, 1)
 
@@ -94,3 +95,54 @@ class TestProgression:
         assert (etape(0, 10), mesurable(0, 10)) == (VERIFICATION, True)
         assert (etape(9, 10), mesurable(9, 10)) == (VERIFICATION, True)
         assert (etape(10, 10), mesurable(10, 10)) == (ENREGISTREMENT, False)
+
+
+class TestCourbe:
+    def test_une_annee_terminee(self):
+        """Every month réalisé: no projection."""
+        mois = mois_de_l_annee(2024)
+        courbe = courbe_cumulee(
+            2024, dict.fromkeys(mois, Decimal(2)), dict.fromkeys(mois, Decimal("1.5")), dt.date(2024, 12, 1)
+        )
+        assert courbe.mois == mois
+        assert courbe.cumul_conventionne[0] == 2 and courbe.cumul_conventionne[-1] == 24
+        assert courbe.cumul_realise[2] == Decimal("4.5") and courbe.cumul_realise[-1] == 18
+        assert courbe.projection is None and courbe.projection_fin_d_annee is None
+        assert courbe.dernier_mois_realise == dt.date(2024, 12, 1)
+
+    def test_l_annee_en_cours_et_sa_projection(self):
+        """Réalisé jusqu'en mars (3 + 3 + 6 = 12 ETP-mois; avril, déclaré en avance, n'est pas montré): projection
+        linéaire 12 × 12 / 3 = 48 à fin décembre, 12 × k / 3 au mois k, à partir de mars. Un mois absent vaut
+        zéro."""
+        conventionnes = {m: Decimal(4) for m in mois_de_l_annee(2026) if m.month != 8}
+        realises = {dt.date(2026, 1, 1): Decimal(3), dt.date(2026, 2, 1): Decimal(3)}
+        realises |= {dt.date(2026, 3, 1): Decimal(6), dt.date(2026, 4, 1): Decimal(5)}
+        courbe = courbe_cumulee(2026, conventionnes, realises, dt.date(2026, 3, 1))
+        assert courbe.realises[:4] == [3, 3, 6, None]
+        assert courbe.cumul_realise[:4] == [3, 6, 12, None]
+        assert courbe.conventionnes[7] == 0 and courbe.cumul_conventionne[-1] == 44
+        assert courbe.projection[:2] == [None, None]
+        assert (courbe.projection[2], courbe.projection[5], courbe.projection[-1]) == (12, 24, 48)
+        assert courbe.projection_fin_d_annee == 48
+        assert courbe.dernier_mois_realise == dt.date(2026, 3, 1)
+        assert courbe.par_mois[2] == {
+            "mois": dt.date(2026, 3, 1),
+            "conventionne": 4,
+            "realise": 6,
+            "cumul_conventionne": 12,
+            "cumul_realise": 12,
+            "projection": 12,
+        }
+
+    def test_rien_de_du(self):
+        """Before any month is due: the conventionné alone, no réalisé, no projection."""
+        courbe = courbe_cumulee(2026, {dt.date(2026, 1, 1): Decimal(4)}, {dt.date(2026, 1, 1): Decimal(1)}, None)
+        assert courbe.cumul_realise == [None] * 12 and courbe.realises == [None] * 12
+        assert courbe.projection is None and courbe.dernier_mois_realise is None
+        assert courbe.cumul_conventionne[-1] == 4
+
+    def test_rien_de_realise_rien_de_projete(self):
+        """Months due, nothing declared: the réalisé at zero, and no projection of zero."""
+        courbe = courbe_cumulee(2026, {}, {}, dt.date(2026, 6, 1))
+        assert courbe.cumul_realise[:7] == [0] * 6 + [None]
+        assert courbe.projection is None

@@ -1,5 +1,6 @@
-"""Sorties dynamiques and publics in SQL (indicateurs/queries_sorties.py) on a département built by hand: every figure is
-checked against what the rules of indicateurs/regles_sorties.py give for the same parcours, computed here."""
+"""Sorties dynamiques and publics in SQL (indicateurs/queries_sorties.py) on a département built by hand: every
+figure is checked against what the rules of indicateurs/regles_sorties.py give for the same parcours, computed
+here."""
 
 import datetime as dt
 from collections import defaultdict

@@ -80,7 +80,8 @@ class TestReessais:
             "supprimees": 0,
         }
         fevrier = IndicateurMensuel.objects.get()
-        assert (fevrier.mois, fevrier.heures_travaillees) == (dt.date(2024, 2, 1), Decimal("91.00"))
+        # 91 h × 12 / 1 820 h
+        assert (fevrier.mois, fevrier.etp_realises) == (dt.date(2024, 2, 1), Decimal("0.6"))
 
 
 class TestNuit:

@@ -96,6 +96,7 @@ def worker(services_reels, settings, tmp_path):
 
 
 @pytest.mark.integration
+@pytest.mark.lent
 @pytest.mark.django_db(transaction=True)
 def test_un_import_confirme_est_execute_par_un_vrai_worker(worker):
     file_attente, processus, journal_worker = worker
@@ -130,6 +131,7 @@ def test_un_import_confirme_est_execute_par_un_vrai_worker(worker):
 
 
 @pytest.mark.integration
+@pytest.mark.lent
 @pytest.mark.django_db(transaction=True)
 def test_les_indicateurs_sont_recalcules_par_un_vrai_worker(worker):
     file_attente, processus, journal_worker = worker

@@ -1,45 +1,23 @@
 """The demo's modulation (demo/modulation.py): insertion actions for part of the salariés of 2024–2026, the
-2025 and 2026 envelopes, the 2025 decisions at the annexes' own rates; and running the demo again changes
-nothing."""
+2025 and 2026 envelopes, the 2025 decisions at the annexes' own rates, through the modulation's services. On the
+session's demo (tests/conftest.py); running it again: tests/demo/test_demo.py."""
 
-import io
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from conventions.models import AnnexeFinanciere
 from demo.modulation import ENVELOPPES, RANG_REVISE
 from demo.plan import AUJOURD_HUI, planifier
 from demo.structures import siret_demo
 from indicateurs.queries_sorties import lignes_de_l_annee
-from modulation.models import DecisionModulation, EnveloppeModulation, EnveloppeModulationHistorique
+from modulation.models import DecisionModulation, EnveloppeModulation
 from modulation.queries import lignes_de_modulation
 from parcours.models import ActionInsertion, TypeActionInsertion
 from parcours.regles_actions import erreurs_action
 from siae.models import Siae
 
-pytestmark = pytest.mark.django_db
-
-MODELES = (ActionInsertion, DecisionModulation, EnveloppeModulation, EnveloppeModulationHistorique)
-
-
-def lancer_demo():
-    call_command("demo", force=True, stdout=io.StringIO())
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """The demo, created once for the module inside a transaction rolled back after its last test."""
-    with django_db_blocker.unblock():
-        atomique = transaction.atomic()
-        atomique.__enter__()
-        lancer_demo()
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomique.__exit__(None, None, None)
+pytestmark = [pytest.mark.django_db, pytest.mark.lent, pytest.mark.usefixtures("demo")]
 
 
 def test_les_actions_suivent_les_regles_de_la_page():
@@ -82,6 +60,8 @@ def test_les_decisions_2025_sont_les_taux_des_annexes():
         assert annexe.taux_modulation == prevus[annexe.prefixe]
         decisions = list(DecisionModulation.objects.filter(annexe=annexe).order_by("-date", "-pk"))
         assert decisions and decisions[0].taux == annexe.taux_modulation
+        # Decided through the service: the annexe knows when, so an import does not silently change the rate.
+        assert annexe.taux_modulation_decide_le == decisions[0].date
         assert all(d.commentaire and d.date.year == 2025 for d in decisions)
         assert {d.auteur.email for d in decisions} == {"agent.ddets@pilot-iae.test"}
         assert all(d.annee_reference == 2024 and d.taux_propose is not None for d in decisions)
@@ -103,17 +83,6 @@ def test_les_enveloppes():
         enveloppe = EnveloppeModulation.objects.get(departement="55", annee=annee)
         assert enveloppe.montant == montant
         assert list(enveloppe.historique.values_list("montant", flat=True)) == [montant]
-
-
-def test_relancer_la_demo_ne_change_rien():
-    avant = {m.__name__: m.objects.count() for m in MODELES}
-    decisions = list(DecisionModulation.objects.order_by("pk").values_list("annexe_id", "taux", "date", "commentaire"))
-    lancer_demo()
-    assert {m.__name__: m.objects.count() for m in MODELES} == avant
-    assert (
-        list(DecisionModulation.objects.order_by("pk").values_list("annexe_id", "taux", "date", "commentaire"))
-        == decisions
-    )
 
 
 def structures():

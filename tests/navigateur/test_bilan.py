@@ -30,6 +30,7 @@ def page_de_l_agent(live_server, navigateur, tmp_path, settings):
 
 
 @pytest.mark.navigateur
+@pytest.mark.lent
 @lit_le_pdf
 @pytest.mark.django_db(transaction=True)
 def test_l_agent_genere_et_telecharge_le_bilan(live_server, page_de_l_agent, tmp_path):
@@ -64,6 +65,7 @@ def test_l_agent_genere_et_telecharge_le_bilan(live_server, page_de_l_agent, tmp
 
 
 @pytest.mark.navigateur
+@pytest.mark.lent
 @lit_le_pdf
 @pytest.mark.django_db(transaction=True)
 def test_un_clic_depuis_le_tableau_de_bord(live_server, page_de_l_agent, tmp_path):

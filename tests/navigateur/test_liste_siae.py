@@ -18,6 +18,7 @@ def _siret(rang: int) -> str:
 
 
 @pytest.mark.navigateur
+@pytest.mark.lent
 @pytest.mark.django_db(transaction=True)
 def test_un_agent_filtre_la_liste_et_ouvre_une_siae(live_server, navigateur):
     ddets = Organisation.objects.create(type=TypeOrganisation.DDETS, departement="55", nom="DDETS de la Meuse")

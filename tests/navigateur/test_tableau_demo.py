@@ -1,8 +1,11 @@
-"""The demo département's 2025 table, as an agent sees it in the browser, is the Meuse CDIAE bilan's."""
+"""The demo département's 2025 table, as an agent sees it in the browser, is the Meuse CDIAE bilan's.
+
+On the session's demo (tests/conftest.py): committed, so the live server reads it; this test runs after the other
+tests of the demo, as its flush at the end removes it."""
 
 import pytest
 
-from demo.services import MOT_DE_PASSE_PAR_DEFAUT, creer_demo
+from demo.services import MOT_DE_PASSE_PAR_DEFAUT
 
 # The seed's table (shared/seeds, Meuse CDIAE bilan), as the page writes it.
 TABLEAU_DU_BILAN = [
@@ -19,9 +22,9 @@ def texte_des_cellules(ligne) -> list[str]:
 
 
 @pytest.mark.navigateur
+@pytest.mark.lent
 @pytest.mark.django_db(transaction=True)
-def test_le_tableau_de_la_demo_est_celui_du_bilan(live_server, navigateur, tmp_path):
-    creer_demo()
+def test_le_tableau_de_la_demo_est_celui_du_bilan(demo, live_server, navigateur, tmp_path):
     page = navigateur.new_page()
     page.goto(f"{live_server.url}/comptes/connexion/")
     page.fill("input[name=username]", "agent.ddets@pilot-iae.test")

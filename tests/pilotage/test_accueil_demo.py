@@ -1,12 +1,9 @@
 """The home pages on the demo's département: the CDIAE member's names no salarié, and shows the same figures as
-`exporter indicateurs`; the simulator reads the demo's annexes."""
+`exporter indicateurs`; the simulator reads the demo's annexes. On the session's demo (tests/conftest.py)."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from base.formats import etp, taux
@@ -14,20 +11,7 @@ from comptes.models import Utilisateur
 from indicateurs.sections import indicateurs
 from parcours.models import Salarie
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
-    """The demo, created once for the module inside a transaction rolled back after its last test."""
-    with django_db_blocker.unblock():
-        atomique = transaction.atomic()
-        atomique.__enter__()
-        call_command("demo", force=True, stdout=io.StringIO())
-    yield
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomique.__exit__(None, None, None)
+pytestmark = [pytest.mark.django_db, pytest.mark.lent, pytest.mark.usefixtures("demo")]
 
 
 def client_de(email: str) -> Client:

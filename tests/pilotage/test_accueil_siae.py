@@ -14,6 +14,7 @@ from comptes.models import Membre
 from declarations.models import EtatDeclaration
 from declarations.queries import statut_echeance
 from declarations.regles import echeance_declaration
+from indicateurs.services import rafraichir_tout
 from parcours.models import MotifSortie
 from pilotage.queries_accueil import blocs_siae
 from tests.factories import (
@@ -68,6 +69,8 @@ def annee_2024(siae_a, siae_b):
     sortie(siae_a, dt.date(2023, 5, 1), dt.date(2024, 4, 1), "DECES")  # retrait
     Versement.objects.create(annexe=annexe, date=dt.date(2024, 1, 31), montant=D(1000), nature=NatureVersement.AVANCE)
     AnnexeFinanciereFactory(siae=siae_b, annee=2024, etp_conventionnes=D(7))
+    # What the declarations' commits and the night do in production: the monthly indicators the curve reads.
+    rafraichir_tout()
     return annexe
 
 

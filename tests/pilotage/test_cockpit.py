@@ -16,6 +16,7 @@ from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
 from declarations.models import DeclarationMensuelle
 from financements.models import LigneFinancement
+from indicateurs.models import ObjectifBrsa
 from indicateurs.sections import indicateurs
 from indicateurs.services import rafraichir_tout
 from parcours.models import MotifSortie
@@ -150,13 +151,14 @@ class TestBlocs:
 
     def test_courbe_mensuelle_cumulee_sans_projection_une_annee_close(self, departement):
         c = cockpit_55()
-        assert [p.mois for p in c.mensuel] == MOIS
-        assert arrondi(c.mensuel[2].cumul_conventionne) == Decimal("9.00")  # 3 ETP × 3 months
-        assert arrondi(c.mensuel[2].cumul_realise) == arrondi(3 * (ETP_MOIS_ACI + ETP_MOIS_ETTI))
+        courbe = c.mensuel
+        assert courbe.mois == MOIS
+        assert arrondi(courbe.cumul_conventionne[2]) == Decimal("9.00")  # 3 ETP × 3 months
+        assert arrondi(courbe.cumul_realise[2]) == arrondi(3 * (ETP_MOIS_ACI + ETP_MOIS_ETTI))
         # December: the ETTI declared nothing, the ACI its 1.8.
-        assert arrondi(c.mensuel[11].realise) == arrondi(ETP_MOIS_ACI)
-        assert arrondi(c.mensuel[11].cumul_realise) == arrondi(12 * ETP_MOIS_ACI + 11 * ETP_MOIS_ETTI)
-        assert all(p.projection is None for p in c.mensuel)
+        assert arrondi(courbe.realises[11]) == arrondi(ETP_MOIS_ACI)
+        assert arrondi(courbe.cumul_realise[11]) == arrondi(12 * ETP_MOIS_ACI + 11 * ETP_MOIS_ETTI)
+        assert courbe.projection is None
         assert c.projection_etp is None
 
     def test_projection_en_cours_d_annee(self, departement):
@@ -164,11 +166,12 @@ class TestBlocs:
         c = cockpit_55(aujourd_hui=D(2024, 7, 20))
         assert c.periode.nombre_de_mois == 6
         cumul_juin = 6 * (ETP_MOIS_ACI + ETP_MOIS_ETTI)  # 18 ETP-mois
-        assert arrondi(c.mensuel[5].cumul_realise) == arrondi(cumul_juin)
-        assert c.mensuel[6].cumul_realise is None
-        assert [p.projection is None for p in c.mensuel] == [True] * 5 + [False] * 7
-        assert arrondi(c.mensuel[5].projection) == arrondi(cumul_juin)
-        assert arrondi(c.mensuel[8].projection) == arrondi(cumul_juin * 12 / 6 * 9 / 12)  # 27
+        courbe = c.mensuel
+        assert arrondi(courbe.cumul_realise[5]) == arrondi(cumul_juin)
+        assert courbe.cumul_realise[6] is None
+        assert [p is None for p in courbe.projection] == [True] * 5 + [False] * 7
+        assert arrondi(courbe.projection[5]) == arrondi(cumul_juin)
+        assert arrondi(courbe.projection[8]) == arrondi(cumul_juin * 12 / 6 * 9 / 12)  # 27
         assert arrondi(c.projection_etp) == arrondi(cumul_juin * 12 / 6 / 12)  # 3.00 ETP
         # The declarations followed are those of January to June, all on time.
         assert c.dernier_mois_du == D(2024, 6, 1)
@@ -284,16 +287,16 @@ class TestPage:
         # The link to the redeployment simulator, with the year and the département.
         assert 'href="/pilotage/redeploiement/?annee=2024&amp;departement=55"' in html
 
-    def test_l_objectif_brsa_est_celui_du_bilan(self, departement, agent_55, client_de):
-        """The threshold the DDETS sets with its bilan's sections is the one the cockpit draws and compares."""
-        from bilans.models import SectionsEditoriales
-
+    def test_l_objectif_brsa_est_celui_du_departement(self, departement, agent_55, client_de):
+        """The threshold the DDETS sets for its département's year (with its bilan's sections) is the one the
+        cockpit draws and compares."""
         assert page(client_de(agent_55)).context["cockpit"].objectif_brsa == Decimal(40)
-        SectionsEditoriales.objects.create(departement="55", annee=ANNEE, seuil_brsa=Decimal(45))
+        ObjectifBrsa.objects.create(departement="55", annee=ANNEE, seuil=Decimal(45))
         reponse = page(client_de(agent_55))
         assert reponse.context["cockpit"].objectif_brsa == Decimal(45)
-        # Another département's sections change nothing here.
-        SectionsEditoriales.objects.create(departement="57", annee=ANNEE, seuil_brsa=Decimal(30))
+        # Another département's objective, or another year's, changes nothing here.
+        ObjectifBrsa.objects.create(departement="57", annee=ANNEE, seuil=Decimal(30))
+        ObjectifBrsa.objects.create(departement="55", annee=ANNEE + 1, seuil=Decimal(30))
         assert page(client_de(agent_55)).context["cockpit"].objectif_brsa == Decimal(45)
 
     def test_filtre_type_dans_la_page(self, departement, agent_55, client_de):

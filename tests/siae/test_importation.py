@@ -84,19 +84,40 @@ class TestCommande:
 
     def test_modification_detectee(self, importer):
         importer(FICHIER_VALIDE)
-        modifie = FICHIER_VALIDE.replace("Jardins de Verdun;ACI;55100;Verdun", "Jardins de la Meuse;EI;55100;Verdun")
+        modifie = FICHIER_VALIDE.replace("Jardins de Verdun;ACI;55100;Verdun", "Jardins de la Meuse;ACI;55100;Verdun")
         modifie = modifie.replace("Bar-le-Duc;055;Ensemblier du Barrois", "Bar-le-Duc;055;Nouvel ensemblier")
         sortie, _, code = importer(modifie)
         assert code == 0
         assert "0 créé(s), 2 modifié(s), 1 inchangé(s)" in sortie
         jardins = Siae.objects.get(siret=S1)
-        assert (jardins.nom, jardins.type) == ("Jardins de la Meuse", "EI")
+        assert (jardins.nom, jardins.type) == ("Jardins de la Meuse", "ACI")
         assert Siae.objects.get(siret=S2).ensemblier.nom == "Nouvel ensemblier"
         journal = Import.objects.latest("date")
         details = {ligne["ligne"]: ligne["details"] for ligne in journal.apercu}
         assert "nom : « Jardins de Verdun » → « Jardins de la Meuse »" in details[2]
-        assert "type : « ACI » → « EI »" in details[2]
         assert "ensemblier : « Ensemblier du Barrois » → « Nouvel ensemblier »" in details[3]
+
+    def test_deux_types_pour_un_siret(self, importer):
+        """One employer runs an AI and an EI under one SIRET (the ASP's key is its structure id and the kind): a
+        line of a new kind creates that structure beside the other, and the preview says the SIRET is known."""
+        importer(FICHIER_VALIDE)
+        sortie, _, code = importer(csv(f"{S1};Jardins de Verdun EI;EI;55100;Verdun;55;Ensemblier du Barrois"))
+        assert code == 0
+        assert "1 créé(s), 0 modifié(s), 0 inchangé(s)" in sortie
+        assert sorted(Siae.objects.filter(siret=S1).values_list("type", "nom")) == [
+            ("ACI", "Jardins de Verdun"),
+            ("EI", "Jardins de Verdun EI"),
+        ]
+        journal = Import.objects.latest("date")
+        assert journal.apercu[0]["details"] == "ce SIRET est déjà celui d'une SIAE ACI"
+        # Each line is then matched on (SIRET, type): both unchanged.
+        sortie, _, code = importer(
+            csv(
+                f"{S1};Jardins de Verdun EI;EI;55100;Verdun;55;Ensemblier du Barrois",
+                f"{S1};Jardins de Verdun;ACI;55100;Verdun;55;Ensemblier du Barrois",
+            )
+        )
+        assert "0 créé(s), 0 modifié(s), 2 inchangé(s)" in sortie
 
     def test_siret_avec_espaces(self, importer):
         espace = f"{S1[:3]} {S1[3:6]} {S1[6:9]} {S1[9:]}"
@@ -158,7 +179,7 @@ class TestCommande:
             (f"{S3};Ailleurs;ACI;55100;Verdun;99;", "departement", "« 99 » n'est pas un code de département"),
             (f"{S3};Sans CP;ACI;551;Verdun;55;", "code_postal", "« 551 » n'est pas un code postal"),
             (f"{S3};;ACI;55100;Verdun;55;", "nom", "le nom est obligatoire"),
-            (f"{S1};Doublon;ACI;55100;Verdun;55;", "siret", "SIRET déjà présent ligne 2"),
+            (f"{S1};Doublon;ACI;55100;Verdun;55;", "siret", "SIRET déjà présent ligne 2 pour le type ACI"),
         ],
     )
     def test_une_ligne_fausse_n_enregistre_rien(self, importer, ligne_fausse, colonne, message):
@@ -290,7 +311,7 @@ class TestTeleversement:
 
     def test_siae_existante_d_un_autre_departement_refusee(self, client_de, agent_55):
         SiaeFactory(siret=S3, moselle=True)
-        televerser(client_de(agent_55), csv(f"{S3};Reprise;EI;55100;Verdun;55;"))
+        televerser(client_de(agent_55), csv(f"{S3};Reprise;ACI;55100;Verdun;55;"))
         journal = Import.objects.get()
         assert journal.statut == StatutImport.REFUSE
         assert journal.erreurs == ["ligne 2, colonne siret : cette SIAE relève du département 57"]

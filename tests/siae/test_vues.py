@@ -278,8 +278,15 @@ class TestCreation:
         existante = SiaeFactory(moselle=True)
         reponse = client_de(agent_55).post("/siae/nouvelle/", formulaire(siret=existante.siret))
         assert reponse.status_code == 200
-        assert "Un objet SIAE avec ce champ SIRET existe déjà." in reponse.content.decode()
+        assert "Une SIAE de ce type a déjà ce SIRET." in reponse.content.decode()
         assert Siae.objects.count() == 1
+
+    def test_meme_siret_autre_type(self, client_de, agent_55):
+        """An employer running an AI and an EI under one SIRET: the second kind is recorded beside the first."""
+        existante = SiaeFactory(ai=True)
+        reponse = client_de(agent_55).post("/siae/nouvelle/", formulaire(siret=existante.siret, type="EI"))
+        assert reponse.status_code == 302
+        assert sorted(Siae.objects.filter(siret=existante.siret).values_list("type", flat=True)) == ["AI", "EI"]
 
     def test_choix_des_departements_de_l_agent(self, client_de, agent_55):
         champ = client_de(agent_55).get("/siae/nouvelle/").context["form"].fields["departement"]

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from base.calendrier import annee_plausible
 from base.departements import normaliser_departement
 from bilans.contenu import assembler_bilan
 from bilans.pdf import pdf_du_bilan
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         code = normaliser_departement(departement)
         if code is None:
             raise CommandError(f"département inconnu : {departement}")
-        if not 2000 <= annee <= 2100:
+        if not annee_plausible(annee):
             raise CommandError(f"année hors des limites : {annee}")
         sortie = sortie or Path(nom_du_fichier(code, annee))
         if sortie.is_dir():

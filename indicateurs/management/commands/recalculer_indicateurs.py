@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from base.calendrier import ANNEE_MAX, ANNEE_MIN, annee_plausible
 from base.departements import normaliser_departement
 
 from ...services import Rafraichissement, departements_avec_annexes, rafraichir_departement
@@ -25,8 +26,8 @@ class Command(BaseCommand):
             departements = [code]
         else:
             departements = departements_avec_annexes()
-        if annee is not None and not 2000 <= annee <= 2100:
-            raise CommandError(f"--annee : {annee} n'est pas une année plausible (2000 à 2100).")
+        if annee is not None and not annee_plausible(annee):
+            raise CommandError(f"--annee : {annee} n'est pas une année plausible ({ANNEE_MIN} à {ANNEE_MAX}).")
         total = Rafraichissement()
         for code in departements:
             debut = time.monotonic()

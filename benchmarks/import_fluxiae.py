@@ -1,0 +1,133 @@
+"""The fluxIAE import measured: a full import of the generated flux into an empty database, then the next week's
+flux (one month more) on top of it; rows per second and peak memory of each.
+
+    python -m benchmarks.import_fluxiae --departements 102 [--echelle 1.0]
+
+The flux is generated once per size (`benchmarks/var/fluxiae-*`, `benchmarks/fluxiae.py`). The database is its own
+(`pilotiae_bench_fluxiae`, reset at each run; BENCH_FLUXIAE_DATABASE_URL for another whose name contains "bench").
+Each import runs in a child process that reports its own peak resident memory, so that generating the flux or
+migrating the database never counts in it."""
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent
+BASE_PAR_DEFAUT = "postgres://postgres@127.0.0.1:5432/pilotiae_bench_fluxiae"
+
+
+def _env(url: str) -> dict:
+    return {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "iae.settings.dev",
+            "LOG_LEVEL": "WARNING"}  # fmt: skip
+
+
+def generer(dossier: Path, codes: list[str], structures: int, semaine: int) -> None:
+    """Week 0 declares up to October 2026, week 1 up to November: the same rows plus a month."""
+    if (dossier / "fait").exists():
+        return
+    from benchmarks.fluxiae import generer_flux
+
+    generer_flux(
+        dossier,
+        codes,
+        structures_par_departement=structures,
+        mois_fin=dt.date(2026, 10 + semaine, 1),
+        date_extraction=dt.date(2026, 11, 2) + dt.timedelta(days=7 * semaine),
+        processus=os.cpu_count() or 1,
+    )
+    (dossier / "fait").write_text("ok")
+
+
+def lignes_emi(dossier: Path) -> int:
+    """Data rows of the EtatMensuelIndiv file, as its FIN row says (read by the system's zcat and tail)."""
+    fichier = next(dossier.glob("fluxIAE_EtatMensuelIndiv_*"))
+    lecture = "zcat" if fichier.name.endswith(".gz") else "cat"
+    derniere = subprocess.run(f"{lecture} {fichier} | tail -n 1", shell=True, capture_output=True, check=True).stdout
+    return int(derniere.split(b"|")[0][3:] or 0)
+
+
+def preparer_la_base(url: str) -> None:
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(url)
+    if "bench" not in config["NAME"]:
+        sys.exit(f"Le nom de la base du banc d'essai doit contenir « bench » (reçu : {config['NAME']}).")
+    serveur = {
+        "host": config["HOST"] or "127.0.0.1",
+        "port": config["PORT"] or 5432,
+        "user": config["USER"] or "postgres",
+    }
+    with psycopg.connect(**serveur, dbname="postgres", autocommit=True) as connexion:
+        nom = sql.Identifier(config["NAME"])
+        connexion.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(nom))
+        connexion.execute(sql.SQL("CREATE DATABASE {}").format(nom))
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], check=True, env=_env(url), cwd=RACINE.parent)
+
+
+def importer(url: str, dossier: Path) -> dict:
+    """One import in a child process: its duration, its peak memory and its journal."""
+    sortie = subprocess.run(
+        [sys.executable, "-m", "benchmarks.import_fluxiae", "--executer", str(dossier)],
+        check=True, env=_env(url), cwd=RACINE.parent, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(sortie.stdout.strip().splitlines()[-1])
+
+
+def executer(dossier: Path) -> None:
+    """In the child: the import of the whole flux (a national instance), as the command runs it."""
+    import django
+
+    django.setup()
+    from fluxiae.services import importer_flux
+
+    debut = time.perf_counter()
+    bilan = importer_flux(dossier)
+    duree = time.perf_counter() - debut
+    pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"secondes": duree, "memoire": pic, "vues": bilan.en_donnees()}))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.import_fluxiae", description=__doc__.splitlines()[0])
+    parser.add_argument("--departements", type=int, default=10, help="nombre de départements (102 : le pays)")
+    parser.add_argument("--structures-par-departement", type=int, default=50)
+    parser.add_argument("--executer", type=Path, help=argparse.SUPPRESS)
+    options = parser.parse_args(argv)
+    if options.executer:
+        executer(options.executer)
+        return
+    sys.path.insert(0, str(RACINE.parent))
+    from base.departements import DEPARTEMENTS
+
+    codes = list(DEPARTEMENTS)[: options.departements]
+    url = os.environ.get("BENCH_FLUXIAE_DATABASE_URL", BASE_PAR_DEFAUT)
+    resultats = []
+    for semaine in (0, 1):
+        dossier = RACINE / "var" / f"fluxiae-{len(codes)}-{options.structures_par_departement}-s{semaine}"
+        debut = time.perf_counter()
+        generer(dossier, codes, options.structures_par_departement, semaine)
+        print(f"flux de la semaine {semaine} : {dossier} ({time.perf_counter() - debut:.0f} s)", flush=True)
+        resultats.append((dossier, lignes_emi(dossier)))
+    preparer_la_base(url)
+    print(f"\nImport du fluxIAE, {len(codes)} départements, PostgreSQL ({url.rsplit('/', 1)[-1]})")
+    print(f"{'import':<28}{'lignes EMI':>14}{'durée':>10}{'lignes EMI/s':>16}{'mémoire max':>14}")
+    for libelle, (dossier, lignes) in zip(
+        ("complet (semaine N)", "incrémental (semaine N+1)"), resultats, strict=True
+    ):
+        mesure = importer(url, dossier)
+        debit = lignes / mesure["secondes"] if mesure["secondes"] else 0
+        memoire = mesure["memoire"] / 2**20
+        ligne = f"{libelle:<28}{lignes:>14,}{mesure['secondes']:>9.1f}s{debit:>16,.0f}{memoire:>11.0f} Mo"
+        print(ligne.replace(",", "\u202f"), flush=True)
+
+
+if __name__ == "__main__":
+    main()
