@@ -515,6 +515,18 @@ class Contrat:
     duree: int  # months
 
 
+class Alea(random.Random):
+    """The random stream of one entity (a structure, a SIAE, an AF of a year, a person, a SIAE's month), seeded
+    from the graine, the département and the entity's key: an entity drawing more (a month more, an extract a week
+    later) never shifts another's draws."""
+
+    def choix(self, valeurs):
+        return valeurs[int(self.random() * len(valeurs))]
+
+    def entre(self, bas: int, haut: int) -> int:
+        return bas + int(self.random() * (haut - bas + 1))
+
+
 @dataclass(slots=True)
 class Personne:
     pph: int
@@ -524,6 +536,7 @@ class Personne:
     nir: str
     tete: str  # the contract columns before the contract's own ones, joined
     queue: str  # those after them, up to the observations
+    alea: Alea  # the person's own stream, drawn month after month (exits, renewals, hours), never by anyone else
 
 
 @dataclass(slots=True)
@@ -541,43 +554,73 @@ class Siae:
     mesure: str
     type: str
     rang: int
+    indice: int  # the mesure's position in its structure: 1 for the second kind of a structure
     debut: dt.date
     code_af: str
     annexes: dict[int, Annexe] = field(default_factory=dict)
+    actifs: list[Personne] = field(default_factory=list)  # under contract at the end of the last month simulated
+    demarre: bool = False
+
+
+# The day of the last year on which structure 1 of each département gets an AF modification validated and a month
+# corrected: between the default extraction (Monday 2 November 2026) and the next week's, so that this pair of
+# extracts always carries both.
+JOUR_SEMAINE_SUIVANTE = (11, 5)
+# emi_dsm_id of a version 2 row: its version 1 row's plus this, so that a correction appearing in a later extract
+# takes no id of a later month.
+DECALAGE_VERSION_2 = 50_000_000
+# Per id: the size of its block in a département and what runs out when it is full.
+BLOCS_D_IDS = {
+    "af": (25_000, "annexes financières"),  # × 4 avenant ids each
+    "pph": (1_000_000, "salariés"),
+    "ctr": (999_999, "contrats"),  # the block's last id is the contract of `contrat_a_l_envers`
+    "dsm": (DECALAGE_VERSION_2, "lignes d'états mensuels"),
+    "pass": (100_000, "PASS IAE"),
+}
 
 
 class Departement:
     """Generates one département: its structures, their AFs, then month by month their staff (hires, renewals,
-    exits), written as Structure, AnnexeFinanciere, Salarie, ContratMission, EtatMensuelIndiv and Missions rows."""
+    exits), written as Structure, AnnexeFinanciere, Salarie, ContratMission, EtatMensuelIndiv and Missions rows.
+
+    Stable from one week's extract to the next: every entity draws from its own stream (`flot`), the months are
+    simulated one after the other for all the SIAE (ids are given in time order), and whatever depends on the
+    extraction date (an AF's state, a correction already made) is a state of the same planned world on that date.
+    So a later `mois_fin` and `date_extraction` give the same rows but for what happened in between: the new
+    month's rows (its hires, renewals and exits), the previous last month validated, the AF modifications entered
+    or validated and the months corrected in the week."""
 
     def __init__(self, parametres: Parametres, code: str, etranger: bool, avec_bruits: bool):
         self.p = parametres
         self.code = code
         self.etranger = etranger
-        self.alea = random.Random(f"fluxiae-{parametres.graine}-{code}")
-        self.hasard = self.alea.random
+        self.racine = f"fluxiae-{parametres.graine}-{code}"
         self.bloc = bloc_departement(code)
         self.communes = self.communes_fictives(code)
         compresser = parametres.compression == "gz"
         self.morceaux = {vue: Morceau(compresser, colonnes_de(vue, parametres.bruit)) for vue in VUES}
         # Id blocks per département: the same département gives the same ids whatever else is generated. No id
         # has 9 digits, the phones' length (searching a database for a phone cannot hit an id), and all but
-        # emi_dsm_id fit in 32 bits.
+        # emi_dsm_id fit in 32 bits. Mission ids are their contract's plus 10⁹ (2 000 000 000 + the same block).
+        self.base_af = 10_000_000 + self.bloc * 100_000
+        self.base_avenant = 20_000_000 + self.bloc * 100_000
         self.prochain = {
-            "af": 10_000_000 + self.bloc * 100_000,
-            "avenant": 20_000_000 + self.bloc * 100_000,
+            "af": self.base_af,
             "pph": 1_200_000_000 + self.bloc * 1_000_000,
             "ctr": 1_000_000_000 + self.bloc * 1_000_000,
             "dsm": 10_000_000_000 + self.bloc * 100_000_000,
-            "mis": 2_000_000_000 + self.bloc * 1_000_000,
             "pass": 0,
         }
+        self.plafonds = {cle: self.prochain[cle] + BLOCS_D_IDS[cle][0] - 1 for cle in self.prochain}
+        self.ctr_envers = self.plafonds["ctr"] + 1
         # The contract columns before and after those a contract changes: joined once per person.
         colonnes = self.morceaux["ContratMission"].colonnes
         self.colonnes_contrat = (
             colonnes[1 : colonnes.index("contrat_date_creation")],
             colonnes[colonnes.index("contrat_duree_contrat") + 1 : -1],
         )
+        self.position_distribution = self.colonnes_contrat[1].index("contrat_adr_cplt_distribution")
+        self.pph_retour_ligne = None  # the person whose next contract row carries `retour_ligne`
         self.compteurs = dict.fromkeys(COMPTEURS, 0)
         self.sensibles: dict[str, list[str]] = {nom: [] for nom in SENSIBLES}
         self._deja_vus: set[tuple[str, str]] = set()
@@ -601,11 +644,9 @@ class Departement:
 
     # Small helpers ---------------------------------------------------------------------------------------------
 
-    def choix(self, valeurs):
-        return valeurs[int(self.hasard() * len(valeurs))]
-
-    def entre(self, bas: int, haut: int) -> int:
-        return bas + int(self.hasard() * (haut - bas + 1))
+    def flot(self, *cle) -> Alea:
+        """The stream of the entity `cle` (string seeds are hashed with SHA-512: the same in every process)."""
+        return Alea(f"{self.racine}-{'-'.join(map(str, cle))}")
 
     def date(self, jour: dt.date | None) -> str:
         if jour is None:
@@ -615,12 +656,20 @@ class Departement:
             texte = self._dates[jour] = f"{jour.day:02d}/{jour.month:02d}/{jour.year}"
         return texte
 
-    def horodatage(self, jour: dt.date) -> str:
-        return f"{self.date(jour)} {self.entre(7, 19):02d}:{self.entre(0, 59):02d}:{self.entre(0, 59):02d}"
+    def horodatage(self, alea: Alea, jour: dt.date) -> str:
+        return f"{self.date(jour)} {alea.entre(7, 19):02d}:{alea.entre(0, 59):02d}:{alea.entre(0, 59):02d}"
 
     def suivant(self, cle: str) -> int:
-        self.prochain[cle] += 1
-        return self.prochain[cle]
+        valeur = self.prochain[cle] + 1
+        if valeur > self.plafonds[cle]:
+            raise ValueError(f"trop de {BLOCS_D_IDS[cle][1]} pour un département ({BLOCS_D_IDS[cle][0]} au plus)")
+        self.prochain[cle] = valeur
+        return valeur
+
+    def avenant(self, afi: int, modification: int) -> str:
+        """af_id_avenant_modification: 4 ids per AF (M0 to M3), so that a modification appearing in a later
+        extract takes no other AF's id."""
+        return str(self.base_avenant + (afi - self.base_af) * 4 + modification)
 
     def sensible(self, nom: str, valeur: str) -> None:
         liste = self.sensibles[nom]
@@ -636,12 +685,14 @@ class Departement:
             return True
         return False
 
-    def rue(self) -> str:
-        return f"{self.choix(TITRES_VOIE)} {self.choix(PATRONYMES_VOIE)}"
+    @staticmethod
+    def rue(alea: Alea) -> str:
+        return f"{alea.choix(TITRES_VOIE)} {alea.choix(PATRONYMES_VOIE)}"
 
-    def telephone(self, premiers: str) -> str:
+    @staticmethod
+    def telephone(alea: Alea, premiers: str) -> str:
         """Nine digits: the leading 0 is lost in the flux (`298749898`)."""
-        return self.choix(premiers) + f"{int(self.hasard() * 10**8):08d}"
+        return alea.choix(premiers) + f"{int(alea.random() * 10**8):08d}"
 
     @staticmethod
     def communes_fictives(code: str) -> list[tuple[str, str, str]]:
@@ -664,9 +715,15 @@ class Departement:
     def generer(self, structures: int) -> Partie:
         if structures > 999:
             raise ValueError("au plus 999 structures par département")
-        for rang in range(1, structures + 1):
-            for siae in self.structure(rang):
-                self.simuler(siae)
+        siaes = [siae for rang in range(1, structures + 1) for siae in self.structure(rang)]
+        # Each month for all the SIAE before the next: the ids drawn in a month (salariés, contracts, EMI rows) come
+        # after those of the months before, whatever follows.
+        for mois in self.mois:
+            for siae in siaes:
+                self.simuler_mois(siae, mois)
+        for siae in siaes:
+            for personne in siae.actifs:
+                self.ecrire_contrat(siae, personne, personne.contrat)
         return Partie(
             self.code,
             {vue: morceau.terminer() for vue, morceau in self.morceaux.items()},
@@ -681,30 +738,32 @@ class Departement:
             self.compteurs[nom] += nombre
 
     def structure(self, rang: int) -> list[Siae]:
+        alea = self.flot("s", rang)
+        hasard, choix, entre = alea.random, alea.choix, alea.entre
         numero = self.bloc * 1000 + rang
         mesures = MESURES_PAR_RANG.get(rang)
         if mesures is None:
-            tirage = self.alea.choices([m for m, _ in TIRAGE_MESURES], [p for _, p in TIRAGE_MESURES])[0]
+            tirage = alea.choices([m for m, _ in TIRAGE_MESURES], [p for _, p in TIRAGE_MESURES])[0]
             mesures = (tirage,)
-            if self.hasard() < 0.03:
+            if hasard() < 0.03:
                 mesures = ("AI_DC", "EI_DC") if tirage in ("AI_DC", "EI_DC") else ("ACI_DC", "ETTI_DC")
         type_ = MESURES[mesures[0]][1]
         profil = PROFILS[type_]
         # A few structures start during the first year: their first AF runs from July to December.
-        debut = dt.date(self.p.annees[0], 7, 1) if rang > 6 and self.hasard() < 0.04 else dt.date(2015, 1, 1)
-        commune = self.choix(self.communes)
+        debut = dt.date(self.p.annees[0], 7, 1) if rang > 6 and hasard() < 0.04 else dt.date(2015, 1, 1)
+        commune = choix(self.communes)
         siret = siret_fictif(numero)
-        theme = self.choix(THEMES)
+        theme = choix(THEMES)
         denomination = f"{FORMES[type_]} {theme} {commune[2]}"
         if self.bruit("guillemet"):
             # A lone `"` in a column the importer reads: a CSV parser with quoting on swallows the next rows.
             denomination = f'{FORMES[type_]} "{theme} {commune[2]}'
-        prenom, nom = self.choix(PRENOMS_F + PRENOMS_H), self.choix(NOMS)
+        prenom, nom = choix(PRENOMS_F + PRENOMS_H), choix(NOMS)
         valeurs = {
-            "structure_date_creation": self.horodatage(dt.date(2008, 1, 1) + dt.timedelta(self.entre(0, 4000))),
-            "structure_date_modification": self.horodatage(dt.date(2025, 1, 1) + dt.timedelta(self.entre(0, 600))),
+            "structure_date_creation": self.horodatage(alea, dt.date(2008, 1, 1) + dt.timedelta(entre(0, 4000))),
+            "structure_date_modification": self.horodatage(alea, dt.date(2025, 1, 1) + dt.timedelta(entre(0, 600))),
             "structure_id_siae": str(numero),
-            "structure_siret_signature": siret_fictif(numero, 2) if self.hasard() < 0.1 else siret,
+            "structure_siret_signature": siret_fictif(numero, 2) if hasard() < 0.1 else siret,
             "structure_siret_actualise": siret,
             "structure_denomination": denomination,
             "structure_categorie_juridique_id": str(profil.categorie_juridique[0]),
@@ -719,21 +778,21 @@ class Departement:
         }
         for cote in ("admin", "gestion"):
             prefixe = f"structure_adresse_{cote}_"
-            if cote == "gestion" and self.hasard() < 0.7:
+            if cote == "gestion" and hasard() < 0.7:
                 for colonne in _ADRESSE:
                     valeurs[prefixe + colonne] = valeurs[f"structure_adresse_admin_{colonne}"]
                 continue
-            lieu = commune if cote == "admin" else self.choix(self.communes)
-            rue, telephone = self.rue(), self.telephone("12345")
+            lieu = commune if cote == "admin" else choix(self.communes)
+            rue, telephone = self.rue(alea), self.telephone(alea, "12345")
             self.sensible("rues", rue)
             self.sensible("telephones", telephone)
-            valeurs[prefixe + "numero_apt"] = self.choix(REPERES_VOIE) if self.hasard() < 0.1 else ""
-            valeurs[prefixe + "entree"] = "ENTREE B" if self.hasard() < 0.05 else ""
-            valeurs[prefixe + "numero"] = str(self.entre(1, 180))
-            valeurs[prefixe + "cplt_num_voie"] = "B" if self.hasard() < 0.08 else ""
-            valeurs[prefixe + "type_voie"] = self.choix(TYPES_VOIE)
+            valeurs[prefixe + "numero_apt"] = choix(REPERES_VOIE) if hasard() < 0.1 else ""
+            valeurs[prefixe + "entree"] = "ENTREE B" if hasard() < 0.05 else ""
+            valeurs[prefixe + "numero"] = str(entre(1, 180))
+            valeurs[prefixe + "cplt_num_voie"] = "B" if hasard() < 0.08 else ""
+            valeurs[prefixe + "type_voie"] = choix(TYPES_VOIE)
             valeurs[prefixe + "nom_voie"] = rue
-            valeurs[prefixe + "cplt_adresse"] = "ZA DES CHAMPS" if self.hasard() < 0.15 else ""
+            valeurs[prefixe + "cplt_adresse"] = "ZA DES CHAMPS" if hasard() < 0.15 else ""
             valeurs[prefixe + "cp"], valeurs[prefixe + "code_insee"], valeurs[prefixe + "commune"] = lieu
             valeurs[prefixe + "telephone"] = telephone
         self.morceaux["Structure"].dict(valeurs)
@@ -741,36 +800,43 @@ class Departement:
             self.morceaux["Structure"].dict(valeurs)  # an exact duplicate row (case 15)
         self.compter("structures")
         siaes = []
-        for mesure in mesures:
-            siae = Siae(numero, mesure, MESURES[mesure][1], rang, debut, code_af(self.code, rang))
-            ei_1505 = mesure == "EI_DC" and (rang == 6 or (rang > 6 and self.hasard() < 0.3))
+        for indice, mesure in enumerate(mesures):
+            siae = Siae(numero, mesure, MESURES[mesure][1], rang, indice, debut, code_af(self.code, rang))
+            ei_1505 = mesure == "EI_DC" and (rang == 6 or (rang > 6 and hasard() < 0.3))
             self.annexes(siae, RMI_DUREE_EI_1505 if ei_1505 else RMI_DUREE[MESURES[mesure][0]])
             siaes.append(siae)
             self.compter("siae")
-        if rang == 1 or self.hasard() < 0.06:
+        if rang == 1 or hasard() < 0.06:
             self.annexes_fdi(siaes[0])
         return siaes
 
     # Annexes financières ---------------------------------------------------------------------------------------
 
-    def etat_final(self, fin: dt.date) -> str:
+    def etat_final(self, tirage: float, fin: dt.date) -> str:
+        """The state of an AF's valid row on the extraction date: mostly CLOTURE once its year is over."""
         if fin < self.p.date_extraction:
-            return "CLOTURE" if self.hasard() < 0.8 else "VALIDE"
-        return "PROVISOIRE" if self.hasard() < 0.03 else "VALIDE"
+            return "CLOTURE" if tirage < 0.8 else "VALIDE"
+        return "PROVISOIRE" if tirage < 0.03 else "VALIDE"
 
     def annexes(self, siae: Siae, rmi_duree: int) -> None:
-        """One AF per year (af_id_annexe_financiere), one row per modification: M0, sometimes M1 (M0 then
-        HISTORISE), sometimes a pending SAISI one next to the valid row; a finished year mostly CLOTURE."""
+        """One AF per year (af_id_annexe_financiere), one row per modification M<n>. Each AF plans its
+        modifications whatever the extract: M0 validated before its year, sometimes an M1 entered and validated
+        during it, sometimes one entered and left pending (case 16). The extract shows those entered before its
+        date, in their state on that date: the last validated row VALIDE (mostly CLOTURE once the year is over),
+        the earlier ones HISTORISE, a pending one SAISI. So next week's extract differs only by what was entered or
+        validated in the week."""
         profil = PROFILS[siae.type]
         rme = MESURES[siae.mesure][0]
         heures_etp = HEURES_ETP[rmi_duree]
-        etp_base = Decimal(self.entre(profil.etp[0] * 4, profil.etp[1] * 4)) / 4
-        debut_convention = siae.debut.year if siae.debut.year >= self.p.annees[0] else self.choix((2023, 2024, 2025))
-        banque = self.choix(BANQUES)
-        bban = f"{banque[0]}{int(self.hasard() * 10**5):05d}{int(self.hasard() * 10**11):011d}"
+        extraction = self.p.date_extraction
+        alea = self.flot("a", siae.rang, siae.indice)
+        etp_base = Decimal(alea.entre(profil.etp[0] * 4, profil.etp[1] * 4)) / 4
+        debut_convention = siae.debut.year if siae.debut.year >= self.p.annees[0] else alea.choix((2023, 2024, 2025))
+        banque = alea.choix(BANQUES)
+        bban = f"{banque[0]}{int(alea.random() * 10**5):05d}{int(alea.random() * 10**11):011d}"
         bban += f"{97 - int(bban) * 100 % 97:02d}"  # a RIB key that looks right
         self.sensible("comptes_bancaires", bban)
-        cofinance = siae.type == "ACI" and self.hasard() < 0.7
+        cofinance = siae.type == "ACI" and alea.random() < 0.7
         for annee in self.p.annees:
             debut, fin = max(dt.date(annee, 1, 1), siae.debut), dt.date(annee, 12, 31)
             if debut > fin:
@@ -783,24 +849,47 @@ class Departement:
             afi = self.suivant("af")
             mois = 12 - debut.month + 1
             rmi_mt, unitaire = montant_par_etp(siae.type, annee)
-            etps = [(etp_base * Decimal(0.9 + 0.2 * self.hasard())).quantize(Decimal("0.01"))]
-            if self.hasard() < 0.3:
-                etps.append((etps[0] * Decimal(0.85 + 0.35 * self.hasard())).quantize(Decimal("0.01")))
-            etats = ["HISTORISE"] * (len(etps) - 1) + [self.etat_final(fin)]
-            actif = etps[-1]
-            if fin >= self.p.date_extraction and (siae.rang == 1 or self.hasard() < 0.08):
-                # A modification waiting for validation next to the valid row (case 16).
-                etps.append(etps[-1] + Decimal("1.50"))
-                etats.append("SAISI")
-            durable, transition, positives = self.choix((15, 20, 25, 30)), self.choix((15, 20)), self.choix((10, 15))
-            for modification, (etp, etat) in enumerate(zip(etps, etats, strict=True)):
+            tirage = self.flot("a", siae.rang, siae.indice, annee)
+            hasard, choix, entre = tirage.random, tirage.choix, tirage.entre
+            # The planned modifications, (ETP, entered on, validated on or None), all drawn whatever the extract.
+            etp = (etp_base * Decimal(0.9 + 0.2 * hasard())).quantize(Decimal("0.01"))
+            valide = debut - dt.timedelta(days=entre(5, 40))
+            plan = [(etp, valide, valide)]
+            etp_m1 = (etp * Decimal(0.85 + 0.35 * hasard())).quantize(Decimal("0.01"))
+            valide_m1 = debut + dt.timedelta(days=entre(30, max(30, (fin - debut).days - 30)))
+            saisie_m1 = valide_m1 - dt.timedelta(days=entre(3, 20))
+            m1, en_attente, attente = hasard() < 0.3, hasard() < 0.08, entre(20, 120)
+            etat_final = self.etat_final(hasard(), fin)
+            cloture = fin + dt.timedelta(days=entre(30, 90))
+            if siae.rang == 1 and annee == self.p.annees[-1]:
+                # Entered in October, validated between the default extraction and the next week's.
+                valide_m1 = dt.date(annee, *JOUR_SEMAINE_SUIVANTE)
+                plan.append((etp + Decimal("1.50"), valide_m1 - dt.timedelta(days=16), valide_m1))
+            else:
+                if m1:
+                    plan.append((etp_m1, saisie_m1, valide_m1))
+                if siae.rang == 1 or en_attente:
+                    # Never validated: shown while the AF runs (next to the valid row, case 16).
+                    plan.append((plan[-1][0] + Decimal("1.50"), plan[-1][2] + dt.timedelta(days=attente), None))
+            # The staff follows the last ETP validated in the plan, whatever the extract shows.
+            actif = next(etp for etp, _, valide in reversed(plan) if valide)
+            # Each modification is entered after the previous one's validation: the rows shown are a prefix.
+            lignes = [plan[0]]
+            lignes += [m for m in plan[1:] if m[1] < extraction and (m[2] is not None or fin >= extraction)]
+            valides = [rang for rang, m in enumerate(lignes) if rang == 0 or (m[2] and m[2] < extraction)]
+            durable, transition, positives = choix((15, 20, 25, 30)), choix((15, 20)), choix((10, 15))
+            for modification, (etp, saisie, valide) in enumerate(lignes):
+                if modification not in valides:
+                    etat, jour_etat = "SAISI", saisie
+                else:
+                    etat = etat_final if modification == valides[-1] else "HISTORISE"
+                    jour_etat = valide
                 total = etp * unitaire
                 if mois != 12:
                     total = mois * (etp * unitaire / 12).quantize(Decimal("0.01"), ROUND_HALF_UP)
-                jour_etat = debut - dt.timedelta(days=self.entre(5, 40)) + dt.timedelta(days=120 * modification)
                 valeurs = {
                     "af_id_annexe_financiere": str(afi),
-                    "af_id_avenant_modification": str(self.suivant("avenant")),
+                    "af_id_avenant_modification": self.avenant(afi, modification),
                     "af_id_structure": str(siae.structure),
                     "af_numero_convention": convention,
                     "af_numero_annexe_financiere": prefixe,
@@ -810,12 +899,12 @@ class Departement:
                     "af_mesure_dispositif_code": siae.mesure,
                     "af_etat_annexe_financiere_id": str(ETATS_AF[etat]),
                     "af_etat_annexe_financiere_code": etat,
-                    "af_date_creation": self.date(jour_etat - dt.timedelta(days=10)),
+                    "af_date_creation": self.date(saisie - dt.timedelta(days=10)),
                     "af_date_modification": self.date(jour_etat),
                     "af_date_debut_effet": self.date(debut),
                     "af_date_fin_effet": self.date(fin),
-                    "af_date_signature": self.date(jour_etat - dt.timedelta(days=3)),
-                    "af_date_reception_asp": self.date(jour_etat - UN_JOUR),
+                    "af_date_signature": self.date(saisie - dt.timedelta(days=3)),
+                    "af_date_reception_asp": self.date(saisie - UN_JOUR),
                     "af_etp_postes_insertion": str(etp),
                     "af_nb_postes_insertion": str(int(etp * Decimal(profil.salaries_par_etp)) + 1),
                     "af_duree_heure_annuel_etp_id": str(rmi_duree),
@@ -834,7 +923,7 @@ class Departement:
                     "af_taux_prev_sorties_durable": f"{durable}.00",
                     "af_taux_prev_sorties_trans": f"{transition}.00",
                     "af_taux_prev_sorties_positives": f"{positives}.00",
-                    "af_duree_collective_hebdo": self.choix(("35:00", "35:00", "26:00", "24:00")),
+                    "af_duree_collective_hebdo": choix(("35:00", "35:00", "26:00", "24:00")),
                     "af_nb_sal_insertion_annee_prec": str(int(etp * 2)),
                     "af_etp_insertion_annee_prec": str(etp),
                     "af_etp_encadrement_annee_prec": decimal2(etp / 8),
@@ -854,16 +943,16 @@ class Departement:
                     "af_bic": banque[1],
                     "af_nom_bqe": banque[2],
                     "af_titulaire_compte": f"{FORMES[siae.type]} {siae.structure}",
-                    "af_representant_nom": self.choix(NOMS),
-                    "af_representant_prenom": self.choix(PRENOMS_F + PRENOMS_H),
-                    "af_representant_qualite": self.choix(("PRESIDENT", "DIRECTEUR", "GERANT")),
-                    "af_observations": self.choix(OBSERVATIONS[:2]) if self.hasard() < 0.1 else "",
-                    "af_utilisateur_creation": f"agent{self.entre(1, 40)}",
+                    "af_representant_nom": choix(NOMS),
+                    "af_representant_prenom": choix(PRENOMS_F + PRENOMS_H),
+                    "af_representant_qualite": choix(("PRESIDENT", "DIRECTEUR", "GERANT")),
+                    "af_observations": choix(OBSERVATIONS[:2]) if hasard() < 0.1 else "",
+                    "af_utilisateur_creation": f"agent{entre(1, 40)}",
                 }
                 if etat == "HISTORISE":
-                    valeurs["af_date_etat_historise"] = self.date(jour_etat + dt.timedelta(days=120))
+                    valeurs["af_date_etat_historise"] = self.date(lignes[modification + 1][2])
                 if etat == "CLOTURE":
-                    valeurs["af_date_etat_cloture"] = self.date(fin + dt.timedelta(days=self.entre(30, 90)))
+                    valeurs["af_date_etat_cloture"] = self.date(cloture)
                 self.morceaux["AnnexeFinanciere"].dict(valeurs)
                 if etat == "VALIDE" and self.bruit("doublon_af"):
                     self.morceaux["AnnexeFinanciere"].dict(valeurs)  # an exact duplicate, as in the AF fixture
@@ -873,12 +962,14 @@ class Departement:
     def annexes_fdi(self, siae: Siae) -> None:
         """FDI aid: an AF of the structure without ETP nor salariés, pointing at the SIAE's AF."""
         for annee, annexe in siae.annexes.items():
+            tirage = self.flot("f", siae.rang, annee)
             debut, fin = dt.date(annee, 3, 1), dt.date(annee, 12, 31)
-            aide = Decimal(500 * self.entre(10, 80))
-            etat = self.etat_final(fin)
+            aide = Decimal(500 * tirage.entre(10, 80))
+            etat = self.etat_final(tirage.random(), fin)
+            afi = self.suivant("af")
             valeurs = {
-                "af_id_annexe_financiere": str(self.suivant("af")),
-                "af_id_avenant_modification": str(self.suivant("avenant")),
+                "af_id_annexe_financiere": str(afi),
+                "af_id_avenant_modification": self.avenant(afi, 0),
                 "af_id_structure": str(siae.structure),
                 "af_numero_annexe_financiere": f"FDI{siae.code_af}{annee % 100:02d}{siae.rang:04d}",
                 "af_numero_avenant_renouvellement": "0",
@@ -893,7 +984,7 @@ class Departement:
                 "af_mt_total_avance": decimal2(aide / 2),
                 "af_pourcentage_avance": "50.00",
                 "af_nature_action_id": "1",
-                "af_nature_action_code": self.choix(("CONSOFI", "DIVERSACT")),
+                "af_nature_action_code": tirage.choix(("CONSOFI", "DIVERSACT")),
                 "af_description_action": "Consolidation financière et diversification des activités",
                 f"af_num_annexe_{siae.type.lower()}": annexe.numero,
                 "af_indic_cofinancement": "false",
@@ -904,39 +995,38 @@ class Departement:
 
     # Salariés and contracts ------------------------------------------------------------------------------------
 
-    def nir(self, femme: bool, naissance: dt.date) -> str:
+    def nir(self, alea: Alea, femme: bool, naissance: dt.date) -> str:
         """15 digits in the NIR layout (sex, year, month, place of birth, commune, order, key 97 − n mod 97)."""
-        tirage = self.hasard()
+        tirage = alea.random()
         if tirage < 0.01:
             return NIR_PARTAGE
         if tirage < 0.04 and self.nirs_sortis:
             # Someone who left another structure of the département: a new salarie_id, the same NIR (case 27).
+            # The exits of the months before and of this month's SIAE before: the same whatever month follows.
             return self.nirs_sortis.pop()
-        lieu = 99 if self.hasard() < 0.15 else self.choix(LIEUX_DE_NAISSANCE)
+        lieu = 99 if alea.random() < 0.15 else alea.choix(LIEUX_DE_NAISSANCE)
         debut = f"{2 if femme else 1}{naissance.year % 100:02d}{naissance.month:02d}{lieu:02d}"
-        debut += f"{self.entre(1, 999):03d}{self.entre(1, 999):03d}"
+        debut += f"{alea.entre(1, 999):03d}{alea.entre(1, 999):03d}"
         return debut + f"{97 - int(debut) % 97:02d}"
 
     def nouvelle_personne(self, siae: Siae, profil: Profil, debut: dt.date) -> Personne:
-        hasard, choix = self.hasard, self.choix
         pph = self.suivant("pph")
-        if pph >= 1_200_000_000 + (self.bloc + 1) * 1_000_000:
-            raise ValueError("trop de salariés pour un département (un million au plus)")
+        alea = self.flot("p", pph)
+        hasard, choix, entre = alea.random, alea.choix, alea.entre
         femme = hasard() < (0.35 if siae.type in ("ACI", "ETTI") else 0.55)
         age = min(64, 18 + int(hasard() * hasard() * 60))
-        naissance = dt.date(debut.year - age, self.entre(1, 12), self.entre(1, 28))
-        nir = self.nir(femme, naissance)
+        naissance = dt.date(debut.year - age, entre(1, 12), entre(1, 28))
+        nir = self.nir(alea, femme, naissance)
         nom, prenom = choix(NOMS), choix(PRENOMS_F if femme else PRENOMS_H)
         cp, insee, commune = choix(self.communes)
-        rue, type_voie, numero = self.rue(), choix(TYPES_VOIE), str(self.entre(1, 120))
+        rue, type_voie, numero = self.rue(alea), choix(TYPES_VOIE), str(entre(1, 120))
         extension = "B" if hasard() < 0.05 else ""
         distribution = choix(REPERES_VOIE) if hasard() < 0.2 else ""
         if self.bruit("retour_ligne"):
-            # A newline at the end of a field, before the next `|` (case 7): the record spans two physical lines.
-            distribution = "RESIDENCE LES ACACIAS\n"
+            distribution, self.pph_retour_ligne = "RESIDENCE LES ACACIAS", pph
         qpv, zrr = hasard() < 0.22, hasard() < 0.1
         courriel = f"{ASCII[prenom]}.{ASCII[nom]}.{pph}@courriel.example"
-        telephone = self.telephone("67")
+        telephone = self.telephone(alea, "67")
         self.sensible("nirs", nir)
         self.sensible("courriels", courriel)
         self.sensible("telephones", telephone)
@@ -962,7 +1052,7 @@ class Departement:
             "salarie_codeextensionvoie": extension,
             "salarie_codetypevoie": type_voie,
             "salarie_adr_libelle_voie": rue,
-            "salarie_adr_cplt_distribution": distribution.strip(),
+            "salarie_adr_cplt_distribution": distribution,
             "salarie_codepostalcedex": cp,
             "salarie_codeinseecom": insee,
             "salarie_commune": commune,
@@ -972,16 +1062,13 @@ class Departement:
             "salarie_adr_is_zrr": "true" if zrr else "false",
             "salarie_adr_mail": courriel,
             "salarie_telephone": telephone,
-            "salarie_date_creation": self.date(debut - dt.timedelta(days=self.entre(1, 30))),
+            "salarie_date_creation": self.date(debut - dt.timedelta(days=entre(1, 30))),
             "salarie_date_modification": self.date(debut),
         }
         # One row per agrément: some people had an older one before their PASS IAE (case 27).
         agrements = 2 if hasard() < 0.06 else 1
         for rang in range(agrements):
-            self.prochain["pass"] += 1
-            if self.prochain["pass"] >= 100_000:
-                raise ValueError("trop de PASS IAE pour un département (cent mille au plus)")
-            salarie["salarie_agrement"] = f"9999{self.bloc:03d}{self.prochain['pass']:05d}"
+            salarie["salarie_agrement"] = f"9999{self.bloc:03d}{self.suivant('pass'):05d}"
             fin_agrement = debut + dt.timedelta(days=730 if rang == agrements - 1 else -200)
             salarie["salarie_date_debut_agrement"] = self.date(fin_agrement - dt.timedelta(days=730))
             salarie["salarie_date_fin_agrement"] = self.date(fin_agrement)
@@ -999,7 +1086,7 @@ class Departement:
             "contrat_code_rome": choix(profil.rome),
             "contrat_duree_hebdo_travail": choix(DUREES_HEBDO_SALES if hasard() < 0.03 else DUREES_HEBDO),
             "contrat_remuneration_brute_mensuelle": f"{900 + hasard() * 1000:.2f}",
-            "contrat_nb_heures_accomp": str(self.entre(0, 40)),
+            "contrat_nb_heures_accomp": str(entre(0, 40)),
             "contrat_niveau_de_formation_id": str(niveau[0]),
             "contrat_niveau_de_formation_code": niveau[1],
             "contrat_orienteur_id": str(orienteur[0]),
@@ -1046,14 +1133,15 @@ class Departement:
             pph,
             debut,
             profil.heures[0] + hasard() * (profil.heures[1] - profil.heures[0]),
-            self.contrat(profil, debut, 0),
+            self.contrat(alea, profil, debut, 0),
             nir,
             "|".join([fixe.get(colonne, "") for colonne in tete]),
             "|".join([fixe.get(colonne, "") for colonne in queue]),
+            alea,
         )
 
-    def contrat(self, profil: Profil, debut: dt.date, rang: int) -> Contrat:
-        duree = self.choix(profil.durees)
+    def contrat(self, alea: Alea, profil: Profil, debut: dt.date, rang: int) -> Contrat:
+        duree = alea.choix(profil.durees)
         return Contrat(self.suivant("ctr"), debut, fin_de_contrat(debut, duree), rang, duree)
 
     def ecrire_contrat(self, siae: Siae, personne: Personne, contrat: Contrat, sortie=None, motif=None) -> None:
@@ -1072,24 +1160,32 @@ class Departement:
             f"{fin_de_parcours}|{contrat.duree}"
         )
         morceau = self.morceaux["ContratMission"]
-        morceau.ligne(f"{contrat.id}|{personne.tete}|{propres}|{personne.queue}|{observations}")
+        queue = personne.queue
+        if personne.pph == self.pph_retour_ligne:
+            # A newline at the end of a field, before the next `|` (case 7): the record spans two physical lines.
+            # On one contract row only (the person's first written), however many contracts the person has.
+            self.pph_retour_ligne = None
+            champs = queue.split("|")
+            champs[self.position_distribution] += "\n"
+            queue = "|".join(champs)
+        morceau.ligne(f"{contrat.id}|{personne.tete}|{propres}|{queue}|{observations}")
         self.compter("contrats")
         if self.bruit("contrat_a_l_envers"):
             # A contract ending before it starts (case 28), for the same person.
             envers = f"{texte_creation}|{modification}|0|{self.date(contrat.debut)}|"
             envers += f"{self.date(contrat.debut - dt.timedelta(days=20))}||||1"
-            morceau.ligne(f"{self.suivant('ctr')}|{personne.tete}|{envers}|{personne.queue}|")
+            morceau.ligne(f"{self.ctr_envers}|{personne.tete}|{envers}|{personne.queue}|")
         if siae.type in ("AI", "ETTI"):
             descriptif = MISSIONS[contrat.id % len(MISSIONS)]
             if descriptif.startswith("AIEHPAD") and self.bruit("guillemet_mission"):
                 descriptif = '"' + descriptif  # the lone `"` of LE PR #608
             self.morceaux["Missions"].ligne(
-                f"{self.suivant('mis')}|{contrat.id}|{descriptif}|{siae.type}|{self.date(creation)}|{modification}|"
-                f"{self.date(contrat.debut)}|{self.date(sortie or contrat.fin)}"
+                f"{contrat.id + 1_000_000_000}|{contrat.id}|{descriptif}|{siae.type}|{self.date(creation)}|"
+                f"{modification}|{self.date(contrat.debut)}|{self.date(sortie or contrat.fin)}"
             )
 
     def sortie(self, siae: Siae, personne: Personne, contrat: Contrat, jour: dt.date) -> tuple:
-        motif = self.alea.choices(self.motifs, cum_weights=self.poids_motifs)[0]
+        motif = personne.alea.choices(self.motifs, cum_weights=self.poids_motifs)[0]
         self.ecrire_contrat(siae, personne, contrat, jour, motif[:2])
         if personne.nir != NIR_PARTAGE and len(self.nirs_sortis) < 500:
             self.nirs_sortis.insert(0, personne.nir)
@@ -1098,21 +1194,23 @@ class Departement:
     def mois_de(self, siae, profil, personne, debut, fin, segments) -> bool:
         """The person's month from `debut` to `fin`: segments (person, contract, first day, last day, motif or None)
         appended; True when the person leaves."""
+        hasard = personne.alea.random
         contrat = personne.contrat
         jour = contrat.debut if contrat.debut > debut else debut
         while True:
             if contrat.fin > fin:
-                if self.hasard() < profil.sortie_anticipee:
-                    depart = jour + dt.timedelta(days=int(self.hasard() * ((fin - jour).days + 1)))
+                if hasard() < profil.sortie_anticipee:
+                    depart = jour + dt.timedelta(days=int(hasard() * ((fin - jour).days + 1)))
                     segments.append((personne, contrat, jour, depart, self.sortie(siae, personne, contrat, depart)))
                     return True
                 segments.append((personne, contrat, jour, fin, None))
                 return False
             # The contract ends within the month: renewed (a new contract the next day), or the person leaves.
-            if (contrat.fin - personne.debut_parcours).days < 670 and self.hasard() < profil.renouvellement:
+            if (contrat.fin - personne.debut_parcours).days < 670 and hasard() < profil.renouvellement:
                 segments.append((personne, contrat, jour, contrat.fin, None))
                 self.ecrire_contrat(siae, personne, contrat)
-                contrat = personne.contrat = self.contrat(profil, contrat.fin + UN_JOUR, contrat.rang + 1)
+                suivant = self.contrat(personne.alea, profil, contrat.fin + UN_JOUR, contrat.rang + 1)
+                contrat = personne.contrat = suivant
                 jour = contrat.debut
                 if jour > fin:
                     return False
@@ -1122,71 +1220,89 @@ class Departement:
                 )
                 return True
 
-    def personnes_en_place(self, siae: Siae, profil: Profil, premier: dt.date, nombre: int) -> list[Personne]:
+    def personnes_en_place(
+        self, siae: Siae, profil: Profil, premier: dt.date, nombre: int, alea: Alea
+    ) -> list[Personne]:
         """The staff already there on the first month: parcours begun up to a year before, their earlier
         contracts written as the real flux holds them."""
         personnes = []
         for _ in range(nombre):
-            personne = self.nouvelle_personne(siae, profil, premier - dt.timedelta(days=self.entre(1, 300)))
+            personne = self.nouvelle_personne(siae, profil, premier - dt.timedelta(days=alea.entre(1, 300)))
             while personne.contrat.fin < premier:
                 self.ecrire_contrat(siae, personne, personne.contrat)
                 suivant = personne.contrat.fin + UN_JOUR
-                personne.contrat = self.contrat(profil, suivant, personne.contrat.rang + 1)
+                personne.contrat = self.contrat(personne.alea, profil, suivant, personne.contrat.rang + 1)
             personnes.append(personne)
         return personnes
 
-    def simuler(self, siae: Siae) -> None:
+    def simuler_mois(self, siae: Siae, mois: tuple) -> None:
+        """One month of the SIAE: its staff's contracts and exits, the hires up to the target, the EMI rows. The
+        month's own draws (target, hire days, declaration) come from the SIAE × month stream, drawn the same
+        whether the month is the last declared or not."""
+        debut, fin, annee, numero, jours, _ = mois
+        annexe = siae.annexes.get(annee)
+        if annexe is None or debut < annexe.debut:
+            return
         profil = PROFILS[siae.type]
-        actifs: list[Personne] = []
-        demarre = False
-        for mois in self.mois:
-            debut, fin, annee, _, jours, _ = mois
-            annexe = siae.annexes.get(annee)
-            if annexe is None or debut < annexe.debut:
-                continue
-            cible = max(1, round(float(annexe.etp) * profil.salaries_par_etp * (0.92 + 0.16 * self.hasard())))
-            if not demarre:
-                demarre = True
-                if siae.debut < debut:
-                    actifs = self.personnes_en_place(siae, profil, debut, cible)
-            segments: list[tuple] = []
-            restants = [p for p in actifs if not self.mois_de(siae, profil, p, debut, fin, segments)]
-            for _ in range(cible - len(restants)):
-                embauche = debut + dt.timedelta(days=int(self.hasard() * jours))
-                personne = self.nouvelle_personne(siae, profil, embauche)
-                if not self.mois_de(siae, profil, personne, debut, fin, segments):
-                    restants.append(personne)
-            actifs = restants
-            self.ecrire_emi(siae, profil, annexe, mois, segments)
-        for personne in actifs:
-            self.ecrire_contrat(siae, personne, personne.contrat)
+        alea = self.flot("m", siae.rang, siae.indice, annee, numero)
+        hasard = alea.random
+        cible = max(1, round(float(annexe.etp) * profil.salaries_par_etp * (0.92 + 0.16 * hasard())))
+        if not siae.demarre:
+            siae.demarre = True
+            if siae.debut < debut:
+                siae.actifs = self.personnes_en_place(siae, profil, debut, cible, alea)
+        segments: list[tuple] = []
+        restants = [p for p in siae.actifs if not self.mois_de(siae, profil, p, debut, fin, segments)]
+        for _ in range(cible - len(restants)):
+            embauche = debut + dt.timedelta(days=int(hasard() * jours))
+            personne = self.nouvelle_personne(siae, profil, embauche)
+            if not self.mois_de(siae, profil, personne, debut, fin, segments):
+                restants.append(personne)
+        siae.actifs = restants
+        self.ecrire_emi(siae, profil, annexe, mois, segments, alea)
 
-    def ecrire_emi(self, siae: Siae, profil: Profil, annexe: Annexe, mois: tuple, segments: list[tuple]) -> None:
-        """The AF's state of the month: one row per person × contract, version 1; for a few months a version 2
-        with corrected hours too (both in the file: a reader keeps the highest)."""
+    def ecrire_emi(
+        self, siae: Siae, profil: Profil, annexe: Annexe, mois: tuple, segments: list[tuple], alea: Alea
+    ) -> None:
+        """The AF's state of the month: one row per person × contract, version 1. The month's declaration is
+        drawn whatever the extract: its state while it is the last month declared, once validated, and whether
+        it is corrected later (2 %, structure 1 twice): then a version 2 with corrected hours appears, next to
+        version 1 left as it was (a reader keeps the highest), in the extracts made after the correction."""
         debut, fin, annee, numero, jours, dernier = mois
-        hasard = self.hasard
-        veille = self.p.date_extraction - UN_JOUR
+        hasard, entre = alea.random, alea.entre
+        extraction = self.p.date_extraction
+        veille = extraction - UN_JOUR
+        tirage_dernier, tirage_etat, tirage_correction = hasard(), hasard(), hasard()
+        # Created early in the next month, validated a few days later, both before the extraction. Within 8 days
+        # of the month's end: the last month's dates are those of the extraction's eve, the month before's are
+        # settled in an extract a week later (so not moved by the next week's).
+        jour_creation = min(fin + dt.timedelta(days=entre(1, 3)), veille)
+        jour_validation = min(jour_creation + dt.timedelta(days=entre(1, 5)), veille)
+        revalidation = fin + dt.timedelta(days=entre(35, 60))
+        corrige = tirage_correction < 0.02
+        if siae.rang == 1 and (annee, numero) == (self.p.annees[0], 3):
+            corrige = True
+        elif siae.rang == 1 and (annee, numero) == (self.p.annees[-1], 9):
+            # Corrected between the default extraction and the next week's.
+            corrige, revalidation = True, dt.date(annee, *JOUR_SEMAINE_SUIVANTE)
         if dernier:
-            etat = "VALIDE" if (tirage := hasard()) < 0.6 else "SAISI" if tirage < 0.85 else "BROUILLON"
+            etat = "VALIDE" if tirage_dernier < 0.6 else "SAISI" if tirage_dernier < 0.85 else "BROUILLON"
         else:
-            etat = "DEBLOQUE" if hasard() < 0.03 else "VALIDE"
-        # Created early in the next month, validated a few days later, both before the extraction.
-        jour_creation = min(fin + dt.timedelta(days=self.entre(1, 5)), veille)
+            etat = "DEBLOQUE" if tirage_etat < 0.03 and not corrige else "VALIDE"
         creation = self.date(jour_creation)
-        validation = self.date(min(jour_creation + dt.timedelta(days=self.entre(3, 15)), veille))
-        versions = [(1, etat, validation, validation)] if etat in ("VALIDE", "DEBLOQUE") else [(1, etat, "", creation)]
-        if not dernier and (hasard() < 0.02 or (siae.rang == 1 and mois == self.mois[2])):
-            revalidation = self.date(min(fin + dt.timedelta(days=self.entre(35, 60)), veille))
-            versions = [(1, "VALIDE", validation, revalidation), (2, "VALIDE", revalidation, revalidation)]
+        validation = self.date(jour_validation)
+        versions = [(1, etat, validation, validation) if etat in ("VALIDE", "DEBLOQUE") else (1, etat, "", creation)]
+        if corrige and not dernier and revalidation < extraction:
+            versions.append((2, "VALIDE", self.date(revalidation), self.date(revalidation)))
         lignes = []
         sans_heures = profil.mois_sans_heures
         for personne, contrat, premier, dernier_jour, motif in segments:
-            if sans_heures and motif is None and premier == debut and hasard() < sans_heures:
+            tirer = personne.alea.random
+            if sans_heures and motif is None and premier == debut and tirer() < sans_heures:
                 continue  # under contract, no mission this month: no row
             # The person's usual hours, pro rata of the days under this contract, ± 15 %; whole or half hours.
-            heures = personne.heures * ((dernier_jour - premier).days + 1) / jours * (0.85 + 0.3 * hasard())
-            demi = max(2, int(heures) * 2 + (hasard() < 0.06))
+            heures = personne.heures * ((dernier_jour - premier).days + 1) / jours * (0.85 + 0.3 * tirer())
+            demi = max(2, int(heures) * 2 + (tirer() < 0.06))
             lignes.append((personne.pph, contrat.id, demi, motif, dernier_jour))
         if not lignes:
             return
@@ -1196,16 +1312,20 @@ class Departement:
         textes = []
         ajouter = textes.append
         retenues = 0
-        dsm = self.prochain["dsm"]
+        premier_dsm = self.prochain["dsm"]
+        if premier_dsm + len(lignes) > self.plafonds["dsm"]:
+            self.suivant("dsm")  # raises
+        self.prochain["dsm"] = premier_dsm + len(lignes)
         for version, etat_version, validation_version, modification in versions:
             prefixe = (
                 f"{creation}|{modification}|{annexe.afi}|{numero}|{annee}|{ETATS_EMI[etat_version]}|"
                 f"{etat_version}|{version}|{validation_version}|"
             )
             retenue = version == len(versions)
+            dsm = premier_dsm + (DECALAGE_VERSION_2 if version == 2 else 0)
             for pph, ctr, demi, motif, jour_fin in lignes:
                 if version == 2 and hasard() < 0.3:
-                    demi = max(2, demi + 2 * self.entre(-8, 8))  # the corrected hours
+                    demi = max(2, demi + 2 * entre(-8, 8))  # the corrected hours
                 if retenue:
                     retenues += demi
                 heures = demi / 2
@@ -1218,7 +1338,6 @@ class Departement:
                     f"{prefixe}{pph}|{ctr}|{texte}|{activite}|{heures * 12.1:.2f}|true|{heures / mensuel:.2f}|"
                     f"{sortie}|{dsm}|{suite}"
                 )
-        self.prochain["dsm"] = dsm
         self.heures += retenues
         self.morceaux["EtatMensuelIndiv"].plusieurs(textes)
 

@@ -19,7 +19,7 @@ from base.rafraichissement import rafraichir_apres_commit
 from parcours.models import Contrat, MotifSortie, Parcours
 from parcours.regles import chevauche_le_mois, depasse_le_contrat, erreurs_ligne_declaration
 
-from .models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
+from .models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration, SourceDeclaration
 
 
 @dataclass
@@ -145,7 +145,8 @@ def declaration_a_completer(annexe, mois) -> DeclarationMensuelle:
     )
     if actuelle is None:
         return DeclarationMensuelle.objects.create(annexe=annexe, mois=mois, version=1)
-    if actuelle.etat != EtatDeclaration.VALIDEE:
+    # The ASP's state of a month (fluxIAE), validated there or not, is its record: never edited here either.
+    if actuelle.etat != EtatDeclaration.VALIDEE and actuelle.source != SourceDeclaration.ASP:
         return actuelle
     nouvelle = DeclarationMensuelle.objects.create(annexe=annexe, mois=mois, version=actuelle.version + 1)
     LigneDeclaration.objects.bulk_create(

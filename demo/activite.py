@@ -60,7 +60,14 @@ def _annexes(plan: Plan, structures) -> dict[tuple[int, int], AnnexeFinanciere]:
     for rang, siae in enumerate(structures, start=1):
         for debut, fin in periodes_de_convention(rang):
             Convention.objects.get_or_create(siae=siae, type=siae.type, date_debut=debut, defaults={"date_fin": fin})
-    existantes = AnnexeFinanciere.objects.in_bulk([a.numero[:-4] for a in plan.annexes], field_name="prefixe")
+    # The prefix is unique among the demo structures' annexes, those a fluxIAE import adopted (its ASP id set, the
+    # demo's flux: demo/fluxiae.py) included; another structure's AF from a flux may repeat it.
+    existantes = {
+        a.prefixe: a
+        for a in AnnexeFinanciere.objects.filter(
+            prefixe__in=[a.numero[:-4] for a in plan.annexes], siae__in=structures
+        )
+    }
     annexes = {}
     for prevue in plan.annexes:
         annexe = existantes.get(prevue.numero[:-4])

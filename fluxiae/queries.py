@@ -47,6 +47,11 @@ class EcartMois:
         return sum((ligne.heures_asp or ZERO for ligne in self.toutes), ZERO)
 
     @property
+    def ecart_heures(self) -> Decimal:
+        """The month's hours at the ASP less those declared in Pilot'IAE: what the ASP pays more (or less)."""
+        return self.heures_asp - self.heures_pilotiae
+
+    @property
     def salaries_pilotiae(self) -> int:
         return sum(1 for ligne in self.toutes if ligne.heures_pilotiae is not None)
 

@@ -272,8 +272,13 @@ def charger_annexes(afs: dict[int, AfDuFlux], structures: dict, bilan: Bilan) ->
     period; the other versions are its history (avenants)."""
     compte = bilan.vues["AnnexeFinanciere"]
     existantes = {a.id_asp: a for a in AnnexeFinanciere.objects.filter(id_asp__in=afs)}
-    par_prefixe = {
-        a.prefixe: a for a in AnnexeFinanciere.objects.filter(prefixe__in=[af.prefixe for af in afs.values()])
+    # An annexe typed in Pilot'IAE before its AF came in the flux is adopted (then keyed on its ASP id): same
+    # number without the A/M suffix (Pilot'IAE's `prefixe`), same start, same structure.
+    saisies = {
+        (a.prefixe, a.date_debut): a
+        for a in AnnexeFinanciere.objects.filter(
+            id_asp__isnull=True, prefixe__in={af.prefixe.rsplit("A", 1)[0] for af in afs.values()}
+        )
     }
     resultat, a_versionner = {}, []
     for af in afs.values():
@@ -285,7 +290,8 @@ def charger_annexes(afs: dict[int, AfDuFlux], structures: dict, bilan: Bilan) ->
         valeurs = {
             "id_asp": af.id_asp,
             "numero": af.numero,
-            "prefixe": af.prefixe,
+            # Pilot'IAE's prefix is the number without A/M: the avenants typed here are numbered from it.
+            "prefixe": af.prefixe.rsplit("A", 1)[0],
             "siae": siae,
             "type": af.type,
             "date_debut": af.date_debut,
@@ -299,7 +305,11 @@ def charger_annexes(afs: dict[int, AfDuFlux], structures: dict, bilan: Bilan) ->
             "objectif_emploi_transition": transition,
             "objectif_sorties_positives": positives,
         }
-        annexe = existantes.get(af.id_asp) or par_prefixe.get(af.prefixe)
+        annexe = existantes.get(af.id_asp)
+        if annexe is None:
+            saisie = saisies.get((af.prefixe.rsplit("A", 1)[0], af.date_debut))
+            # Adopted only when it is the same structure's: a number alone may be another structure's annexe.
+            annexe = saisie if saisie is not None and saisie.siae_id == siae.pk else None
         if annexe is None:
             annexe = AnnexeFinanciere(**valeurs)
             annexe.convention = convention_pour(siae, af.type, af.date_debut, af.date_fin)
@@ -440,20 +450,23 @@ def lire_salaries(flux, personnes: set[int], bilan: Bilan) -> dict[int, Identite
     """One identity per ASP person id of the contracts kept; a person listed with several agréments keeps the last
     one of the file (docs/fluxiae.md)."""
     fichier = flux.fichiers["Salarie"]
+    compte = bilan.vues["Salarie"]
     resultat = {}
     with LecteurVue(fichier, dedoublonner=True) as lecteur:
         indice = lecteur.index_brut("salarie_id")
         lecteur.garder = lambda champs: champs[indice].strip().isdigit() and int(champs[indice]) in personnes
         noms = [colonne.nom for colonne in lecteur.colonnes]
-        for numero, valeurs in lecteur:
+        for _numero, valeurs in lecteur:
             v = dict(zip(noms, valeurs, strict=True))
-            if v["salarie_date_naissance"] is None:
-                raise ErreurFlux(fichier.nom, numero, "salarie_date_naissance", "date de naissance absente")
             genre = regles.genre_de_civilite(v["salarie_rci_libelle"])
+            # Pilot'IAE holds a salarié with a birth date and a sex; a person the ASP lists without them is not a
+            # bad file (the flux has such rows nationally): their parcours are left out, counted with the reason.
+            if v["salarie_date_naissance"] is None:
+                compte.ignores["date de naissance absente"] += 1
+                continue
             if genre is None:
-                raise ErreurFlux(
-                    fichier.nom, numero, "salarie_rci_libelle", f"civilité inconnue : {v['salarie_rci_libelle']}"
-                )
+                compte.ignores["civilité ni MME ni M."] += 1
+                continue
             resultat[v["salarie_id"]] = Identite(
                 agrement=v["salarie_agrement"],
                 nom=(v["salarie_nom_usage"] or "")[:150],
@@ -596,18 +609,29 @@ def _charger_lot(groupes, salaries, structures, motifs, bilan: Bilan, par_contra
                 "heures_hebdo": contrat.heures_hebdo,
             }
     connus = _en_bloc(Contrat.objects.all(), "id_asp", contrats_voulus)
+    # A contract typed in Pilot'IAE (no ASP id) in the same parcours from the same day is the same contract.
+    saisis = {
+        (c.parcours_id, c.date_debut): c
+        for lot in _par_lots({v["parcours_id"] for v in contrats_voulus.values()})
+        for c in Contrat.objects.filter(parcours_id__in=lot, id_asp__isnull=True)
+    }
     a_creer, a_modifier = [], []
     for id_asp, valeurs in contrats_voulus.items():
-        contrat = connus.get(id_asp)
+        contrat = connus.get(id_asp) or saisis.pop((valeurs["parcours_id"], valeurs["date_debut"]), None)
         if contrat is None:
             a_creer.append(Contrat(id_asp=id_asp, **valeurs))
+        elif contrat.id_asp is None:
+            contrat.id_asp = id_asp
+            for champ, valeur in valeurs.items():
+                setattr(contrat, champ, valeur)
+            a_modifier.append(contrat)
         elif any(getattr(contrat, champ) != valeur for champ, valeur in valeurs.items()):
             for champ, valeur in valeurs.items():
                 setattr(contrat, champ, valeur)
             a_modifier.append(contrat)
     Contrat.objects.bulk_create(a_creer, batch_size=LOT)
     Contrat.objects.bulk_update(
-        a_modifier, ["parcours_id", "type", "date_debut", "date_fin", "heures_hebdo"], batch_size=LOT
+        a_modifier, ["id_asp", "parcours_id", "type", "date_debut", "date_fin", "heures_hebdo"], batch_size=LOT
     )
 
 
@@ -698,7 +722,28 @@ def _sql(requete: str, parametres=()) -> list[tuple]:
         return curseur.fetchall() if curseur.description else []
 
 
-def charger_declarations(lot: str, bilan: Bilan) -> None:
+def _verifier_les_heures(transit: str, lot: str, fichier: str) -> None:
+    """A person's hours of a month, summed over the contracts of their parcours, stay within the legal 208 h: the
+    flux is refused otherwise, naming the annexe, the month and the hours (the rows are spread over the file)."""
+    depassements = _sql(
+        f"""SELECT a.numero, t.mois, SUM(t.heures) FROM {transit} t
+        JOIN {AnnexeFinanciere._meta.db_table} a ON a.id = t.annexe_id
+        JOIN (SELECT annexe_id, mois, MAX(version) AS version FROM {transit} WHERE lot = %s GROUP BY annexe_id, mois) m
+          ON m.annexe_id = t.annexe_id AND m.mois = t.mois AND m.version = t.version
+        WHERE t.lot = %s GROUP BY a.numero, t.mois, t.parcours_id HAVING SUM(t.heures) > 208 LIMIT 1""",
+        [lot, lot],
+    )
+    if depassements:
+        numero, mois, heures = depassements[0]
+        raise ErreurFlux(
+            fichier,
+            None,
+            "emi_nb_heures_travail",
+            f"annexe {numero}, {_date(mois):%m/%Y} : {heures} h pour une même personne, plus que les 208 h d'un mois",
+        )
+
+
+def charger_declarations(lot: str, bilan: Bilan, flux_emi: str = "fluxIAE_EtatMensuelIndiv") -> None:
     """Each (annexe, month) at its highest ASP version becomes a declaration of source ASP, the retained one. That
     version already loaded changes nothing (at most it is retained again, when a version typed in Pilot'IAE took
     its place); otherwise a new version is added and the previous ones are kept: never edited in place."""
@@ -759,6 +804,7 @@ def charger_declarations(lot: str, bilan: Bilan) -> None:
         )
         compte.noter("crees" if derniere_asp is None else "modifies")
         bilan.annexes.add(cle[0])
+    _verifier_les_heures(transit, lot, flux_emi)
     # The unique "one retained per month" constraint: release before retaining.
     for ids in _par_lots(a_retirer):
         DeclarationMensuelle.objects.filter(pk__in=ids).update(retenue=False)
@@ -821,7 +867,7 @@ def importer_flux(chemin, departements=None, suivre=None) -> Bilan:
         noter(5)
         lire_etats_mensuels(flux, annexes, par_contrat, motifs, lot, bilan)
         noter(6)
-        charger_declarations(lot, bilan)
+        charger_declarations(lot, bilan, flux.fichiers["EtatMensuelIndiv"].nom)
         EtatMensuelLu.objects.filter(lot=lot).delete()
         # One refresh of the indicators for the whole import: the annexes it touched, in one task after the commit.
         for annexe_id in sorted(bilan.annexes):

@@ -59,7 +59,7 @@ def etape_d_archive(rang: int, total: int) -> str:
 def texte_progression_archive(faites: int, total: int) -> str:
     """« 2 étapes sur 7 terminées (28 %) »."""
     if total <= 0:
-        return "Lecture de la liste des fichiers…"
+        return ""
     etapes = "étape" if faites <= 1 else "étapes"
     terminees = "terminée" if faites <= 1 else "terminées"
     return f"{faites} {etapes} sur {total} {terminees} ({progression(faites, total)}\u00a0%)"

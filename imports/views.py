@@ -3,6 +3,7 @@ from functools import partial
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView
 
 from base.departements import DEPARTEMENTS
@@ -15,11 +16,13 @@ from .regles import etape, etape_d_archive, mesurable, progression, texte_progre
 from .services import preparer_archive, preparer_import
 from .tasks import analyser_import_task, executer_import_task
 
+EN_ATTENTE = "Enregistrement demandé : en attente de son lancement…"
+
 # SIAE staff bring their own people and months; the registry, the annexes and the ASP's fluxIAE are the DDETS's.
 TYPES_STRUCTURE = (TypeImport.PARCOURS, TypeImport.DECLARATIONS)
 
-# What each view of the fluxIAE becomes in Pilot'IAE (docs/fluxiae.md), in the order a reader checks them; a view
-# not listed here is shown under its ASP name, after these.
+# What each view of the fluxIAE becomes in Pilot'IAE (docs/fluxiae.md), in the order of an archive's table, from
+# the structures to the months; a view not listed here is shown under its ASP name, after these.
 VUES_FLUXIAE = {
     "Structure": "Structures (SIAE)",
     "AnnexeFinanciere": "Annexes financières",
@@ -42,12 +45,9 @@ def departements_d_archive(user) -> frozenset[str] | None:
 
 def comptes_par_vue(journal: Import) -> list[dict]:
     """The rows of an archive's table: per view, what was (or would be) created, updated, left, and ignored why."""
-    ordre = list(VUES_FLUXIAE)
+    rangs = {vue: rang for rang, vue in enumerate(VUES_FLUXIAE)}
     lignes = []
-    for vue, compte in sorted(
-        journal.comptes_par_vue.items(),
-        key=lambda item: (ordre.index(item[0]) if item[0] in ordre else len(ordre), item[0]),
-    ):
+    for vue, compte in sorted(journal.comptes_par_vue.items(), key=lambda item: (rangs.get(item[0], 99), item[0])):
         ignores = sorted(compte.get("ignores", {}).items(), key=lambda item: (-item[1], item[0]))
         lignes.append(
             {
@@ -63,7 +63,7 @@ def comptes_par_vue(journal: Import) -> list[dict]:
     return lignes
 
 
-def departements_charges(journal: Import) -> str:
+def libelle_departements(journal: Import) -> str:
     if not journal.departements_demandes:
         return "tous les départements de l'archive"
     return ", ".join(f"{code} – {DEPARTEMENTS.get(code, code)}" for code in journal.departements_demandes)
@@ -113,6 +113,19 @@ class ImportNouveau(NominatifRequisMixin, FormView):
 
 
 def etat_d_avancement(journal: Import) -> dict:
+    if journal.statut == StatutImport.ANALYSE:
+        # Confirmed, and waiting for a worker to take it: what the preview measured is not its progress.
+        return {
+            "statut": journal.statut,
+            "statut_libelle": journal.get_statut_display(),
+            "archive": est_une_archive(journal.type),
+            "etape": EN_ATTENTE,
+            "mesurable": False,
+            "progression": 0,
+            "lignes_traitees": 0,
+            "lignes_total": 0,
+            "texte": "",
+        }
     if est_une_archive(journal.type):
         # An archive reports the steps of its loading (rank of the step under way, number of steps).
         faites, total = journal.lignes_traitees, journal.lignes_total
@@ -144,19 +157,24 @@ class ImportDetail(NominatifRequisMixin, PerimetreMixin, DetailView):
     template_name = "imports/detail.html"
 
     def get_context_data(self, **kwargs):
-        contexte = {"avancement": etat_d_avancement(self.object)}
+        # Confirmed a moment ago, not yet taken by a worker: the page follows it rather than offer the preview again.
+        attente = self.object.statut == StatutImport.ANALYSE and "confirme" in self.request.GET
+        contexte = {"avancement": etat_d_avancement(self.object), "attente": attente}
         if est_une_archive(self.object.type):
             contexte |= {
                 "archive": True,
                 "vues": comptes_par_vue(self.object),
-                "departements_charges": departements_charges(self.object),
+                "departements_charges": libelle_departements(self.object),
             }
         return super().get_context_data(**contexte, **kwargs)
 
     def post(self, request, *args, **kwargs):
         journal = get_object_or_404(self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE)
         executer_import_task.delay(journal.pk)
-        return redirect("imports:detail", pk=journal.pk)
+        url = reverse("imports:detail", args=[journal.pk])
+        # Inline (no worker) it is done already; a worker takes it a moment later: until then the page waits for it.
+        en_attente = Import.objects.filter(pk=journal.pk, statut=StatutImport.ANALYSE).exists()
+        return redirect(f"{url}?confirme=1" if en_attente else url)
 
 
 class ImportAvancement(NominatifRequisMixin, PerimetreMixin, DetailView):

@@ -88,15 +88,24 @@ PERSONNES = {
 ANCIEN_AGREMENT_ROUSSEL = "999992300003"  # listed before his current one: the last of the file is kept
 PRIVE = {
     # ASP id: (fake NIR, e-mail, phone without its leading 0 as the ASP writes it, street, commune)
-    501: ("299055512300147", "anne.perrin.perso@courriel.test", "687140501", "Allée des Glycines Secrètes", "Haudainville"),
-    502: ("170035512300248", "bruno.garnier.perso@courriel.test", "687140502", "Chemin du Moulin Caché", "Dieue-sur-Meuse"),
-    503: ("185125512300349", "cedric.roussel.perso@courriel.test", "687140503", "Impasse des Tilleuls Discrets", "Belrupt-en-Verdunois"),
-    504: ("290065512300450", "julie.marchal.perso@courriel.test", "687140504", "Rue du Lavoir Intime", "Charny-sur-Meuse"),
-    511: ("200015512300551", "emma.colin.perso@courriel.test", "687140511", "Sentier des Roses Privées", "Longeville-en-Barrois"),
-    512: ("160055512300652", "gerard.humbert.perso@courriel.test", "687140512", "Ruelle du Puits Secret", "Savonnières-devant-Bar"),
-    521: ("175015512300753", "hugo.lambert.perso@courriel.test", "687140521", "Quai des Brumes Personnelles", "Fains-Véel"),
-    522: ("200015512300854", "ines.muller.perso@courriel.test", "687140522", "Cour des Secrets Gardés", "Combles-en-Barrois"),
-    901: ("180015712300955", "karl.schmitt.perso@courriel.test", "687140901", "Rue de la Moselle Privée", "Montigny-lès-Metz"),
+    501: ("299055512300147", "anne.perrin.perso@courriel.test", "687140501",
+          "Allée des Glycines Secrètes", "Haudainville"),
+    502: ("170035512300248", "bruno.garnier.perso@courriel.test", "687140502",
+          "Chemin du Moulin Caché", "Dieue-sur-Meuse"),
+    503: ("185125512300349", "cedric.roussel.perso@courriel.test", "687140503",
+          "Impasse des Tilleuls Discrets", "Belrupt-en-Verdunois"),
+    504: ("290065512300450", "julie.marchal.perso@courriel.test", "687140504",
+          "Rue du Lavoir Intime", "Charny-sur-Meuse"),
+    511: ("200015512300551", "emma.colin.perso@courriel.test", "687140511",
+          "Sentier des Roses Privées", "Longeville-en-Barrois"),
+    512: ("160055512300652", "gerard.humbert.perso@courriel.test", "687140512",
+          "Ruelle du Puits Secret", "Savonnières-devant-Bar"),
+    521: ("175015512300753", "hugo.lambert.perso@courriel.test", "687140521",
+          "Quai des Brumes Personnelles", "Fains-Véel"),
+    522: ("200015512300854", "ines.muller.perso@courriel.test", "687140522",
+          "Cour des Secrets Gardés", "Combles-en-Barrois"),
+    901: ("180015712300955", "karl.schmitt.perso@courriel.test", "687140901",
+          "Rue de la Moselle Privée", "Montigny-lès-Metz"),
 }  # fmt: skip
 # Bank fields, the AF's named people and free text, the persons' pay: personal or confidential, never stored.
 BANQUE = {
@@ -253,7 +262,7 @@ def annexes(semaine: int) -> list[dict]:
         "af_taux_prev_sorties_trans": "20.00",
         "af_taux_prev_sorties_positives": "10.00",
     }
-    aci = dict(structure=STRUCTURE_MEUSE_ACI, mesure="ACI_DC", heures="1820.00", af_mt_cofinance="6000.00")
+    aci = {"structure": STRUCTURE_MEUSE_ACI, "mesure": "ACI_DC", "heures": "1820.00", "af_mt_cofinance": "6000.00"}
     m0 = _af(AF_ACI, 7001, modification=0, etat="HISTORISE", etp="1.50", **aci, **objectifs, **BANQUE)
     if semaine == SEMAINE_N:
         m1 = _af(AF_ACI, 7002, modification=1, etat="VALIDE", etp="2.00", **aci, **objectifs)

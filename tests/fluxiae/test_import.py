@@ -97,7 +97,8 @@ def chiffres_attendus(semaine: int) -> dict:
         etp_aci = Decimal("2.50")  # M2 validated, M1 historised
     heures_ai = 8 * 30 + 50 + 50 + Decimal("49.5")  # Emma COLIN January–August; Gérard HUMBERT May–July
     etp_ai = Decimal("0.50")
-    heures_ei = (70 + 140 + 140 + 60) + 10 * 140  # Inès MULLER January–April; Hugo LAMBERT January–October
+    # Inès MULLER January–April; Hugo LAMBERT January–October (his January row is twice in the file: once here).
+    heures_ei = (70 + 140 + 140 + 60) + 10 * 140
     if semaine == SEMAINE_N1:
         heures_ei += 140  # Hugo LAMBERT, November
     etp_ei = Decimal("1.00")
@@ -108,18 +109,26 @@ def chiffres_attendus(semaine: int) -> dict:
     # conv = Σ_m etp_conventionnés(m) = 12 × the AF's ETP; real = Σ_m hours(m) × 12 / annual hours of the AF.
     def consommation(type_, etp, heures, heures_par_etp):
         conv, real = 12 * etp, heures * 12 / heures_par_etp
-        return conv, real, {
-            "type": type_,
-            "etp_conventionnes": _etp(conv / 12),
-            "etp_realises": _etp(real / 12),
-            "taux_consommation": _taux(real / conv),
-        }
+        return (
+            conv,
+            real,
+            {
+                "type": type_,
+                "etp_conventionnes": _etp(conv / 12),
+                "etp_realises": _etp(real / 12),
+                "taux_consommation": _taux(real / conv),
+            },
+        )
 
     conv_aci, real_aci, ligne_aci = consommation("ACI", etp_aci, heures_aci, H_ACI)
     conv_ai, real_ai, ligne_ai = consommation("AI", etp_ai, heures_ai, H_AI)
     conv_ei, real_ei, ligne_ei = consommation("EI", etp_ei, heures_ei, H_EI)
     conv, real = conv_aci + conv_ai + conv_ei, real_aci + real_ai + real_ei
-    total = {"etp_conventionnes": _etp(conv / 12), "etp_realises": _etp(real / 12), "taux_consommation": _taux(real / conv)}
+    total = {
+        "etp_conventionnes": _etp(conv / 12),
+        "etp_realises": _etp(real / 12),
+        "taux_consommation": _taux(real / conv),
+    }
 
     # Sorties of 2025, examined (ACI, EI: exit on or after hire + 3 months; AI: 150 h in the parcours):
     # ACI: Anne PERRIN (06/01 → 30/06, CDI: emploi durable), Cédric ROUSSEL (01/10/2024 → 30/09, décès: retrait);
@@ -238,25 +247,49 @@ def etat_des_donnees() -> dict:
         "siae": trie(Siae.objects.values_list("id_asp", "type", "siret", "nom", "departement", "code_postal")),
         "annexes": trie(
             AnnexeFinanciere.objects.values_list(
-                "id_asp", "numero", "type", "etat", "etp_conventionnes", "heures_annuelles_par_etp", "date_debut",
-                "date_fin", "montant_cofinance_cd", "siae__id_asp",
+                "id_asp",
+                "numero",
+                "type",
+                "etat",
+                "etp_conventionnes",
+                "heures_annuelles_par_etp",
+                "date_debut",
+                "date_fin",
+                "montant_cofinance_cd",
+                "siae__id_asp",
             )
-        ),  # fmt: skip
+        ),
         "avenants": trie(Avenant.objects.values_list("numero", "etp_conventionnes", "date_fin")),
         "etp": trie(EtpConventionneMensuel.objects.values_list("annexe__numero", "mois", "etp_conventionnes")),
         "parcours": trie(
             Parcours.objects.values_list(
-                "pass_iae__numero", "siae__id_asp", "siae__type", "date_embauche", "date_sortie", "motif_sortie__code",
-                "brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage",
+                "pass_iae__numero",
+                "siae__id_asp",
+                "siae__type",
+                "date_embauche",
+                "date_sortie",
+                "motif_sortie__code",
+                "brsa",
+                "qpv",
+                "zrr",
+                "rqth",
+                "niveau_formation",
+                "duree_chomage",
             )
-        ),  # fmt: skip
-        "contrats": trie(Contrat.objects.values_list("id_asp", "parcours__pass_iae__numero", "date_debut", "date_fin")),
+        ),
+        "contrats": trie(
+            Contrat.objects.values_list("id_asp", "parcours__pass_iae__numero", "date_debut", "date_fin")
+        ),
         "lignes_retenues": trie(
             LigneDeclaration.objects.filter(declaration__retenue=True).values_list(
-                "declaration__annexe__numero", "declaration__mois", "parcours__pass_iae__numero",
-                "heures_travaillees", "date_sortie", "motif_sortie__code",
+                "declaration__annexe__numero",
+                "declaration__mois",
+                "parcours__pass_iae__numero",
+                "heures_travaillees",
+                "date_sortie",
+                "motif_sortie__code",
             )
-        ),  # fmt: skip
+        ),
     }
 
 
@@ -377,12 +410,8 @@ def test_importer_deux_fois_le_meme_flux_ne_change_rien(tmp_path):
 
     assert comptes() == avant
     assert etat_des_donnees() == donnees
-    assert {vue: (c.crees, c.modifies) for vue, c in bilan.vues.items()} == {
-        vue: (0, 0)
-        for vue in (
-            "RefMotifSort", "AnnexeFinanciere", "Structure", "ContratMission", "Salarie", "EtatMensuelIndiv",
-        )
-    }  # fmt: skip
+    vues = ("RefMotifSort", "AnnexeFinanciere", "Structure", "ContratMission", "Salarie", "EtatMensuelIndiv")
+    assert {vue: (c.crees, c.modifies) for vue, c in bilan.vues.items()} == dict.fromkeys(vues, (0, 0))
     # Every row read is unchanged: 5 motifs, 3 AFs, 3 structures (kinds), 8 parcours, 8 salariés, 28 months
     # (ACI January–October, AI January–August, EI January–October).
     assert {vue: c.inchanges for vue, c in bilan.vues.items()} == {

@@ -8,6 +8,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.files import File
@@ -255,6 +256,28 @@ def en_analyse(agent_55, archive_55):
         lignes_total=7,
         progression=28,
     )
+
+
+class TestLaConfirmationAttendUnTravailleur:
+    def test_la_page_attend_que_l_enregistrement_commence(self, en_analyse, agent_55, client_de):
+        Import.objects.filter(pk=en_analyse.pk).update(statut=StatutImport.ANALYSE, lignes_traitees=6)
+        client = client_de(agent_55)
+        url = reverse("imports:detail", args=[en_analyse.pk])
+        # A worker takes the task a moment later: until then the page follows it, without the confirm button.
+        with mock.patch("imports.views.executer_import_task.delay") as delay:
+            reponse = client.post(url)
+        delay.assert_called_once_with(en_analyse.pk)
+        assert reponse["Location"] == f"{url}?confirme=1"
+        page = client.get(reponse["Location"]).content.decode()
+        assert "Enregistrement demandé" in page
+        assert "en attente de son lancement" in page
+        assert 'data-statut="ANALYSE"' in page
+        assert "Confirmer l'import" not in page
+        etat = client.get(reverse("imports:avancement", args=[en_analyse.pk])).json()
+        assert (etat["etape"], etat["mesurable"]) == ("Enregistrement demandé : en attente de son lancement…", False)
+        # Coming back later, before the worker took it: the preview, which may be confirmed again (the task's claim
+        # keeps it from being written twice).
+        assert "Confirmer l'import" in client.get(url).content.decode()
 
 
 class TestLAvancementDeLAnalyse:
