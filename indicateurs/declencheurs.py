@@ -49,5 +49,3 @@ def rafraichir_apres_commit(annexe_id: int, mois: dt.date | None = None) -> None
     # Robust: the data is committed whatever happens to its refresh (a broker down, a locked database inline in
     # development); the error is logged and the night's refresh catches up.
     transaction.on_commit(lot.envoyer, robust=True)
-
-
