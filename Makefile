@@ -62,3 +62,4 @@ BENCH_DEPARTEMENTS ?= 10
 bench: install
 	$(PY) -m benchmarks.generer --departements $(BENCH_DEPARTEMENTS)
 	$(PY) -m benchmarks.mesurer
+	$(PY) -m benchmarks.import_fluxiae --departements $(BENCH_DEPARTEMENTS)

@@ -55,7 +55,7 @@ ID_STRUCTURE = 5_500_000  # + the SIRET's order number
 ID_AF = 55_000_000  # + annexe pk
 ID_PERSONNE = 56_000_000  # + salarié pk
 ID_CONTRAT = 57_000_000  # + contract pk
-ID_MONTANT = 5_500  # + barème pk
+ID_MONTANT = 5_500  # + the row's rank in RefMontantIae (exit motifs keep their own pk as rms_id)
 
 CATEGORIES = {
     CategorieSortie.EMPLOI_DURABLE: (1, "Emploi durable"),

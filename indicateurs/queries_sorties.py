@@ -43,6 +43,7 @@ from indicateurs.regles_sorties import (
     TYPES_A_HEURES,
     TYPES_TOUJOURS_EXAMINES,
     CompteSorties,
+    EmbauchesPubliques,
     objectif_part_brsa,
     part,
     sous_l_objectif,
@@ -401,3 +402,24 @@ def regroupement_ei_etti(lignes: list[LigneSorties]) -> LigneSorties | None:
         return None
     ei, etti = par_type["EI"], par_type["ETTI"]
     return LigneSorties("EI/ETTI", ei.annees, [a + b for a, b in zip(ei.comptes, etti.comptes, strict=True)])
+
+
+def embauches_publiques(structures, annee: int) -> dict[int, EmbauchesPubliques]:
+    """One query: per structure, the hires of the year (parcours begun in it) and their profile at hire."""
+    debut, fin = dt.date(annee, 1, 1), dt.date(annee, 12, 31)
+    lignes = (
+        Parcours.objects.filter(siae__in=structures, date_embauche__gte=debut, date_embauche__lte=fin)
+        .annotate(age=ecart_de_dates("salarie__date_naissance", "date_embauche"))
+        .values_list("siae_id")
+        .annotate(
+            embauches=Count("pk"),
+            brsa=Count("pk", filter=Q(brsa=True)),
+            deld_detld=Count("pk", filter=Q(duree_chomage__in=[DureeChomage.DELD, DureeChomage.DETLD])),
+            rqth=Count("pk", filter=Q(rqth=True)),
+            qpv=Count("pk", filter=Q(qpv=True)),
+            infra_cap=Count("pk", filter=Q(niveau_formation__in=NIVEAUX_INFRA_CAP)),
+            cinquante_ans_et_plus=Count("pk", filter=Q(age__gte=AGE_SENIOR * 10000)),
+        )
+        .order_by()
+    )
+    return {siae_id: EmbauchesPubliques(*valeurs) for siae_id, *valeurs in lignes}

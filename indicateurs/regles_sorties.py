@@ -181,3 +181,16 @@ class LigneDialogue:
     @property
     def sous_l_objectif(self) -> bool:
         return sous_l_objectif(self.realise, self.objectif)
+
+
+@dataclass(frozen=True)
+class EmbauchesPubliques:
+    """The hires of the year (parcours begun in it) and how many of them have each characteristic at hire."""
+
+    embauches: int = 0
+    brsa: int = 0
+    deld_detld: int = 0
+    rqth: int = 0
+    qpv: int = 0
+    infra_cap: int = 0
+    cinquante_ans_et_plus: int = 0

@@ -19,41 +19,25 @@ from aides_au_poste.regles import arrondi_euro
 from aides_au_poste.regles import modulation as montant_modulation
 from conventions.models import AnnexeFinanciere
 from declarations.queries import etp_realises_expression
-from indicateurs.queries_sorties import annexes_de_l_annee, ecart_de_dates, lignes_de_l_annee, sorties_par
-from indicateurs.regles_sorties import AGE_SENIOR, CompteSorties
-from parcours.models import NIVEAUX_INFRA_CAP, ActionInsertion, DureeChomage, Parcours, TypeActionInsertion
+from indicateurs.queries_sorties import (
+    annexes_de_l_annee,
+    embauches_publiques,
+    lignes_de_l_annee,
+    sorties_par,
+)
+from indicateurs.regles_sorties import CompteSorties, EmbauchesPubliques
+from parcours.models import ActionInsertion, TypeActionInsertion
 from siae.models import Siae
 
 from . import regles
 from .models import DecisionModulation, EnveloppeModulation
-from .regles import ZERO, BilanEnveloppe, Effort, EmbauchesPubliques, Proposition
+from .regles import ZERO, BilanEnveloppe, Effort, Proposition
 
 MOIS_PAR_AN = Decimal(12)
 
 
 def _bornes(annee: int) -> tuple[dt.date, dt.date]:
     return dt.date(annee, 1, 1), dt.date(annee, 12, 31)
-
-
-def embauches_publiques(structures, annee: int) -> dict[int, EmbauchesPubliques]:
-    """One query: per structure, the hires of the year (parcours begun in it) and their profile at hire."""
-    debut, fin = _bornes(annee)
-    lignes = (
-        Parcours.objects.filter(siae__in=structures, date_embauche__gte=debut, date_embauche__lte=fin)
-        .annotate(age=ecart_de_dates("salarie__date_naissance", "date_embauche"))
-        .values_list("siae_id")
-        .annotate(
-            embauches=Count("pk"),
-            brsa=Count("pk", filter=Q(brsa=True)),
-            deld_detld=Count("pk", filter=Q(duree_chomage__in=[DureeChomage.DELD, DureeChomage.DETLD])),
-            rqth=Count("pk", filter=Q(rqth=True)),
-            qpv=Count("pk", filter=Q(qpv=True)),
-            infra_cap=Count("pk", filter=Q(niveau_formation__in=NIVEAUX_INFRA_CAP)),
-            cinquante_ans_et_plus=Count("pk", filter=Q(age__gte=AGE_SENIOR * 10000)),
-        )
-        .order_by()
-    )
-    return {siae_id: EmbauchesPubliques(*valeurs) for siae_id, *valeurs in lignes}
 
 
 def actions_de_l_annee(annee: int):

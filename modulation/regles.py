@@ -28,6 +28,7 @@ from indicateurs.regles_sorties import (
     PLANCHER_EMPLOI_DURABLE,
     PLANCHER_SORTIES_DYNAMIQUES,
     CompteSorties,
+    EmbauchesPubliques,
 )
 
 ZERO = Decimal(0)
@@ -170,19 +171,6 @@ class Proposition:
 
 
 # The data of each criterion, as the queries read them -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EmbauchesPubliques:
-    """The hires of the year (parcours begun in it) and how many of them have each characteristic at hire."""
-
-    embauches: int = 0
-    brsa: int = 0
-    deld_detld: int = 0
-    rqth: int = 0
-    qpv: int = 0
-    infra_cap: int = 0
-    cinquante_ans_et_plus: int = 0
 
 
 @dataclass(frozen=True)

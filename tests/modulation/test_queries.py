@@ -9,10 +9,10 @@ import pytest
 
 from aides_au_poste.models import BaremeAideAuPoste
 from conventions.models import AnnexeFinanciere
-from indicateurs.regles_sorties import CompteSorties
+from indicateurs.queries_sorties import embauches_publiques
+from indicateurs.regles_sorties import CompteSorties, EmbauchesPubliques
 from modulation import queries
 from modulation.models import EnveloppeModulation
-from modulation.regles import EmbauchesPubliques
 from siae.models import Siae
 from tests.factories import AnnexeFinanciereFactory
 
@@ -26,7 +26,7 @@ def proche(valeur, attendu: F) -> bool:
 def test_les_donnees_de_2024(departement, siae_a):
     structures = Siae.objects.filter(pk=siae_a.pk)
     # Hires of 2024: P1, P2, P3 (P4 was hired in 2023). P1 is 54 at hire.
-    assert queries.embauches_publiques(structures, 2024)[siae_a.pk] == EmbauchesPubliques(
+    assert embauches_publiques(structures, 2024)[siae_a.pk] == EmbauchesPubliques(
         embauches=3, brsa=1, deld_detld=1, rqth=1, qpv=1, infra_cap=1, cinquante_ans_et_plus=1
     )
     effort = queries.efforts(structures, 2024)[siae_a.pk]

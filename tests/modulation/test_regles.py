@@ -5,9 +5,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from indicateurs.regles_sorties import CompteSorties
+from indicateurs.regles_sorties import CompteSorties, EmbauchesPubliques
 from modulation import regles
-from modulation.regles import BilanEnveloppe, Effort, EmbauchesPubliques, note, taux_propose
+from modulation.regles import BilanEnveloppe, Effort, note, taux_propose
 
 
 @pytest.mark.parametrize(
