@@ -16,10 +16,16 @@ class EtatMensuelLu(models.Model):
     date_sortie = models.DateField(null=True)
     motif_id = models.BigIntegerField(null=True)
     validation = models.DateField(null=True)
+    # A hash of the whole row as read: exact duplicate rows of the file are removed in SQL, so that the reader
+    # keeps no set of the 7 million rows of a national file in memory.
+    empreinte = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "état mensuel lu (table de transit)"
-        indexes = [models.Index(fields=["lot", "annexe_id", "mois"], name="etat_lu_lot_annexe_mois")]
+        indexes = [
+            models.Index(fields=["lot", "annexe_id", "mois"], name="etat_lu_lot_annexe_mois"),
+            models.Index(fields=["lot", "empreinte"], name="etat_lu_lot_empreinte"),
+        ]
 
     def __str__(self):
         return f"{self.annexe_id} – {self.mois:%m/%Y} (v{self.version})"

@@ -645,9 +645,9 @@ def lire_etats_mensuels(flux, annexes: dict[int, AnnexeFinanciere], par_contrat:
     compte = bilan.vues["EtatMensuelIndiv"]
     pk_par_af = {af: annexe.pk for af, annexe in annexes.items()}
     pk_par_motif = {rms_id: motif.pk for rms_id, motif in motifs.items()}
-    # Exact duplicate rows counted once (issue 11), as in the other views: a repeated EMI row would otherwise add its
-    # hours twice to the person's line. The reader keeps one 64-bit hash per row kept (after the département filter).
-    with LecteurVue(fichier, dedoublonner=True) as lecteur, _Transit(lot) as transit:
+    # Exact duplicate rows count once, as in the other views: a repeated EMI row would otherwise add its hours twice
+    # to the person's line. Each row carries its hash to the staging table, and the duplicates go there, in SQL.
+    with LecteurVue(fichier) as lecteur, _Transit(lot) as transit:
         indice = lecteur.index_brut("emi_afi_id")
         lecteur.garder = lambda champs: champs[indice].strip().isdigit() and int(champs[indice]) in pk_par_af
         positions = [
@@ -671,10 +671,17 @@ def lire_etats_mensuels(flux, annexes: dict[int, AnnexeFinanciere], par_contrat:
             motif_pk = pk_par_motif.get(motif) if fin is not None else None
             transit.ecrire(
                 (lot, pk_par_af[af], dt.date(annee, mois, 1), version, (etat or "")[:12], parcours, heures or ZERO,
-                 fin if motif_pk else None, motif_pk, validation)
+                 fin if motif_pk else None, motif_pk, validation, hash(v))
             )  # fmt: skip
         if sans_contrat:
             compte.ignores["contrat absent de la vue ContratMission"] += sans_contrat
+    table = EtatMensuelLu._meta.db_table
+    _sql(
+        f"""DELETE FROM {table} WHERE lot = %s AND id NOT IN (
+            SELECT MIN(id) FROM {table} WHERE lot = %s GROUP BY empreinte, annexe_id, mois, parcours_id, heures
+        )""",
+        [lot, lot],
+    )
 
 
 class _Transit:
@@ -682,7 +689,7 @@ class _Transit:
 
     COLONNES = (
         "lot", "annexe_id", "mois", "version", "etat", "parcours_id", "heures", "date_sortie", "motif_id",
-        "validation",
+        "validation", "empreinte",
     )  # fmt: skip
 
     def __init__(self, lot: str):
