@@ -11,9 +11,17 @@ ignore (RefDepartement, Missions). Optionally zipped into `fluxIAE_ITOU_<date>.t
 as the ASP delivers it.
 
 Deterministic: the same arguments give the same bytes, whatever the number of processes. Each département has
-its own random stream and its own block of ids, so a département generated alone gives the same rows as in the
-national run. Standard library only; each département is generated (by a worker process when there are several)
-into one compressed chunk per view, and the chunks are appended to the files in order: bounded memory."""
+its own block of ids and each entity (structure, AF, SIAE × month) its own random stream seeded from the graine,
+the département and its key, so a département generated alone gives the same rows as in the national run.
+
+Stable from one week to the next: a later `mois_fin` and `date_extraction` (next week's flux, one month more)
+give the same structures, AFs, salariés, contracts and EMI rows but for what that week changed: the new month's
+rows with its hires, renewals and exits, the previous last month validated, the AF modifications entered or
+validated and the months corrected in the week (structure 1 of each département has one of each between the
+default extraction, 2 November 2026, and the next, 9 November).
+
+Standard library only; each département is generated (by a worker process when there are several) into one
+compressed chunk per view, and the chunks are appended to the files in order: bounded memory."""
 
 import argparse
 import calendar
@@ -516,9 +524,9 @@ class Contrat:
 
 
 class Alea(random.Random):
-    """The random stream of one entity (a structure, a SIAE, an AF of a year, a person, a SIAE's month), seeded
-    from the graine, the département and the entity's key: an entity drawing more (a month more, an extract a week
-    later) never shifts another's draws."""
+    """The random stream of one entity (a structure, a SIAE, an AF of a year, a SIAE's month), seeded from the
+    graine, the département and the entity's key: an entity drawing more (a month more, an extract a week later)
+    never shifts another's draws."""
 
     def choix(self, valeurs):
         return valeurs[int(self.random() * len(valeurs))]
@@ -536,7 +544,6 @@ class Personne:
     nir: str
     tete: str  # the contract columns before the contract's own ones, joined
     queue: str  # those after them, up to the observations
-    alea: Alea  # the person's own stream, drawn month after month (exits, renewals, hours), never by anyone else
 
 
 @dataclass(slots=True)
@@ -584,8 +591,9 @@ class Departement:
     exits), written as Structure, AnnexeFinanciere, Salarie, ContratMission, EtatMensuelIndiv and Missions rows.
 
     Stable from one week's extract to the next: every entity draws from its own stream (`flot`), the months are
-    simulated one after the other for all the SIAE (ids are given in time order), and whatever depends on the
-    extraction date (an AF's state, a correction already made) is a state of the same planned world on that date.
+    simulated one after the other for all the SIAE (ids are given in time order, and so are the NIRs passed on
+    from those who left), and whatever depends on the extraction date (an AF's state, a correction already made)
+    is the state on that date of events drawn whatever the date.
     So a later `mois_fin` and `date_extraction` give the same rows but for what happened in between: the new
     month's rows (its hires, renewals and exits), the previous last month validated, the AF modifications entered
     or validated and the months corrected in the week."""
@@ -872,7 +880,7 @@ class Departement:
                     # Never validated: shown while the AF runs (next to the valid row, case 16).
                     plan.append((plan[-1][0] + Decimal("1.50"), plan[-1][2] + dt.timedelta(days=attente), None))
             # The staff follows the last ETP validated in the plan, whatever the extract shows.
-            actif = next(etp for etp, _, valide in reversed(plan) if valide)
+            actif = next(modification[0] for modification in reversed(plan) if modification[2])
             # Each modification is entered after the previous one's validation: the rows shown are a prefix.
             lignes = [plan[0]]
             lignes += [m for m in plan[1:] if m[1] < extraction and (m[2] is not None or fin >= extraction)]
@@ -1009,9 +1017,8 @@ class Departement:
         debut += f"{alea.entre(1, 999):03d}{alea.entre(1, 999):03d}"
         return debut + f"{97 - int(debut) % 97:02d}"
 
-    def nouvelle_personne(self, siae: Siae, profil: Profil, debut: dt.date) -> Personne:
+    def nouvelle_personne(self, siae: Siae, profil: Profil, debut: dt.date, alea: Alea) -> Personne:
         pph = self.suivant("pph")
-        alea = self.flot("p", pph)
         hasard, choix, entre = alea.random, alea.choix, alea.entre
         femme = hasard() < (0.35 if siae.type in ("ACI", "ETTI") else 0.55)
         age = min(64, 18 + int(hasard() * hasard() * 60))
@@ -1137,7 +1144,6 @@ class Departement:
             nir,
             "|".join([fixe.get(colonne, "") for colonne in tete]),
             "|".join([fixe.get(colonne, "") for colonne in queue]),
-            alea,
         )
 
     def contrat(self, alea: Alea, profil: Profil, debut: dt.date, rang: int) -> Contrat:
@@ -1184,24 +1190,26 @@ class Departement:
                 f"{modification}|{self.date(contrat.debut)}|{self.date(sortie or contrat.fin)}"
             )
 
-    def sortie(self, siae: Siae, personne: Personne, contrat: Contrat, jour: dt.date) -> tuple:
-        motif = personne.alea.choices(self.motifs, cum_weights=self.poids_motifs)[0]
+    def sortie(self, siae: Siae, personne: Personne, contrat: Contrat, jour: dt.date, alea: Alea) -> tuple:
+        motif = alea.choices(self.motifs, cum_weights=self.poids_motifs)[0]
         self.ecrire_contrat(siae, personne, contrat, jour, motif[:2])
         if personne.nir != NIR_PARTAGE and len(self.nirs_sortis) < 500:
             self.nirs_sortis.insert(0, personne.nir)
         return motif
 
-    def mois_de(self, siae, profil, personne, debut, fin, segments) -> bool:
+    def mois_de(self, siae, profil, personne, debut, fin, segments, alea) -> bool:
         """The person's month from `debut` to `fin`: segments (person, contract, first day, last day, motif or None)
         appended; True when the person leaves."""
-        hasard = personne.alea.random
+        hasard = alea.random
         contrat = personne.contrat
         jour = contrat.debut if contrat.debut > debut else debut
         while True:
             if contrat.fin > fin:
                 if hasard() < profil.sortie_anticipee:
                     depart = jour + dt.timedelta(days=int(hasard() * ((fin - jour).days + 1)))
-                    segments.append((personne, contrat, jour, depart, self.sortie(siae, personne, contrat, depart)))
+                    segments.append(
+                        (personne, contrat, jour, depart, self.sortie(siae, personne, contrat, depart, alea))
+                    )
                     return True
                 segments.append((personne, contrat, jour, fin, None))
                 return False
@@ -1209,14 +1217,14 @@ class Departement:
             if (contrat.fin - personne.debut_parcours).days < 670 and hasard() < profil.renouvellement:
                 segments.append((personne, contrat, jour, contrat.fin, None))
                 self.ecrire_contrat(siae, personne, contrat)
-                suivant = self.contrat(personne.alea, profil, contrat.fin + UN_JOUR, contrat.rang + 1)
+                suivant = self.contrat(alea, profil, contrat.fin + UN_JOUR, contrat.rang + 1)
                 contrat = personne.contrat = suivant
                 jour = contrat.debut
                 if jour > fin:
                     return False
             else:
                 segments.append(
-                    (personne, contrat, jour, contrat.fin, self.sortie(siae, personne, contrat, contrat.fin))
+                    (personne, contrat, jour, contrat.fin, self.sortie(siae, personne, contrat, contrat.fin, alea))
                 )
                 return True
 
@@ -1227,18 +1235,20 @@ class Departement:
         contracts written as the real flux holds them."""
         personnes = []
         for _ in range(nombre):
-            personne = self.nouvelle_personne(siae, profil, premier - dt.timedelta(days=alea.entre(1, 300)))
+            personne = self.nouvelle_personne(siae, profil, premier - dt.timedelta(days=alea.entre(1, 300)), alea)
             while personne.contrat.fin < premier:
                 self.ecrire_contrat(siae, personne, personne.contrat)
                 suivant = personne.contrat.fin + UN_JOUR
-                personne.contrat = self.contrat(personne.alea, profil, suivant, personne.contrat.rang + 1)
+                personne.contrat = self.contrat(alea, profil, suivant, personne.contrat.rang + 1)
             personnes.append(personne)
         return personnes
 
     def simuler_mois(self, siae: Siae, mois: tuple) -> None:
-        """One month of the SIAE: its staff's contracts and exits, the hires up to the target, the EMI rows. The
-        month's own draws (target, hire days, declaration) come from the SIAE × month stream, drawn the same
-        whether the month is the last declared or not."""
+        """One month of the SIAE: its staff's contracts and exits, the hires up to the target (new salariés), the
+        EMI rows. All of it draws from the SIAE × month stream, in an order that does not depend on the month
+        being the last declared nor on the extraction date (what does is drawn last or drawn anyway): the same
+        month gives the same rows in every extract. One stream per SIAE × month rather than per person: seeding
+        a Mersenne Twister costs as much as some thousand draws."""
         debut, fin, annee, numero, jours, _ = mois
         annexe = siae.annexes.get(annee)
         if annexe is None or debut < annexe.debut:
@@ -1252,11 +1262,11 @@ class Departement:
             if siae.debut < debut:
                 siae.actifs = self.personnes_en_place(siae, profil, debut, cible, alea)
         segments: list[tuple] = []
-        restants = [p for p in siae.actifs if not self.mois_de(siae, profil, p, debut, fin, segments)]
+        restants = [p for p in siae.actifs if not self.mois_de(siae, profil, p, debut, fin, segments, alea)]
         for _ in range(cible - len(restants)):
             embauche = debut + dt.timedelta(days=int(hasard() * jours))
-            personne = self.nouvelle_personne(siae, profil, embauche)
-            if not self.mois_de(siae, profil, personne, debut, fin, segments):
+            personne = self.nouvelle_personne(siae, profil, embauche, alea)
+            if not self.mois_de(siae, profil, personne, debut, fin, segments, alea):
                 restants.append(personne)
         siae.actifs = restants
         self.ecrire_emi(siae, profil, annexe, mois, segments, alea)
@@ -1273,9 +1283,9 @@ class Departement:
         extraction = self.p.date_extraction
         veille = extraction - UN_JOUR
         tirage_dernier, tirage_etat, tirage_correction = hasard(), hasard(), hasard()
-        # Created early in the next month, validated a few days later, both before the extraction. Within 8 days
-        # of the month's end: the last month's dates are those of the extraction's eve, the month before's are
-        # settled in an extract a week later (so not moved by the next week's).
+        # Created early in the next month, validated a few days later, both before the extraction (the last
+        # month's are often its eve). Within 8 days of the month's end, so that the month before the last one is
+        # already settled in an extract made a week after the end of the month: next week's does not move it.
         jour_creation = min(fin + dt.timedelta(days=entre(1, 3)), veille)
         jour_validation = min(jour_creation + dt.timedelta(days=entre(1, 5)), veille)
         revalidation = fin + dt.timedelta(days=entre(35, 60))
@@ -1297,12 +1307,11 @@ class Departement:
         lignes = []
         sans_heures = profil.mois_sans_heures
         for personne, contrat, premier, dernier_jour, motif in segments:
-            tirer = personne.alea.random
-            if sans_heures and motif is None and premier == debut and tirer() < sans_heures:
+            if sans_heures and motif is None and premier == debut and hasard() < sans_heures:
                 continue  # under contract, no mission this month: no row
             # The person's usual hours, pro rata of the days under this contract, ± 15 %; whole or half hours.
-            heures = personne.heures * ((dernier_jour - premier).days + 1) / jours * (0.85 + 0.3 * tirer())
-            demi = max(2, int(heures) * 2 + (tirer() < 0.06))
+            heures = personne.heures * ((dernier_jour - premier).days + 1) / jours * (0.85 + 0.3 * hasard())
+            demi = max(2, int(heures) * 2 + (hasard() < 0.06))
             lignes.append((personne.pph, contrat.id, demi, motif, dernier_jour))
         if not lignes:
             return
@@ -1314,7 +1323,8 @@ class Departement:
         retenues = 0
         premier_dsm = self.prochain["dsm"]
         if premier_dsm + len(lignes) > self.plafonds["dsm"]:
-            self.suivant("dsm")  # raises
+            taille, nom = BLOCS_D_IDS["dsm"]
+            raise ValueError(f"trop de {nom} pour un département ({taille} au plus)")
         self.prochain["dsm"] = premier_dsm + len(lignes)
         for version, etat_version, validation_version, modification in versions:
             prefixe = (
@@ -1500,7 +1510,8 @@ def generer_flux(
 ) -> Resume:
     """Write one fluxIAE extract into `dossier` (created when missing) and tell what it holds.
 
-    `mois_fin`: the last month declared (EMI rows up to it; its state is often not validated yet). `bruit`: the
+    `mois_fin`: the last month declared (EMI rows up to it; its state is often not validated yet). With a later
+    `mois_fin` and `date_extraction`, the same world later on (module docstring). `bruit`: the
     noises a reader must survive (fluxiae-cases.md), each named in `Resume.bruits` with its file. `processus`:
     workers generating départements in parallel (same bytes whatever the number). `progression(code, resume)` is
     called after each département."""

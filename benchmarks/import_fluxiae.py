@@ -28,10 +28,18 @@ def _env(url: str) -> dict:
 
 
 def generer(dossier: Path, codes: list[str], structures: int, semaine: int) -> None:
-    """Week 0 declares up to October 2026, week 1 up to November: the same rows plus a month."""
-    if (dossier / "fait").exists():
-        return
+    """Week 0 declares up to October 2026, week 1 up to November: the same world a week later. Generated again
+    when the generator changed since (its source's hash is kept beside the files)."""
+    import hashlib
+    import shutil
+
     from benchmarks.fluxiae import generer_flux
+
+    version = hashlib.sha256((RACINE / "fluxiae.py").read_bytes()).hexdigest()
+    marque = dossier / "fait"
+    if marque.exists() and marque.read_text() == version:
+        return
+    shutil.rmtree(dossier, ignore_errors=True)
 
     generer_flux(
         dossier,
@@ -41,7 +49,7 @@ def generer(dossier: Path, codes: list[str], structures: int, semaine: int) -> N
         date_extraction=dt.date(2026, 11, 2) + dt.timedelta(days=7 * semaine),
         processus=os.cpu_count() or 1,
     )
-    (dossier / "fait").write_text("ok")
+    marque.write_text(version)
 
 
 def lignes_emi(dossier: Path) -> int:

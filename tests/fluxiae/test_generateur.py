@@ -1,8 +1,9 @@
 """The synthetic fluxIAE generator (benchmarks/fluxiae.py): the real layout, consistent keys, determinism, the
-fake personal values really in the files (so that a test searching the database for them means something) and
-the noises of `bruit`. No database."""
+fake personal values really in the files (so that a test searching the database for them means something), the
+noises of `bruit` and next week's extract (the same world, a month more). No database."""
 
 import collections
+import datetime as dt
 import gzip
 import os
 import random
@@ -416,3 +417,149 @@ class TestLivraison:
     def test_departements_refuses(self, tmp_path, departements):
         with pytest.raises(ValueError):
             generer_flux(tmp_path, departements)
+
+
+# Next week's extract -------------------------------------------------------------------------------------------
+
+NOUVEAU_MOIS = dt.date(2026, 11, 1)
+
+
+def jour(texte: str) -> dt.date:
+    return dt.date(int(texte[6:10]), int(texte[3:5]), int(texte[:2]))
+
+
+@pytest.fixture(scope="module")
+def semaines(tmp_path_factory):
+    """Week 0 (declared up to October, extracted Monday 2 November) and week 1 (up to November, 9 November), as the
+    import benchmark generates them."""
+    vues = []
+    for semaine in (0, 1):
+        resume = generer_flux(
+            tmp_path_factory.mktemp(f"semaine{semaine}"),
+            ["55", "2A"],
+            structures_par_departement=8,
+            compression=None,
+            mois_fin=dt.date(2026, 10 + semaine, 1),
+            date_extraction=dt.date(2026, 11, 2) + dt.timedelta(days=7 * semaine),
+        )
+        vues.append(lire_tout(resume))
+    return vues
+
+
+class TestSemaineSuivante:
+    """Week 1 is week 0 a week later: the same rows but for what happened in between (the new month's rows, its
+    hires, renewals and exits, the previous last month validated, AF modifications and month corrections made in
+    the week)."""
+
+    def test_memes_structures(self, semaines):
+        avant, apres = semaines
+        assert apres["Structure"].bruts == avant["Structure"].bruts
+
+    def test_memes_salaries_et_ceux_du_nouveau_mois(self, semaines):
+        avant, apres = semaines
+        anciens = set(avant["Salarie"].bruts)
+        assert anciens < set(apres["Salarie"].bruts)
+        nouveaux = [
+            s for s, brut in zip(apres["Salarie"].dicts(), apres["Salarie"].bruts, strict=True) if brut not in anciens
+        ]
+        assert all(jour(s["salarie_date_modification"]) >= NOUVEAU_MOIS for s in nouveaux)  # hired in November
+
+    def test_memes_contrats_embauches_avant_le_nouveau_mois(self, semaines):
+        avant, apres = semaines
+        contrats_avant = {c["contrat_id_ctr"]: c for c in avant["ContratMission"].dicts()}
+        contrats_apres = {c["contrat_id_ctr"]: c for c in apres["ContratMission"].dicts()}
+        # Week 0 already holds the renewals decided in October that start on 1 November.
+        anciens = {ctr for ctr, c in contrats_apres.items() if jour(c["contrat_date_embauche"]) < NOUVEAU_MOIS}
+        assert anciens <= contrats_avant.keys() <= contrats_apres.keys()
+        nouveaux = contrats_apres.keys() - contrats_avant.keys()  # hired or renewed in November
+        assert nouveaux and all(jour(contrats_apres[ctr]["contrat_date_embauche"]) >= NOUVEAU_MOIS for ctr in nouveaux)
+        sortie = {
+            "contrat_date_modification",
+            "contrat_date_sortie_definitive",
+            "contrat_motif_sortie_id",
+            "contrat_motif_sortie_code",
+            "contrat_observations",
+        }
+        sortis = 0
+        for ctr, contrat in contrats_avant.items():
+            if contrats_apres[ctr] == contrat:
+                continue
+            # Only the exits of November change a contract row, and only in its exit columns.
+            sortis += 1
+            assert not contrat["contrat_date_sortie_definitive"]
+            assert jour(contrats_apres[ctr]["contrat_date_sortie_definitive"]) >= NOUVEAU_MOIS
+            assert {c: v for c, v in contrat.items() if c not in sortie} == {
+                c: v for c, v in contrats_apres[ctr].items() if c not in sortie
+            }
+        assert 0 < sortis < len(contrats_avant) / 10
+
+    def test_memes_annexes_financieres(self, semaines):
+        avant, apres = semaines
+
+        def par_annexe(vue):
+            annexes = collections.defaultdict(list)
+            for ligne in vue.dicts():
+                annexes[ligne["af_id_annexe_financiere"]].append(ligne)
+            return annexes
+
+        annexes_avant, annexes_apres = par_annexe(avant["AnnexeFinanciere"]), par_annexe(apres["AnnexeFinanciere"])
+        numeros = {afi: lignes[0]["af_numero_annexe_financiere"] for afi, lignes in annexes_avant.items()}
+        assert numeros == {afi: lignes[0]["af_numero_annexe_financiere"] for afi, lignes in annexes_apres.items()}
+        # The changes a week brings: a modification validated (the valid row HISTORISE, the new one valid) or a new
+        # one entered (SAISI). Structure 1 of each département has one validated on 5 November.
+        passages = collections.Counter()
+        for afi, lignes in annexes_avant.items():
+            nouvelles = annexes_apres[afi]
+            assert len(nouvelles) - len(lignes) in (0, 1)
+            for ligne, nouvelle in zip(lignes, nouvelles, strict=False):
+                assert ligne["af_id_avenant_modification"] == nouvelle["af_id_avenant_modification"]
+                if ligne != nouvelle:
+                    passages[ligne["af_etat_annexe_financiere_code"], nouvelle["af_etat_annexe_financiere_code"]] += 1
+            passages.update(("", ligne["af_etat_annexe_financiere_code"]) for ligne in nouvelles[len(lignes) :])
+        assert passages[("VALIDE", "HISTORISE")] >= 2 and passages[("SAISI", "VALIDE")] >= 2
+        assert set(passages) <= {
+            ("VALIDE", "HISTORISE"),
+            ("PROVISOIRE", "HISTORISE"),
+            ("SAISI", "VALIDE"),
+            ("SAISI", "PROVISOIRE"),
+            ("", "VALIDE"),
+            ("", "PROVISOIRE"),
+            ("", "SAISI"),
+        }
+
+    def test_memes_etats_mensuels_et_le_nouveau_mois(self, semaines):
+        avant, apres = semaines
+
+        def par_mois(vue):
+            mois = collections.defaultdict(dict)
+            for ligne, brut in zip(vue.dicts(), vue.bruts, strict=True):
+                mois[int(ligne["emi_sme_annee"]), int(ligne["emi_sme_mois"])][brut] = ligne
+            return mois
+
+        mois_avant, mois_apres = par_mois(avant["EtatMensuelIndiv"]), par_mois(apres["EtatMensuelIndiv"])
+        dernier = max(mois_avant)
+        assert dernier == (2026, 10) and set(mois_apres) == set(mois_avant) | {(2026, 11)}
+        assert len(mois_apres[2026, 11]) > len(mois_avant[dernier]) / 2
+        corrections = 0
+        for mois, lignes in mois_avant.items():
+            if mois == dernier:
+                continue
+            # Every row of a month before week 0's last one, as it was; a correction made in the week only adds
+            # its version 2 rows.
+            assert lignes.keys() <= mois_apres[mois].keys(), mois
+            ajoutees = [mois_apres[mois][brut] for brut in mois_apres[mois].keys() - lignes.keys()]
+            assert all(ligne["emi_sme_version"] == "2" for ligne in ajoutees)
+            corrections += bool(ajoutees)
+        assert corrections == 1  # September, corrected for structure 1 on 5 November
+
+        # Week 0's last month: the same rows (people, contracts, hours, ids), now validated.
+        def cles(lignes):
+            colonnes = ("emi_afi_id", "emi_pph_id", "emi_ctr_id", "emi_nb_heures_travail", "emi_dsm_id")
+            return sorted(tuple(ligne[c] for c in colonnes) for ligne in lignes.values())
+
+        assert cles(mois_avant[dernier]) == cles(mois_apres[dernier])
+        etats_avant = {ligne["emi_esm_etat_code"] for ligne in mois_avant[dernier].values()}
+        etats_apres = {ligne["emi_esm_etat_code"] for ligne in mois_apres[dernier].values()}
+        assert {"SAISI", "BROUILLON"} & etats_avant and etats_apres <= {"VALIDE", "DEBLOQUE"}
+        ids = apres["EtatMensuelIndiv"].colonne("emi_dsm_id")
+        assert len(set(ids)) == len(ids)
