@@ -253,7 +253,7 @@ MOTIF_OBSOLETE = (23, 44, "Déménagement (motif supprimé)", 4, dt.date(2014, 7
 NIVEAUX_FORMATION = tuple(enumerate(("0", "1", "10", "20", "30", "40", "41", "50", "51", "60", "70"), start=1))
 DUREES_CHOMAGE = ((1, "01"), (2, "02"), (3, "03"), (4, "04"))  # < 6 months, 6-11, 12-23 (DELD), 24+ (DETLD)
 ORIENTEURS = ((1, "PE"), (2, "CD"), (3, "ML"), (4, "CAP_EMPLOI"), (5, "PLIE"), (6, "PRESCRIPTEUR_HABILITE"))
-# The placeholder shared by many rows of the real Salarie view (a temporary technical number: spec §6.5, case 27).
+# The temporary technical NIR shared by many rows of the real Salarie view (spec §6.5, case 27).
 NIR_PARTAGE = "799999999999942"
 
 

@@ -35,6 +35,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from fluxiae.colonnes import VUES, VUES_REQUISES, Colonne
 
+# The Zip methods the standard library reads (a member compressed otherwise is refused by name).
+METHODES_ZIP = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA)
+
 # Bytes read at once: large enough for the per-block work to vanish, small enough to keep memory flat.
 TAILLE_BLOC = 1 << 20
 # Distinct raw values remembered per converted type and column (dates, hours, booleans repeat a lot).
@@ -121,10 +124,11 @@ def _decompresser(flux: BinaryIO, nom: str, pile: contextlib.ExitStack, profonde
             raise ErreurFlux(nom, message=f"archive Zip de {len(membres)} fichiers : un seul fichier attendu")
         if membres[0].flag_bits & 1:
             raise ErreurFlux(nom, message=_refus_chiffre(membres[0].compress_type))
-        try:
-            interne = pile.enter_context(archive.open(membres[0]))
-        except NotImplementedError as exc:
-            raise ErreurFlux(nom, message=f"méthode de compression Zip non prise en charge ({exc})") from None
+        if membres[0].compress_type not in METHODES_ZIP:
+            raise ErreurFlux(
+                nom, message=f"méthode de compression Zip non prise en charge (méthode {membres[0].compress_type})"
+            )
+        interne = pile.enter_context(archive.open(membres[0]))
         return _decompresser(interne, nom, pile, profondeur + 1)
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:
         raise ErreurFlux(nom, message=f"fichier compressé illisible ({exc})") from None
