@@ -1,6 +1,7 @@
 """Writes of annexes financières: each one transaction, and the monthly ETP conventionnés rebuilt with it."""
 
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -46,9 +47,33 @@ def convention_pour(siae, type_: str, date_debut: dt.date, date_fin: dt.date) ->
     ).first()
     if convention:
         return convention
+    return Convention.objects.create(siae=siae, type=type_, date_debut=date_debut, date_fin=_fin(date_debut, date_fin))
+
+
+def conventions_pour(demandes: list[tuple]) -> list[Convention]:
+    """`convention_pour` for many annexes at once, `demandes` being (siae, type, start, end): two queries whatever
+    their number (a national import brings thousands of annexes)."""
+    connues = defaultdict(list)
+    for convention in Convention.objects.filter(siae__in={siae.pk for siae, *_ in demandes}):
+        connues[(convention.siae_id, convention.type)].append(convention)
+    resultat, nouvelles = [None] * len(demandes), []
+    # In order of start, so that a convention created for one year covers the next ones, as one by one.
+    for rang in sorted(range(len(demandes)), key=lambda i: (demandes[i][0].pk, demandes[i][1], demandes[i][2])):
+        siae, type_, debut, fin = demandes[rang]
+        candidates = connues[(siae.pk, type_)]
+        convention = next((c for c in candidates if c.date_debut <= debut and c.date_fin >= fin), None)
+        if convention is None:
+            convention = Convention(siae=siae, type=type_, date_debut=debut, date_fin=_fin(debut, fin))
+            candidates.append(convention)
+            nouvelles.append(convention)
+        resultat[rang] = convention
+    Convention.objects.bulk_create(nouvelles)
+    return resultat
+
+
+def _fin(date_debut: dt.date, date_fin: dt.date) -> dt.date:
     # A convention runs three civil years (longer only if this annexe itself does).
-    fin = max(date_fin, dt.date(date_debut.year + 2, 12, 31))
-    return Convention.objects.create(siae=siae, type=type_, date_debut=date_debut, date_fin=fin)
+    return max(date_fin, dt.date(date_debut.year + 2, 12, 31))
 
 
 @transaction.atomic

@@ -9,26 +9,23 @@ monthly states (EMI), the highest version of each AF and month becoming a declar
 """
 
 import datetime as dt
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from base.calendrier import mois_entre
 from base.rafraichissement import rafraichir_apres_commit
 from conventions.models import AnnexeFinanciere, Avenant, EtatAnnexe, EtpConventionneMensuel
 from conventions.regles import HEURES_ANNUELLES_PAR_DEFAUT
-from conventions.services import convention_pour
-from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration, SourceDeclaration
-from parcours.models import Contrat, MotifSortie, Parcours, PassIae, Salarie, TypeContrat
+from conventions.services import conventions_pour
+from parcours.models import MotifSortie
 from siae.models import Siae
 
-from . import regles
+from . import regles, services_etats, services_parcours
 from .lecture import ErreurFlux, LecteurVue, fichiers_du_flux
-from .models import EtatMensuelLu
+from .transit import supprimer
 
 ZERO = Decimal(0)
 # Rows written per query, and values per IN list; persons loaded together.
@@ -112,6 +109,14 @@ def charger_motifs(flux, bilan: Bilan) -> dict[int, MotifSortie]:
     compte.noter("modifies", len(modifies))
     motifs = MotifSortie.objects.in_bulk([code for code, _, _ in voulus.values()], field_name="code")
     return {rms_id: motifs[code] for rms_id, (code, _, _) in voulus.items()}
+
+
+# The annexe's fields the flux restates (an annexe found by its ASP id or adopted is updated on these).
+CHAMPS_ANNEXE = (
+    "id_asp", "numero", "prefixe", "siae", "type", "date_debut", "date_fin", "etat", "etp_conventionnes",
+    "heures_annuelles_par_etp", "montant_cofinance_cd", "objectif_sorties_dynamiques", "objectif_emploi_durable",
+    "objectif_emploi_transition", "objectif_sorties_positives",
+)  # fmt: skip
 
 
 # Annexes financières ----------------------------------------------------------------------------------------------
@@ -280,7 +285,7 @@ def charger_annexes(afs: dict[int, AfDuFlux], structures: dict, bilan: Bilan) ->
             id_asp__isnull=True, prefixe__in={af.prefixe.rsplit("A", 1)[0] for af in afs.values()}
         )
     }
-    resultat, a_versionner = {}, []
+    resultat, nouvelles, modifiees = {}, [], []
     for af in afs.values():
         siae = structures.get((af.structure, af.type))
         if siae is None:
@@ -312,22 +317,23 @@ def charger_annexes(afs: dict[int, AfDuFlux], structures: dict, bilan: Bilan) ->
             annexe = saisie if saisie is not None and saisie.siae_id == siae.pk else None
         if annexe is None:
             annexe = AnnexeFinanciere(**valeurs)
-            annexe.convention = convention_pour(siae, af.type, af.date_debut, af.date_fin)
-            annexe.save()
-            compte.noter("crees")
+            nouvelles.append((annexe, af))
         elif any(getattr(annexe, cle) != valeur for cle, valeur in valeurs.items()):
             for cle, valeur in valeurs.items():
                 setattr(annexe, cle, valeur)
-            annexe.save()
-            compte.noter("modifies")
+            modifiees.append((annexe, af))
         else:
             compte.noter("inchanges")
-            resultat[af.id_asp] = annexe
-            continue
-        a_versionner.append((annexe, af))
-        bilan.annexes.add(annexe.pk)
         resultat[af.id_asp] = annexe
-    _versions(a_versionner)
+    conventions = conventions_pour([(a.siae, a.type, a.date_debut, a.date_fin) for a, _ in nouvelles])
+    for (annexe, _), convention in zip(nouvelles, conventions, strict=True):
+        annexe.convention = convention
+    AnnexeFinanciere.objects.bulk_create([annexe for annexe, _ in nouvelles], batch_size=LOT)
+    AnnexeFinanciere.objects.bulk_update([annexe for annexe, _ in modifiees], list(CHAMPS_ANNEXE), batch_size=LOT)
+    compte.noter("crees", len(nouvelles))
+    compte.noter("modifies", len(modifiees))
+    bilan.annexes.update(annexe.pk for annexe, _ in (*nouvelles, *modifiees))
+    _versions([*nouvelles, *modifiees])
     return resultat
 
 
@@ -368,478 +374,10 @@ def _versions(annexes: list[tuple[AnnexeFinanciere, AfDuFlux]]) -> None:
         EtpConventionneMensuel.objects.bulk_create(mensuels, batch_size=LOT)
 
 
-# Salariés, parcours, contracts -----------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ContratDuFlux:
-    id_asp: int
-    personne: int
-    structure: int
-    type: str
-    rang: int
-    embauche: dt.date
-    fin: dt.date | None
-    sortie: dt.date | None
-    motif: int | None
-    brsa: bool
-    rqth: bool
-    niveau: str
-    chomage: str
-    heures_hebdo: Decimal | None
-
-
-def lire_contrats(flux, structures: dict, bilan: Bilan) -> list[ContratDuFlux]:
-    fichier = flux.fichiers["ContratMission"]
-    compte = bilan.vues["ContratMission"]
-    ids = {structure for structure, _ in structures}
-    contrats = []
-    with LecteurVue(fichier, dedoublonner=True) as lecteur:
-        indice = lecteur.index_brut("contrat_id_structure")
-        lecteur.garder = lambda champs: champs[indice].strip().isdigit() and int(champs[indice]) in ids
-        noms = [colonne.nom for colonne in lecteur.colonnes]
-        for _numero, valeurs in lecteur:
-            v = dict(zip(noms, valeurs, strict=True))
-            type_ = regles.type_de_mesure(v["contrat_mesure_disp_code"])
-            if (v["contrat_id_structure"], type_) not in structures:
-                compte.ignores["mesure sans annexe financière chargée"] += 1
-                continue
-            fin = v["contrat_date_fin_contrat"]
-            if fin is not None and fin < v["contrat_date_embauche"]:
-                compte.ignores["contrat qui finit avant de commencer"] += 1
-                continue
-            contrats.append(
-                ContratDuFlux(
-                    id_asp=v["contrat_id_ctr"],
-                    personne=v["contrat_id_pph"],
-                    structure=v["contrat_id_structure"],
-                    type=type_,
-                    rang=v["contrat_type_contrat"],
-                    embauche=v["contrat_date_embauche"],
-                    fin=fin,
-                    sortie=v["contrat_date_sortie_definitive"],
-                    motif=v["contrat_motif_sortie_id"],
-                    brsa=regles.est_brsa(v["contrat_salarie_rsa"]),
-                    rqth=bool(v["contrat_salarie_rqth"]),
-                    niveau=regles.niveau_de_formation(v["contrat_niveau_de_formation_code"]),
-                    chomage=regles.duree_de_chomage(v["contrat_salarie_pe_duree_code"]),
-                    heures_hebdo=regles.heures_hebdo(v["contrat_duree_hebdo_travail"]),
-                )
-            )
-    return contrats
-
-
-@dataclass(slots=True)
-class Identite:
-    """What is kept of a person of the flux: the PASS number, the identity Pilot'IAE already holds for its
-    salariés, and the two flags of the address; never the NIR, the address itself or anything else."""
-
-    agrement: str
-    nom: str
-    prenom: str
-    naissance: dt.date
-    genre: str
-    qpv: bool
-    zrr: bool
-
-    def salarie(self) -> dict:
-        return {"nom": self.nom, "prenom": self.prenom, "date_naissance": self.naissance, "genre": self.genre}
-
-
-def lire_salaries(flux, personnes: set[int], bilan: Bilan) -> dict[int, Identite]:
-    """One identity per ASP person id of the contracts kept; a person listed with several agréments keeps the last
-    one of the file (docs/fluxiae.md)."""
-    fichier = flux.fichiers["Salarie"]
-    compte = bilan.vues["Salarie"]
-    resultat = {}
-    with LecteurVue(fichier, dedoublonner=True) as lecteur:
-        indice = lecteur.index_brut("salarie_id")
-        lecteur.garder = lambda champs: champs[indice].strip().isdigit() and int(champs[indice]) in personnes
-        noms = [colonne.nom for colonne in lecteur.colonnes]
-        for _numero, valeurs in lecteur:
-            v = dict(zip(noms, valeurs, strict=True))
-            genre = regles.genre_de_civilite(v["salarie_rci_libelle"])
-            # Pilot'IAE holds a salarié with a birth date and a sex; a person the ASP lists without them is not a
-            # bad file (the flux has such rows nationally): their parcours are left out, counted with the reason.
-            if v["salarie_date_naissance"] is None:
-                compte.ignores["date de naissance absente"] += 1
-                continue
-            if genre is None:
-                compte.ignores["civilité ni MME ni M."] += 1
-                continue
-            resultat[v["salarie_id"]] = Identite(
-                agrement=v["salarie_agrement"],
-                nom=(v["salarie_nom_usage"] or "")[:150],
-                prenom=(v["salarie_prenom"] or "")[:150],
-                naissance=v["salarie_date_naissance"],
-                genre=genre,
-                qpv=regles.est_qpv(v["salarie_adr_qpv_type"]),
-                zrr=bool(v["salarie_adr_is_zrr"]),
-            )
-    return resultat
-
-
 def _par_lots(valeurs, taille: int = LOT):
     valeurs = list(valeurs)
     for debut in range(0, len(valeurs), taille):
         yield valeurs[debut : debut + taille]
-
-
-def _en_bloc(queryset, champ: str, valeurs) -> dict:
-    """{value: object} of the rows whose `champ` is among `valeurs`, read in batches (a national flux holds a
-    million contracts: one IN list per batch keeps each query reasonable on both databases)."""
-    resultat = {}
-    for lot in _par_lots(set(valeurs)):
-        resultat.update((getattr(objet, champ), objet) for objet in queryset.filter(**{f"{champ}__in": lot}))
-    return resultat
-
-
-def charger_parcours(contrats, salaries, structures, motifs, bilan: Bilan) -> dict[int, int]:
-    """A parcours is an initial contract and the renewals that follow it, for one person and structure; its salarié
-    is the one of the PASS number. All in bulk: a fixed number of queries per batch, whatever the size of the flux.
-    Returns the parcours id of each ASP contract id."""
-    compte_parcours = bilan.vues["ContratMission"]
-    groupes: dict[tuple, list[list[ContratDuFlux]]] = defaultdict(list)
-    for contrat in sorted(contrats, key=lambda c: (c.personne, c.structure, c.type, c.embauche, c.rang)):
-        cle = (contrat.personne, contrat.structure, contrat.type)
-        if contrat.rang == 0 or not groupes[cle]:
-            groupes[cle].append([contrat])
-        else:
-            groupes[cle][-1].append(contrat)
-    sans_identite = sum(len(suites) for cle, suites in groupes.items() if cle[0] not in salaries)
-    if sans_identite:
-        compte_parcours.ignores["personne absente de la vue Salarie"] += sans_identite
-    cles = sorted(cle for cle in groupes if cle[0] in salaries)
-    par_contrat: dict[int, int] = {}
-    # By batches of persons, so that the objects in memory stay bounded whatever the size of the flux.
-    for lot in _par_lots(cles, LOT_DE_PERSONNES):
-        _charger_lot({cle: groupes[cle] for cle in lot}, salaries, structures, motifs, bilan, par_contrat)
-    return par_contrat
-
-
-def _charger_lot(groupes, salaries, structures, motifs, bilan: Bilan, par_contrat: dict[int, int]) -> None:
-    compte_parcours, compte_salaries = bilan.vues["ContratMission"], bilan.vues["Salarie"]
-
-    # Salariés and PASS IAE: one per PASS number.
-    identites = {}
-    for personne, _, _ in groupes:
-        identite = salaries[personne]
-        identites[identite.agrement] = identite
-    passes = _en_bloc(PassIae.objects.select_related("salarie"), "numero", identites)
-    nouveaux, modifies = {}, []
-    for numero, identite in identites.items():
-        pass_iae = passes.get(numero)
-        if pass_iae is None:
-            nouveaux[numero] = Salarie(**identite.salarie())
-            continue
-        salarie = pass_iae.salarie
-        if any(getattr(salarie, cle) != valeur for cle, valeur in identite.salarie().items()):
-            for cle, valeur in identite.salarie().items():
-                setattr(salarie, cle, valeur)
-            modifies.append(salarie)
-        else:
-            compte_salaries.noter("inchanges")
-    Salarie.objects.bulk_create(nouveaux.values(), batch_size=LOT)
-    Salarie.objects.bulk_update(modifies, ["nom", "prenom", "date_naissance", "genre"], batch_size=LOT)
-    PassIae.objects.bulk_create(
-        (PassIae(numero=numero, salarie=salarie) for numero, salarie in nouveaux.items()), batch_size=LOT
-    )
-    compte_salaries.noter("crees", len(nouveaux))
-    compte_salaries.noter("modifies", len(modifies))
-    passes.update(_en_bloc(PassIae.objects.all(), "numero", nouveaux))
-
-    # Parcours: key (PASS, structure, hire date of the initial contract).
-    voulus = {}
-    for (personne, structure, type_), suites in groupes.items():
-        identite = salaries[personne]
-        pass_iae = passes[identite.agrement]
-        siae = structures[(structure, type_)]
-        for suite in suites:
-            premier, dernier = suite[0], suite[-1]
-            motif = motifs.get(dernier.motif) if dernier.sortie else None
-            voulus[(pass_iae.pk, siae.pk, premier.embauche)] = (
-                pass_iae.salarie_id,
-                {
-                    "date_sortie": dernier.sortie,
-                    "motif_sortie_id": motif.pk if motif else None,
-                    "brsa": premier.brsa,
-                    "rqth": premier.rqth,
-                    "qpv": identite.qpv,
-                    "zrr": identite.zrr,
-                    "niveau_formation": premier.niveau,
-                    "duree_chomage": premier.chomage,
-                },
-                suite,
-            )
-    existants = {}
-    for lot in _par_lots({cle[0] for cle in voulus}):
-        for parcours in Parcours.objects.filter(pass_iae_id__in=lot):
-            existants[(parcours.pass_iae_id, parcours.siae_id, parcours.date_embauche)] = parcours
-    a_creer, a_modifier = [], []
-    for cle, (salarie_id, valeurs, _) in voulus.items():
-        parcours = existants.get(cle)
-        if parcours is None:
-            a_creer.append(
-                Parcours(salarie_id=salarie_id, pass_iae_id=cle[0], siae_id=cle[1], date_embauche=cle[2], **valeurs)
-            )
-        elif any(getattr(parcours, champ) != valeur for champ, valeur in valeurs.items()):
-            for champ, valeur in valeurs.items():
-                setattr(parcours, champ, valeur)
-            a_modifier.append(parcours)
-        else:
-            compte_parcours.noter("inchanges")
-    Parcours.objects.bulk_create(a_creer, batch_size=LOT)
-    Parcours.objects.bulk_update(a_modifier, list(CHAMPS_PARCOURS), batch_size=LOT)
-    compte_parcours.noter("crees", len(a_creer))
-    compte_parcours.noter("modifies", len(a_modifier))
-    for parcours in a_creer:
-        existants[(parcours.pass_iae_id, parcours.siae_id, parcours.date_embauche)] = parcours
-
-    # Contracts, by their ASP id.
-    contrats_voulus = {}
-    for cle, (_, _, suite) in voulus.items():
-        parcours_id = existants[cle].pk
-        for contrat in suite:
-            par_contrat[contrat.id_asp] = parcours_id
-            contrats_voulus[contrat.id_asp] = {
-                "parcours_id": parcours_id,
-                "type": TypeContrat.MISSION if contrat.type in ("AI", "ETTI") else TypeContrat.CDDI,
-                "date_debut": contrat.embauche,
-                "date_fin": contrat.sortie or contrat.fin,
-                "heures_hebdo": contrat.heures_hebdo,
-            }
-    connus = _en_bloc(Contrat.objects.all(), "id_asp", contrats_voulus)
-    # A contract typed in Pilot'IAE (no ASP id) in the same parcours from the same day is the same contract.
-    saisis = {
-        (c.parcours_id, c.date_debut): c
-        for lot in _par_lots({v["parcours_id"] for v in contrats_voulus.values()})
-        for c in Contrat.objects.filter(parcours_id__in=lot, id_asp__isnull=True)
-    }
-    a_creer, a_modifier = [], []
-    for id_asp, valeurs in contrats_voulus.items():
-        contrat = connus.get(id_asp) or saisis.pop((valeurs["parcours_id"], valeurs["date_debut"]), None)
-        if contrat is None:
-            a_creer.append(Contrat(id_asp=id_asp, **valeurs))
-        elif contrat.id_asp is None:
-            contrat.id_asp = id_asp
-            for champ, valeur in valeurs.items():
-                setattr(contrat, champ, valeur)
-            a_modifier.append(contrat)
-        elif any(getattr(contrat, champ) != valeur for champ, valeur in valeurs.items()):
-            for champ, valeur in valeurs.items():
-                setattr(contrat, champ, valeur)
-            a_modifier.append(contrat)
-    Contrat.objects.bulk_create(a_creer, batch_size=LOT)
-    Contrat.objects.bulk_update(
-        a_modifier, ["id_asp", "parcours_id", "type", "date_debut", "date_fin", "heures_hebdo"], batch_size=LOT
-    )
-
-
-# Monthly states ---------------------------------------------------------------------------------------------------
-
-
-def lire_etats_mensuels(flux, annexes: dict[int, AnnexeFinanciere], par_contrat: dict[int, int], motifs, lot, bilan):
-    """Every EMI row of the AFs loaded goes to the staging table with its annexe, month and parcours, in one pass
-    over the file (COPY on PostgreSQL). The highest version of each month is chosen in SQL afterwards."""
-    fichier = flux.fichiers["EtatMensuelIndiv"]
-    compte = bilan.vues["EtatMensuelIndiv"]
-    pk_par_af = {af: annexe.pk for af, annexe in annexes.items()}
-    pk_par_motif = {rms_id: motif.pk for rms_id, motif in motifs.items()}
-    # Exact duplicate rows count once, as in the other views: a repeated EMI row would otherwise add its hours twice
-    # to the person's line. Each row carries its hash to the staging table, and the duplicates go there, in SQL.
-    with LecteurVue(fichier) as lecteur, _Transit(lot) as transit:
-        indice = lecteur.index_brut("emi_afi_id")
-        lecteur.garder = lambda champs: champs[indice].strip().isdigit() and int(champs[indice]) in pk_par_af
-        positions = [
-            lecteur.position(c)
-            for c in (
-                "emi_afi_id", "emi_sme_annee", "emi_sme_mois", "emi_sme_version", "emi_esm_etat_code", "emi_ctr_id",
-                "emi_nb_heures_travail", "emi_date_fin_reelle", "emi_motif_sortie_id", "emi_date_validation",
-            )
-        ]  # fmt: skip
-        sans_contrat = 0
-        for numero, v in lecteur:
-            af, annee, mois, version, etat, contrat, heures, fin, motif, validation = (v[p] for p in positions)
-            if not 1 <= mois <= 12:
-                raise ErreurFlux(fichier.nom, numero, "emi_sme_mois", f"mois invalide : {mois}")
-            if heures is not None and not ZERO <= heures <= 208:
-                raise ErreurFlux(fichier.nom, numero, "emi_nb_heures_travail", f"{heures} h hors de 0 à 208 h")
-            parcours = par_contrat.get(contrat)
-            if parcours is None:
-                sans_contrat += 1
-                continue
-            motif_pk = pk_par_motif.get(motif) if fin is not None else None
-            transit.ecrire(
-                (lot, pk_par_af[af], dt.date(annee, mois, 1), version, (etat or "")[:12], parcours, heures or ZERO,
-                 fin if motif_pk else None, motif_pk, validation, hash(v))
-            )  # fmt: skip
-        if sans_contrat:
-            compte.ignores["contrat absent de la vue ContratMission"] += sans_contrat
-    table = EtatMensuelLu._meta.db_table
-    _sql(
-        f"""DELETE FROM {table} WHERE lot = %s AND id NOT IN (
-            SELECT MIN(id) FROM {table} WHERE lot = %s GROUP BY empreinte, annexe_id, mois, parcours_id, heures
-        )""",
-        [lot, lot],
-    )
-
-
-class _Transit:
-    """Writes staging rows in batches: COPY on PostgreSQL, multi-row inserts elsewhere (SQLite in development)."""
-
-    COLONNES = (
-        "lot", "annexe_id", "mois", "version", "etat", "parcours_id", "heures", "date_sortie", "motif_id",
-        "validation", "empreinte",
-    )  # fmt: skip
-
-    def __init__(self, lot: str):
-        self.lot, self.tampon, self.copie, self.contexte = lot, [], None, None
-
-    def __enter__(self):
-        if connection.vendor == "postgresql":
-            curseur = connection.cursor().cursor
-            table = EtatMensuelLu._meta.db_table
-            self.contexte = curseur.copy(f"COPY {table} ({', '.join(self.COLONNES)}) FROM STDIN")
-            self.copie = self.contexte.__enter__()
-        return self
-
-    def ecrire(self, ligne: tuple) -> None:
-        if self.copie is not None:
-            self.copie.write_row(ligne)
-            return
-        self.tampon.append(EtatMensuelLu(**dict(zip(self.COLONNES, ligne, strict=True))))
-        if len(self.tampon) >= LOT:
-            self.vider()
-
-    def vider(self) -> None:
-        EtatMensuelLu.objects.bulk_create(self.tampon, batch_size=LOT)
-        self.tampon = []
-
-    def __exit__(self, *exc):
-        if self.contexte is not None:
-            return self.contexte.__exit__(*exc)
-        if exc[0] is None:
-            self.vider()
-        return False
-
-
-def _sql(requete: str, parametres=()) -> list[tuple]:
-    with connection.cursor() as curseur:
-        curseur.execute(requete, parametres)
-        return curseur.fetchall() if curseur.description else []
-
-
-def _verifier_les_heures(transit: str, lot: str, fichier: str) -> None:
-    """A person's hours of a month, summed over the contracts of their parcours, stay within the legal 208 h: the
-    flux is refused otherwise, naming the annexe, the month and the hours (the rows are spread over the file)."""
-    depassements = _sql(
-        f"""SELECT a.numero, t.mois, SUM(t.heures) FROM {transit} t
-        JOIN {AnnexeFinanciere._meta.db_table} a ON a.id = t.annexe_id
-        JOIN (SELECT annexe_id, mois, MAX(version) AS version FROM {transit} WHERE lot = %s GROUP BY annexe_id, mois) m
-          ON m.annexe_id = t.annexe_id AND m.mois = t.mois AND m.version = t.version
-        WHERE t.lot = %s GROUP BY a.numero, t.mois, t.parcours_id HAVING SUM(t.heures) > 208 LIMIT 1""",
-        [lot, lot],
-    )
-    if depassements:
-        numero, mois, heures = depassements[0]
-        raise ErreurFlux(
-            fichier,
-            None,
-            "emi_nb_heures_travail",
-            f"annexe {numero}, {_date(mois):%m/%Y} : {heures} h pour une même personne, plus que les 208 h d'un mois",
-        )
-
-
-def charger_declarations(lot: str, bilan: Bilan, flux_emi: str = "fluxIAE_EtatMensuelIndiv") -> None:
-    """Each (annexe, month) at its highest ASP version becomes a declaration of source ASP, the retained one. That
-    version already loaded changes nothing (at most it is retained again, when a version typed in Pilot'IAE took
-    its place); otherwise a new version is added and the previous ones are kept: never edited in place."""
-    compte = bilan.vues["EtatMensuelIndiv"]
-    transit = EtatMensuelLu._meta.db_table
-    declarations = DeclarationMensuelle._meta.db_table
-    lignes = LigneDeclaration._meta.db_table
-    # The months read, at their highest version, with their state and validation day.
-    mois_lus = {
-        (annexe, _date(mois)): (version, etat, _date(validation))
-        for annexe, mois, version, etat, validation in _sql(
-            f"""SELECT t.annexe_id, t.mois, t.version, MAX(t.etat), MAX(t.validation)
-            FROM {transit} t JOIN (
-                SELECT annexe_id, mois, MAX(version) AS version FROM {transit} WHERE lot = %s GROUP BY annexe_id, mois
-            ) m ON m.annexe_id = t.annexe_id AND m.mois = t.mois AND m.version = t.version
-            WHERE t.lot = %s GROUP BY t.annexe_id, t.mois, t.version""",
-            [lot, lot],
-        )
-    }
-    existantes = defaultdict(list)
-    for lot_annexes in _par_lots({annexe for annexe, _ in mois_lus}):
-        for declaration in DeclarationMensuelle.objects.filter(annexe_id__in=lot_annexes).only(
-            "pk", "annexe_id", "mois", "version", "source", "version_asp", "retenue"
-        ):
-            existantes[(declaration.annexe_id, declaration.mois)].append(declaration)
-    nouvelles, a_retirer, a_retenir = [], [], []
-    for cle, (version, etat, validation) in sorted(mois_lus.items()):
-        versions = existantes.get(cle, [])
-        derniere_asp = max(
-            (d for d in versions if d.source == SourceDeclaration.ASP), key=lambda d: d.version, default=None
-        )
-        retenue = next((d for d in versions if d.retenue), None)
-        if derniere_asp is not None and derniere_asp.version_asp == version:
-            if derniere_asp.retenue:
-                compte.noter("inchanges")
-            else:
-                # A version typed in Pilot'IAE since: the ASP's state is the one paid, so it is retained again.
-                if retenue is not None:
-                    a_retirer.append(retenue.pk)
-                a_retenir.append(derniere_asp.pk)
-                compte.noter("modifies")
-                bilan.annexes.add(cle[0])
-            continue
-        if retenue is not None:
-            a_retirer.append(retenue.pk)
-        nouvelles.append(
-            DeclarationMensuelle(
-                annexe_id=cle[0],
-                mois=cle[1],
-                version=max((d.version for d in versions), default=0) + 1,
-                etat=EtatDeclaration.VALIDEE if etat in regles.ETATS_EMI_VALIDES else EtatDeclaration.TRANSMISE,
-                retenue=True,
-                source=SourceDeclaration.ASP,
-                version_asp=version,
-                etat_asp=etat,
-                date_transmission=_a_midi(validation) if validation else timezone.now(),
-            )
-        )
-        compte.noter("crees" if derniere_asp is None else "modifies")
-        bilan.annexes.add(cle[0])
-    _verifier_les_heures(transit, lot, flux_emi)
-    # The unique "one retained per month" constraint: release before retaining.
-    for ids in _par_lots(a_retirer):
-        DeclarationMensuelle.objects.filter(pk__in=ids).update(retenue=False)
-    for ids in _par_lots(a_retenir):
-        DeclarationMensuelle.objects.filter(pk__in=ids).update(retenue=True)
-    DeclarationMensuelle.objects.bulk_create(nouvelles, batch_size=LOT)
-    # Their lines, summed per parcours (two contracts of one parcours in a month make one line), in SQL.
-    for ids in _par_lots([d.pk for d in nouvelles]):
-        marques = ", ".join(["%s"] * len(ids))
-        _sql(
-            f"""INSERT INTO {lignes} (declaration_id, parcours_id, heures_travaillees, date_sortie, motif_sortie_id)
-            SELECT d.id, t.parcours_id, SUM(t.heures), MAX(t.date_sortie), MAX(t.motif_id)
-            FROM {declarations} d JOIN {transit} t
-              ON t.lot = %s AND t.annexe_id = d.annexe_id AND t.mois = d.mois AND t.version = d.version_asp
-            WHERE d.id IN ({marques})
-            GROUP BY d.id, t.parcours_id""",
-            [lot, *ids],
-        )
-
-
-def _date(valeur):
-    """SQLite hands dates back as text from raw SQL."""
-    return dt.date.fromisoformat(valeur) if isinstance(valeur, str) else valeur
-
-
-def _a_midi(jour: dt.date) -> dt.datetime:
-    """The ASP gives the day a month was validated: noon of that day, in the project's time zone."""
-    return timezone.make_aware(dt.datetime.combine(jour, dt.time(12)))
 
 
 # The whole flux ---------------------------------------------------------------------------------------------------
@@ -850,7 +388,6 @@ def importer_flux(chemin, departements=None, suivre=None) -> Bilan:
     nothing. `suivre(etape, rang, total)` is told where it stands."""
     departements = {regles.code_departement(d) for d in departements} if departements else None
     flux = fichiers_du_flux(chemin)
-    lot = uuid.uuid4().hex
     bilan = Bilan(fichiers_ignores=list(flux.ignores))
     etapes = ("motifs", "annexes", "structures", "contrats", "salariés", "états mensuels", "déclarations")
 
@@ -867,15 +404,16 @@ def importer_flux(chemin, departements=None, suivre=None) -> Bilan:
         structures = charger_structures(flux, afs, bilan)
         annexes = charger_annexes(afs, structures, bilan)
         noter(3)
-        contrats = lire_contrats(flux, structures, bilan)
+        personnes = services_parcours.lire_contrats(flux, structures, motifs, bilan)
         noter(4)
-        salaries = lire_salaries(flux, {c.personne for c in contrats}, bilan)
-        par_contrat = charger_parcours(contrats, salaries, structures, motifs, bilan)
+        services_parcours.lire_salaries(flux, personnes, bilan)
+        del personnes
+        services_parcours.charger_parcours(bilan)
         noter(5)
-        lire_etats_mensuels(flux, annexes, par_contrat, motifs, lot, bilan)
+        services_etats.lire_etats_mensuels(flux, annexes, motifs, bilan)
         noter(6)
-        charger_declarations(lot, bilan, flux.fichiers["EtatMensuelIndiv"].nom)
-        EtatMensuelLu.objects.filter(lot=lot).delete()
+        services_etats.charger_declarations(bilan, flux.fichiers["EtatMensuelIndiv"].nom)
+        supprimer(*services_parcours.TABLES, *services_etats.TABLES)
         # One refresh of the indicators for the whole import: the annexes it touched, in one task after the commit.
         for annexe_id in sorted(bilan.annexes):
             rafraichir_apres_commit(annexe_id)

@@ -12,15 +12,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from aides_au_poste.queries import bareme_par_type
 from aides_au_poste.regles import taux_du_mois
 from base.calendrier import mois_entre
 from conventions.models import AnnexeFinanciere, Avenant, EtpConventionneMensuel
 from declarations.models import DeclarationMensuelle, LigneDeclaration, SourceDeclaration
+from fluxiae import services_etats, services_parcours
 from fluxiae.lecture import ErreurFlux
-from fluxiae.models import EtatMensuelLu
 from fluxiae.services import importer_flux
 from indicateurs.sections import indicateurs
 from parcours.models import Contrat, MotifSortie, Parcours, PassIae, Salarie
@@ -50,7 +50,7 @@ pytestmark = pytest.mark.django_db
 
 MODELES_COMPTES = (
     Siae, AnnexeFinanciere, Avenant, EtpConventionneMensuel, Salarie, PassIae, Parcours, Contrat,
-    DeclarationMensuelle, LigneDeclaration, MotifSortie, EtatMensuelLu,
+    DeclarationMensuelle, LigneDeclaration, MotifSortie,
 )  # fmt: skip
 
 
@@ -394,8 +394,10 @@ def test_le_flux_bruite_est_lu_comme_l_asp_l_entend(tmp_path):
         "ASP_4": "AUTRE",
         "ASP_5": "RETRAIT",
     }
-    # The staging rows live only during their import.
-    assert not EtatMensuelLu.objects.exists()
+    # The staging tables live only during their import.
+    for table in (*services_parcours.TABLES, *services_etats.TABLES):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as curseur:
+            curseur.execute(f"SELECT 1 FROM {table}")
 
 
 # 2. The same flux twice ------------------------------------------------------------------------------------------
