@@ -96,11 +96,21 @@ def executer(dossier: Path) -> None:
     django.setup()
     from fluxiae.services import importer_flux
 
+    etapes, courante = {}, [None, 0.0]
+
+    def suivre(etape, _rang, _total):
+        # Each step's duration: the end of one is the start of the next (the last one ends with the commit).
+        maintenant = time.perf_counter()
+        if courante[0] is not None:
+            etapes[courante[0]] = maintenant - courante[1]
+        courante[:] = [etape, maintenant]
+
     debut = time.perf_counter()
-    bilan = importer_flux(dossier)
-    duree = time.perf_counter() - debut
+    bilan = importer_flux(dossier, suivre=suivre)
+    fin = time.perf_counter()
+    etapes[courante[0]] = fin - courante[1]
     pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"secondes": duree, "memoire": pic, "vues": bilan.en_donnees()}))
+    print(json.dumps({"secondes": fin - debut, "memoire": pic, "etapes": etapes, "vues": bilan.en_donnees()}))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -127,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     preparer_la_base(url)
     print(f"\nImport du fluxIAE, {len(codes)} départements, PostgreSQL ({url.rsplit('/', 1)[-1]})")
     print(f"{'import':<28}{'lignes EMI':>14}{'durée':>10}{'lignes EMI/s':>16}{'mémoire max':>14}")
+    mesures = []
     for libelle, (dossier, lignes) in zip(
         ("complet (semaine N)", "incrémental (semaine N+1)"), resultats, strict=True
     ):
@@ -135,6 +146,17 @@ def main(argv: list[str] | None = None) -> None:
         memoire = mesure["memoire"] / 2**20
         ligne = f"{libelle:<28}{lignes:>14,}{mesure['secondes']:>9.1f}s{debit:>16,.0f}{memoire:>11.0f} Mo"
         print(ligne.replace(",", "\u202f"), flush=True)
+        mesures.append((libelle, lignes, mesure["etapes"]))
+    # Where the time goes: the EMI file itself is read and staged in the "états mensuels" step; "déclarations"
+    # builds the declarations and their lines from it, then commits (foreign keys checked) and refreshes.
+    print("\nDurée par étape (s)" + "".join(f"{libelle.split(' ')[0]:>14}" for libelle, _, _ in mesures))
+    for etape in mesures[0][2]:
+        print(f"{etape:<19}" + "".join(f"{etapes.get(etape, 0):>14.1f}" for _, _, etapes in mesures))
+    for libelle, lignes, etapes in mesures:
+        lecture = etapes.get("états mensuels") or 0
+        if lecture:
+            print(f"lecture du fichier EtatMensuelIndiv, import {libelle} : "
+                  f"{lignes / lecture:,.0f} lignes/s".replace(",", "\u202f"))  # fmt: skip
 
 
 if __name__ == "__main__":
