@@ -47,3 +47,14 @@ class RenvoiForm(DsfrBaseForm):
     motif_retour = forms.CharField(
         label="Ce que la structure doit corriger", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class MotifVersionForm(DsfrBaseForm):
+    """Why a transmitted declaration is changed: asked in the grid, kept on the version it opens."""
+
+    motif_version = forms.CharField(
+        label="Motif de la modification",
+        help_text="Obligatoire : la version transmise reste enregistrée, la nouvelle garde ce motif et votre nom.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

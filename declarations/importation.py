@@ -1,11 +1,15 @@
 """`importer declarations`: one line per salarié and month, keyed by (numero_annexe, mois, numero_pass).
 
-Lines of a month create or complete that month's declaration of the annexe, transmitted. A validated
-declaration is not touched: a changed line opens a new version.
+Lines of a month create or complete that month's declaration of the annexe, transmitted. A transmitted declaration
+is not touched: a changed line opens a new version, and the preview says which transmitted month it replaces and
+which exit it would remove. A file without the `date_sortie` column says nothing of exits: they stay as declared.
 """
 
 import datetime as dt
 from collections import defaultdict
+
+from django.db.models import Prefetch
+from django.utils import timezone
 
 from base.calendrier import dernier_jour_du_mois
 from conventions.models import ETATS_ACTIFS, Avenant
@@ -15,7 +19,14 @@ from parcours.models import Parcours
 from siae.models import Siae
 from siae.regles import normaliser_siret
 
-from .models import DeclarationMensuelle, EtatDeclaration
+from .models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
+from .regles import (
+    avertissement_remplacement,
+    avertissement_sortie_supprimee,
+    details_ligne,
+    se_modifie_sur_place,
+    transmission_a_ecrire,
+)
 from .services import LigneSaisie, codes_motifs, contrats_par_parcours, enregistrer_lignes, verifier_lignes
 
 
@@ -48,6 +59,8 @@ class ImportDeclarations(Importeur):
                 valeurs[colonne] = analyseur(brut[colonne])
             except ValueError as erreur:
                 raise ErreurColonne(colonne, str(erreur)) from None
+        # Without the column, the file does not speak of exits (not even to remove one).
+        valeurs["sortie_donnee"] = "date_sortie" in brut
         sortie = texte(brut.get("date_sortie", ""))
         try:
             valeurs["date_sortie"] = date_fr(brut["date_sortie"]) if sortie else None
@@ -105,6 +118,12 @@ class ImportDeclarations(Importeur):
             saisie = LigneSaisie(parcours, v["heures_travaillees"], v["date_sortie"], v["motif_sortie"], numero)
             groupes[(annexe, v["mois"])].append(saisie)
 
+        versions = self._versions_des_mois(groupes)
+        sans_sortie = {numero for numero, v in lignes if not v["sortie_donnee"]}
+        for (annexe, mois), saisies in groupes.items():
+            du_mois = versions.get((annexe.pk, mois))
+            if du_mois:
+                self._garder_les_sorties(saisies, du_mois[-1], sans_sortie)
         toutes = [s for saisies in groupes.values() for s in saisies]
         contrats = contrats_par_parcours([s.parcours.pk for s in toutes])
         motifs = codes_motifs()
@@ -114,7 +133,7 @@ class ImportDeclarations(Importeur):
         if analyse.erreurs:
             analyse.erreurs.sort(key=lambda e: e.ligne)
             return
-        analyse.plan = self._changements(groupes, motifs, analyse)
+        analyse.plan = self._changements(groupes, versions, motifs, analyse)
 
     @staticmethod
     def _parcours_du_mois(candidats: list[Parcours], mois: dt.date) -> Parcours | None:
@@ -122,44 +141,95 @@ class ImportDeclarations(Importeur):
         actifs = [p for p in candidats if p.date_embauche <= fin and (p.date_sortie is None or p.date_sortie >= mois)]
         return max(actifs, key=lambda p: p.date_embauche) if actifs else None
 
-    def _changements(self, groupes, motifs, analyse: Analyse) -> list:
-        """Compare with the current version of each month; only the months that change are in the plan."""
-        dernieres = {}
+    @staticmethod
+    def _versions_des_mois(groupes) -> dict:
+        """Every version of the months of the file, oldest first, the lines with their exit motif (two queries)."""
+        versions = defaultdict(list)
         for declaration in (
             DeclarationMensuelle.objects.filter(annexe__in={a for a, _ in groupes}, mois__in={m for _, m in groupes})
-            .prefetch_related("lignes")
+            .prefetch_related(Prefetch("lignes", queryset=LigneDeclaration.objects.select_related("motif_sortie")))
             .order_by("version")
         ):
-            dernieres[(declaration.annexe_id, declaration.mois)] = declaration
+            versions[(declaration.annexe_id, declaration.mois)].append(declaration)
+        return versions
+
+    @staticmethod
+    def _garder_les_sorties(saisies: list[LigneSaisie], actuelle: DeclarationMensuelle, sans_sortie: set) -> None:
+        """A line of a file without the `date_sortie` column keeps the exit its salarié's line already declares."""
+        declarees = {ligne.parcours_id: ligne for ligne in actuelle.lignes.all() if ligne.date_sortie}
+        for saisie in saisies:
+            ligne = declarees.get(saisie.parcours.pk)
+            if saisie.ligne in sans_sortie and ligne is not None:
+                saisie.date_sortie, saisie.motif_sortie = ligne.date_sortie, ligne.motif_sortie.code
+
+    def _changements(self, groupes, versions, motifs, analyse: Analyse) -> list:
+        """Compare with the current version of each month; only the months where importing writes are in the plan.
+        A month already transmitted, and an exit the file removes, are said in French for confirmation."""
         plan = []
         for (annexe, mois), saisies in groupes.items():
-            declaration = dernieres.get((annexe.pk, mois))
-            existantes = {ligne.parcours_id: ligne for ligne in declaration.lignes.all()} if declaration else {}
-            change = declaration is None or declaration.etat in (EtatDeclaration.BROUILLON, EtatDeclaration.A_CORRIGER)
+            du_mois = versions.get((annexe.pk, mois), [])
+            actuelle = du_mois[-1] if du_mois else None
+            existantes = {ligne.parcours_id: ligne for ligne in actuelle.lignes.all()} if actuelle else {}
+            change, sorties_retirees = False, []
             for saisie in saisies:
-                motif_id = motifs[saisie.motif_sortie].pk if saisie.motif_sortie else None
+                motif = motifs[saisie.motif_sortie] if saisie.motif_sortie else None
                 ligne = existantes.get(saisie.parcours.pk)
                 libelle = f"{annexe.numero} {mois:%m/%Y} – {saisie.parcours.salarie}"
-                if ligne is None:
-                    analyse.changements.append(Changement("creation", saisie.ligne, libelle, f"{saisie.heures} h"))
-                    change = True
-                elif (ligne.heures_travaillees, ligne.date_sortie, ligne.motif_sortie_id) != (
+                if ligne is not None and (ligne.heures_travaillees, ligne.date_sortie, ligne.motif_sortie) == (
                     saisie.heures,
                     saisie.date_sortie,
-                    motif_id,
+                    motif,
                 ):
-                    analyse.changements.append(
-                        Changement(
-                            "modification", saisie.ligne, libelle, f"{ligne.heures_travaillees} h → {saisie.heures} h"
+                    analyse.changements.append(Changement("inchange", saisie.ligne, libelle))
+                    continue
+                avant = None
+                if ligne is not None:
+                    motif_avant = ligne.motif_sortie.libelle if ligne.motif_sortie else ""
+                    avant = (ligne.heures_travaillees, ligne.date_sortie, motif_avant)
+                apres = (saisie.heures, saisie.date_sortie, motif.libelle if motif else "")
+                action = "creation" if avant is None else "modification"
+                analyse.changements.append(Changement(action, saisie.ligne, libelle, details_ligne(avant, apres)))
+                change = True
+                if ligne is not None and ligne.date_sortie and not saisie.date_sortie:
+                    salarie = saisie.parcours.salarie
+                    sorties_retirees.append(
+                        avertissement_sortie_supprimee(
+                            saisie.ligne, ligne.date_sortie, f"{salarie.prenom} {salarie.nom}", mois
                         )
                     )
-                    change = True
-                else:
-                    analyse.changements.append(Changement("inchange", saisie.ligne, libelle))
-            if change:
-                plan.append((annexe, mois, saisies))
+            if actuelle is not None and not change and not transmission_a_ecrire(actuelle.etat, actuelle.retenue):
+                continue
+            plan.append((annexe, mois, saisies))
+            transmise = next((v for v in du_mois if v.retenue), None) or next(
+                (v for v in reversed(du_mois) if not se_modifie_sur_place(v.etat)), None
+            )
+            if transmise is not None:
+                version = actuelle.version if se_modifie_sur_place(actuelle.etat) else actuelle.version + 1
+                analyse.avertissements.append(
+                    avertissement_remplacement(
+                        annexe.numero,
+                        mois,
+                        timezone.localdate(transmise.date_transmission) if transmise.date_transmission else None,
+                        transmise.etat == EtatDeclaration.VALIDEE,
+                        version,
+                    )
+                )
+            analyse.avertissements.extend(sorties_retirees)
         return plan
+
+    def motif_version(self) -> str:
+        if self.journal is None:
+            return "Import d'un fichier de déclarations en ligne de commande"
+        return f"Import du fichier « {self.journal.nom_fichier} » (import n° {self.journal.pk})"
 
     def appliquer(self, analyse):
         for annexe, mois, saisies in analyse.plan:
-            enregistrer_lignes(annexe, mois, saisies, auteur=self.utilisateur, transmettre=True, remplacer=False)
+            enregistrer_lignes(
+                annexe,
+                mois,
+                saisies,
+                auteur=self.utilisateur,
+                transmettre=True,
+                remplacer=False,
+                motif=self.motif_version(),
+            )

@@ -18,8 +18,8 @@ class SourceDeclaration(models.TextChoices):
 
 
 class DeclarationMensuelle(models.Model):
-    """The monthly declaration of one annexe (spec §3). A validated one is never edited: a correction is a new
-    version, and `retenue` marks the one version whose hours count in the figures."""
+    """The monthly declaration of one annexe (spec §3). Once transmitted, a version is never edited: a change is a
+    new version, with its author and reason, and `retenue` marks the one version whose hours count in the figures."""
 
     annexe = models.ForeignKey("conventions.AnnexeFinanciere", on_delete=models.PROTECT, related_name="declarations")
     mois = models.DateField(help_text="Premier jour du mois déclaré.")
@@ -33,6 +33,21 @@ class DeclarationMensuelle(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     motif_retour = models.TextField("motif du renvoi", blank=True)
+    # Who opened this version, and why it replaces the previous one (a correction in the grid, an imported file).
+    creee_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créée par",
+    )
+    motif_version = models.CharField(
+        "motif de la version",
+        max_length=500,
+        blank=True,
+        help_text="Pourquoi cette version remplace la précédente (vide pour une première version).",
+    )
     # Where the version comes from: typed or imported here, or the ASP's monthly state (EMI) read from the fluxIAE,
     # with the EMI version it was built from and its state code there (VALIDE, DEBLOQUE, SAISI, BROUILLON).
     source = models.CharField(max_length=8, choices=SourceDeclaration.choices, default=SourceDeclaration.PILOTIAE)
@@ -64,10 +79,6 @@ class DeclarationMensuelle(models.Model):
 
     def __str__(self):
         return f"{self.annexe.numero} – {self.mois:%m/%Y} (v{self.version})"
-
-    @property
-    def modifiable(self) -> bool:
-        return self.etat in (EtatDeclaration.BROUILLON, EtatDeclaration.A_CORRIGER)
 
 
 class LigneDeclaration(models.Model):

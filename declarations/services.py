@@ -1,7 +1,8 @@
 """Monthly declarations: checking the lines (spec §3), recording them, and the states of a declaration.
 
-A validated declaration is never edited: a correction opens a new version. The `retenue` version of a month is
-the latest transmitted one; its hours are the ones every figure reads.
+A transmitted declaration is never edited: a change opens a new version, with its author and reason, and the
+previous one is kept as it was. The `retenue` version of a month is the latest transmitted one; its hours are the
+ones every figure reads.
 """
 
 import datetime as dt
@@ -19,7 +20,8 @@ from base.rafraichissement import rafraichir_apres_commit
 from parcours.models import Contrat, MotifSortie, Parcours
 from parcours.regles import chevauche_le_mois, depasse_le_contrat, erreurs_ligne_declaration
 
-from .models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration, SourceDeclaration
+from .models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
+from .regles import se_modifie_sur_place, transmission_a_ecrire
 
 
 @dataclass
@@ -135,31 +137,52 @@ def derniere_version(annexe, mois) -> DeclarationMensuelle | None:
     return DeclarationMensuelle.objects.filter(annexe=annexe, mois=mois).order_by("-version").first()
 
 
-@transaction.atomic
-def declaration_a_completer(annexe, mois) -> DeclarationMensuelle:
-    """The version lines go into: the current one unless it is validated, in which case a new version, copy of
-    it (the validated one stays as it was)."""
-    # Lock the month's versions: two clicks on "corriger" open one version, not two.
-    actuelle = (
+def _derniere_version_verrouillee(annexe, mois) -> DeclarationMensuelle | None:
+    # Lock the month's versions: two clicks, or a click and an import, open one version, not two.
+    return (
         DeclarationMensuelle.objects.select_for_update().filter(annexe=annexe, mois=mois).order_by("-version").first()
     )
-    if actuelle is None:
-        return DeclarationMensuelle.objects.create(annexe=annexe, mois=mois, version=1)
-    # The ASP's state of a month (fluxIAE), validated there or not, is its record: never edited here either.
-    if actuelle.etat != EtatDeclaration.VALIDEE and actuelle.source != SourceDeclaration.ASP:
-        return actuelle
-    nouvelle = DeclarationMensuelle.objects.create(annexe=annexe, mois=mois, version=actuelle.version + 1)
+
+
+def _version_suivante(actuelle: DeclarationMensuelle, auteur, motif: str, lignes: dict) -> DeclarationMensuelle:
+    """The next version of the month, a draft holding `lignes` ({parcours id: (hours, exit date, motif id)}); the
+    previous one is left exactly as it was (it stays retained until the new one is transmitted)."""
+    nouvelle = DeclarationMensuelle.objects.create(
+        annexe_id=actuelle.annexe_id,
+        mois=actuelle.mois,
+        version=actuelle.version + 1,
+        creee_par=auteur,
+        motif_version=motif.strip(),
+    )
     LigneDeclaration.objects.bulk_create(
         LigneDeclaration(
             declaration=nouvelle,
-            parcours_id=ligne.parcours_id,
-            heures_travaillees=ligne.heures_travaillees,
-            date_sortie=ligne.date_sortie,
-            motif_sortie_id=ligne.motif_sortie_id,
+            parcours_id=parcours_id,
+            heures_travaillees=heures,
+            date_sortie=date_sortie,
+            motif_sortie_id=motif_id,
         )
-        for ligne in actuelle.lignes.all()
+        for parcours_id, (heures, date_sortie, motif_id) in lignes.items()
     )
     return nouvelle
+
+
+def _valeurs(ligne: LigneDeclaration) -> tuple:
+    return (ligne.heures_travaillees, ligne.date_sortie, ligne.motif_sortie_id)
+
+
+@transaction.atomic
+def declaration_a_completer(annexe, mois, *, auteur=None, motif: str = "") -> DeclarationMensuelle:
+    """The version lines go into: the current one while it is a draft; once it was transmitted, a new version,
+    copy of it (the transmitted one stays as it was)."""
+    actuelle = _derniere_version_verrouillee(annexe, mois)
+    if actuelle is None:
+        return DeclarationMensuelle.objects.create(annexe=annexe, mois=mois, version=1, creee_par=auteur)
+    if se_modifie_sur_place(actuelle.etat):
+        return actuelle
+    return _version_suivante(
+        actuelle, auteur, motif, {ligne.parcours_id: _valeurs(ligne) for ligne in actuelle.lignes.all()}
+    )
 
 
 def _reporter_sorties(mois: dt.date, lignes: list[LigneSaisie], motifs: dict, sorties_precedentes: dict) -> None:
@@ -186,50 +209,86 @@ def _reporter_sorties(mois: dt.date, lignes: list[LigneSaisie], motifs: dict, so
 
 @transaction.atomic
 def enregistrer_lignes(
-    annexe, mois: dt.date, lignes: list[LigneSaisie], *, auteur=None, transmettre: bool, remplacer: bool
+    annexe,
+    mois: dt.date,
+    lignes: list[LigneSaisie],
+    *,
+    auteur=None,
+    transmettre: bool,
+    remplacer: bool,
+    motif: str = "",
 ) -> tuple[DeclarationMensuelle, dict]:
     """Check then write the lines of a month, all or nothing. `remplacer`: the lines are the whole declaration
-    (the browser grid); otherwise they complete it (an imported file). Returns the declaration and the counts."""
+    (the browser grid); otherwise they complete it (an imported file). A draft is written in place; a version
+    already transmitted is never touched: what changes goes into the next version, opened by `auteur` for `motif`,
+    and nothing at all is written when nothing changes. Returns the declaration and the counts."""
     contrats = contrats_par_parcours([s.parcours.pk for s in lignes])
     motifs = codes_motifs()
     verification = verifier_lignes(mois, lignes, contrats, motifs)
     if verification.erreurs:
         raise DeclarationRefusee(verification.erreurs)
-    declaration = declaration_a_completer(annexe, mois)
-    existantes = {ligne.parcours_id: ligne for ligne in declaration.lignes.all()}
+    actuelle = _derniere_version_verrouillee(annexe, mois)
+    existantes = {ligne.parcours_id: ligne for ligne in actuelle.lignes.all()} if actuelle else {}
     sorties_precedentes = {pk: ligne.date_sortie for pk, ligne in existantes.items() if ligne.date_sortie}
-    comptes = {"creation": 0, "modification": 0, "inchange": 0, "avertissements": verification.avertissements}
-    a_creer, a_modifier = [], []
+    comptes = {
+        "creation": 0,
+        "modification": 0,
+        "inchange": 0,
+        "avertissements": verification.avertissements,
+        "ecrit": False,
+        "nouvelle_version": False,
+    }
+    finales = {pk: _valeurs(ligne) for pk, ligne in existantes.items()}
+    if remplacer:
+        finales = {pk: valeurs for pk, valeurs in finales.items() if pk in {s.parcours.pk for s in lignes}}
     for saisie in lignes:
-        motif_id = motifs[saisie.motif_sortie].pk if saisie.motif_sortie else None
-        valeurs = (saisie.heures, saisie.date_sortie, motif_id)
-        ligne = existantes.pop(saisie.parcours.pk, None)
-        if ligne is None:
-            a_creer.append(
-                LigneDeclaration(
-                    declaration=declaration,
-                    parcours=saisie.parcours,
-                    heures_travaillees=saisie.heures,
-                    date_sortie=saisie.date_sortie,
-                    motif_sortie_id=motif_id,
-                )
-            )
-            comptes["creation"] += 1
-        elif (ligne.heures_travaillees, ligne.date_sortie, ligne.motif_sortie_id) != valeurs:
-            ligne.heures_travaillees, ligne.date_sortie, ligne.motif_sortie_id = valeurs
-            a_modifier.append(ligne)
-            comptes["modification"] += 1
-        else:
-            comptes["inchange"] += 1
-    if remplacer and existantes:
-        LigneDeclaration.objects.filter(pk__in=[ligne.pk for ligne in existantes.values()]).delete()
-    LigneDeclaration.objects.bulk_create(a_creer)
-    LigneDeclaration.objects.bulk_update(a_modifier, ["heures_travaillees", "date_sortie", "motif_sortie"])
+        valeurs = (saisie.heures, saisie.date_sortie, motifs[saisie.motif_sortie].pk if saisie.motif_sortie else None)
+        avant = finales.get(saisie.parcours.pk)
+        comptes["creation" if avant is None else "modification" if avant != valeurs else "inchange"] += 1
+        finales[saisie.parcours.pk] = valeurs
+    change = finales != {pk: _valeurs(ligne) for pk, ligne in existantes.items()}
+
+    if actuelle is not None and not se_modifie_sur_place(actuelle.etat):
+        if not change and not (transmettre and transmission_a_ecrire(actuelle.etat, actuelle.retenue)):
+            return actuelle, comptes
+        declaration = _version_suivante(actuelle, auteur, motif, finales)
+        comptes["nouvelle_version"] = True
+    else:
+        declaration = actuelle or DeclarationMensuelle.objects.create(
+            annexe=annexe, mois=mois, version=1, creee_par=auteur
+        )
+        _ecrire_sur_place(declaration, existantes, finales)
+    comptes["ecrit"] = True
     _reporter_sorties(mois, lignes, motifs, sorties_precedentes)
     rafraichir_apres_commit(annexe.pk, mois)
     if transmettre:
         transmettre_declaration(declaration, auteur)
     return declaration, comptes
+
+
+def _ecrire_sur_place(declaration: DeclarationMensuelle, existantes: dict, finales: dict) -> None:
+    """A draft's lines brought to `finales`: created, updated or deleted."""
+    a_creer, a_modifier = [], []
+    for parcours_id, (heures, date_sortie, motif_id) in finales.items():
+        ligne = existantes.get(parcours_id)
+        if ligne is None:
+            a_creer.append(
+                LigneDeclaration(
+                    declaration=declaration,
+                    parcours_id=parcours_id,
+                    heures_travaillees=heures,
+                    date_sortie=date_sortie,
+                    motif_sortie_id=motif_id,
+                )
+            )
+        elif _valeurs(ligne) != (heures, date_sortie, motif_id):
+            ligne.heures_travaillees, ligne.date_sortie, ligne.motif_sortie_id = heures, date_sortie, motif_id
+            a_modifier.append(ligne)
+    retirees = [ligne.pk for pk, ligne in existantes.items() if pk not in finales]
+    if retirees:
+        LigneDeclaration.objects.filter(pk__in=retirees).delete()
+    LigneDeclaration.objects.bulk_create(a_creer)
+    LigneDeclaration.objects.bulk_update(a_modifier, ["heures_travaillees", "date_sortie", "motif_sortie"])
 
 
 @transaction.atomic

@@ -14,10 +14,10 @@ from comptes.choix import annee_demandee
 from conventions.models import AnnexeFinanciere
 
 from . import services
-from .forms import LignesFormSet, RenvoiForm
+from .forms import LignesFormSet, MotifVersionForm, RenvoiForm
 from .models import DeclarationMensuelle, EtatDeclaration
 from .queries import LIBELLES, comptes_par_statut, mois_precedent, parcours_a_declarer, suivi_des_declarations
-from .regles import echeance_declaration, sortie_du_mois
+from .regles import echeance_declaration, se_modifie_sur_place, sortie_du_mois
 
 
 class Suivi(NominatifRequisMixin, TemplateView):
@@ -109,10 +109,19 @@ class Saisie(NominatifRequisMixin, TemplateView):
         return initial
 
     @property
-    def modifiable(self) -> bool:
-        return self.declaration is None or self.declaration.etat != EtatDeclaration.VALIDEE
+    def transmise(self) -> bool:
+        """The version shown was transmitted: saving the grid opens the next one, for a reason given."""
+        return self.declaration is not None and not se_modifie_sur_place(self.declaration.etat)
 
-    def contexte(self, formset, parcours, erreurs=None):
+    def formulaire_version_vierge(self) -> MotifVersionForm | None:
+        if not self.transmise:
+            return None
+        if self.declaration.etat == EtatDeclaration.A_CORRIGER:
+            demande = f"Correction demandée par la DDETS : {self.declaration.motif_retour}"
+            return MotifVersionForm(initial={"motif_version": demande[:500]})
+        return MotifVersionForm()
+
+    def contexte(self, formset, parcours, erreurs=None, formulaire_version=None):
         erreurs = erreurs or []
         par_parcours = {}
         for erreur in erreurs:
@@ -126,7 +135,8 @@ class Saisie(NominatifRequisMixin, TemplateView):
             "mois": self.mois,
             "echeance": echeance_declaration(self.mois),
             "declaration": self.declaration,
-            "modifiable": self.modifiable,
+            "transmise": self.transmise,
+            "formulaire_version": formulaire_version or self.formulaire_version_vierge(),
             "rangees": [
                 (f, p, contrats[p.pk], par_parcours.get(p.pk, [])) for f, p in zip(formset, parcours, strict=True)
             ],
@@ -141,17 +151,6 @@ class Saisie(NominatifRequisMixin, TemplateView):
         return self.render_to_response(self.contexte(formset, parcours))
 
     def post(self, request, *args, **kwargs):
-        if request.POST.get("action") == "corriger":
-            if self.declaration is None or self.declaration.etat != EtatDeclaration.VALIDEE:
-                return redirect(request.path)
-            nouvelle = services.declaration_a_completer(self.annexe, self.mois)
-            messages.info(
-                request, f"Version {nouvelle.version} ouverte : la version validée reste enregistrée telle quelle."
-            )
-            return redirect(request.path)
-        if not self.modifiable:
-            messages.error(request, "Cette déclaration est validée : ouvrez une correction pour la modifier.")
-            return redirect(request.path)
         parcours, lignes = self.parcours_du_mois()
         formset = LignesFormSet(request.POST, initial=self.initial(parcours, lignes), prefix="lignes")
         postes = [f["parcours"].value() for f in formset]
@@ -159,8 +158,9 @@ class Saisie(NominatifRequisMixin, TemplateView):
             # The list of salariés changed since the page was shown (a hire or an exit recorded meanwhile).
             messages.error(request, "La liste des salariés du mois a changé : vérifiez la grille puis renvoyez-la.")
             return redirect(request.path)
-        if not formset.is_valid():
-            return self.render_to_response(self.contexte(formset, parcours))
+        formulaire_version = MotifVersionForm(request.POST) if self.transmise else None
+        if not formset.is_valid() or (formulaire_version is not None and not formulaire_version.is_valid()):
+            return self.render_to_response(self.contexte(formset, parcours, formulaire_version=formulaire_version))
         par_id = {p.pk: p for p in parcours}
         saisies = [
             services.LigneSaisie(
@@ -175,16 +175,38 @@ class Saisie(NominatifRequisMixin, TemplateView):
         transmettre = request.POST.get("action") == "transmettre"
         try:
             declaration, comptes = services.enregistrer_lignes(
-                self.annexe, self.mois, saisies, auteur=request.user, transmettre=transmettre, remplacer=True
+                self.annexe,
+                self.mois,
+                saisies,
+                auteur=request.user,
+                transmettre=transmettre,
+                remplacer=True,
+                motif=formulaire_version.cleaned_data["motif_version"] if formulaire_version else "",
             )
         except services.DeclarationRefusee as refus:
-            return self.render_to_response(self.contexte(formset, parcours, refus.erreurs))
+            return self.render_to_response(
+                self.contexte(formset, parcours, refus.erreurs, formulaire_version=formulaire_version)
+            )
         for avertissement in comptes["avertissements"]:
             messages.warning(request, str(avertissement))
+        if not comptes["ecrit"]:
+            messages.info(request, f"Aucun changement : la version {declaration.version} reste telle quelle.")
+        elif comptes["nouvelle_version"]:
+            messages.info(
+                request,
+                f"Version {declaration.version} créée : la version {declaration.version - 1} reste enregistrée "
+                "telle quelle.",
+            )
         if transmettre:
-            messages.success(request, f"Déclaration de {self.mois:%m/%Y} transmise ({len(saisies)} salariés).")
+            if comptes["ecrit"]:
+                messages.success(
+                    request,
+                    f"Déclaration de {self.mois:%m/%Y} transmise (version {declaration.version}, "
+                    f"{len(saisies)} salariés).",
+                )
             return redirect("declarations:detail", pk=declaration.pk)
-        messages.success(request, "Brouillon enregistré.")
+        if comptes["ecrit"]:
+            messages.success(request, f"Brouillon enregistré (version {declaration.version}).")
         return redirect(request.path)
 
 
@@ -194,13 +216,15 @@ class Detail(NominatifRequisMixin, DetailView):
 
     def get_queryset(self):
         return DeclarationMensuelle.objects.de_la_structure(self.request.user).select_related(
-            "annexe__siae", "transmise_par"
+            "annexe__siae", "transmise_par", "creee_par"
         )
 
     def get_context_data(self, **kwargs):
         declaration = self.object
-        versions = DeclarationMensuelle.objects.filter(annexe=declaration.annexe, mois=declaration.mois).order_by(
-            "-version"
+        versions = (
+            DeclarationMensuelle.objects.filter(annexe=declaration.annexe, mois=declaration.mois)
+            .select_related("creee_par")
+            .order_by("-version")
         )
         lignes = declaration.lignes.select_related("parcours__salarie", "parcours__pass_iae", "motif_sortie").order_by(
             "parcours__salarie__nom", "parcours__salarie__prenom"

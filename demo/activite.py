@@ -40,6 +40,9 @@ from parcours.services_pass import (
     refuser_prolongation,
 )
 
+# Why the demo's corrected declarations have a version 2 (kept on that version, as a structure would give it).
+CORRECTION = "Virgule mal placée dans les heures d'un salarié de la version validée"
+
 
 def _heure_locale(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
@@ -244,11 +247,24 @@ def _declarations(plan: Plan, structures, annexes, parcours, auteurs: dict) -> N
             premieres = list(lignes)
             premieres[fautive] = LigneSaisie(lignes[fautive].parcours, (lignes[fautive].heures / 10).quantize(CENT))
             _transmettre(annexe, prevue.mois, premieres, prevue.premiere_version, auteur, "VALIDEE")
-        _transmettre(annexe, prevue.mois, lignes, prevue.transmission, auteur, prevue.etat, prevue.motif_retour)
+        _transmettre(
+            annexe,
+            prevue.mois,
+            lignes,
+            prevue.transmission,
+            auteur,
+            prevue.etat,
+            prevue.motif_retour,
+            motif_version=CORRECTION if prevue.premiere_version else "",
+        )
 
 
-def _transmettre(annexe, mois, lignes, moment, auteur, etat, motif_retour="") -> DeclarationMensuelle:
-    declaration, _ = enregistrer_lignes(annexe, mois, lignes, auteur=auteur, transmettre=False, remplacer=True)
+def _transmettre(
+    annexe, mois, lignes, moment, auteur, etat, motif_retour="", motif_version=""
+) -> DeclarationMensuelle:
+    declaration, _ = enregistrer_lignes(
+        annexe, mois, lignes, auteur=auteur, transmettre=False, remplacer=True, motif=motif_version
+    )
     declaration.date_transmission = _heure_locale(moment)
     declaration.transmise_par = auteur
     transmettre_declaration(declaration, auteur)

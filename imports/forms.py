@@ -97,3 +97,24 @@ class ImportForm(DsfrBaseForm):
         if choisi:
             return [choisi]
         return sorted(self.departements) if self.departements is not None else None
+
+
+class ConfirmationForm(DsfrBaseForm):
+    """The preview's confirmation. When it warns that something transmitted would be replaced or removed, the box
+    must be ticked: a click on « Confirmer » alone does not do."""
+
+    avertissements_lus = forms.BooleanField(
+        label="J'ai lu ces avertissements et je confirme l'import : les déclarations transmises seront remplacées "
+        "par de nouvelles versions (les précédentes restent enregistrées) et les sorties citées seront supprimées.",
+        required=False,
+    )
+
+    def __init__(self, *args, avertissements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if avertissements:
+            self.fields["avertissements_lus"].required = True
+            self.fields["avertissements_lus"].error_messages["required"] = (
+                "Cochez la case pour confirmer ces avertissements, ou abandonnez l'import."
+            )
+        else:
+            del self.fields["avertissements_lus"]

@@ -32,6 +32,9 @@ class Changement:
 class Analyse:
     erreurs: list[ErreurLigne] = field(default_factory=list)
     changements: list[Changement] = field(default_factory=list)
+    # In French, one sentence each: what the import would replace or remove that was already transmitted. Not an
+    # error: the import runs once they are explicitly confirmed.
+    avertissements: list[str] = field(default_factory=list)
     departements: set[str] = field(default_factory=set)
     plan: object = None
 

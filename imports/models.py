@@ -54,6 +54,18 @@ class Import(models.Model):
     nb_inchanges = models.PositiveIntegerField("inchangés", default=0)
     erreurs = models.JSONField(default=list, blank=True)
     apercu = models.JSONField(default=list, blank=True)
+    # What the preview says would replace or remove something already transmitted: the import runs only once
+    # someone has ticked that they read it, and only if running it finds nothing beyond what was confirmed.
+    avertissements = models.JSONField(default=list, blank=True)
+    confirme_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="confirmé par",
+    )
+    date_confirmation = models.DateTimeField(null=True, blank=True)
     # Where the execution stands, written every few hundred lines while the file is checked again: the page polls it.
     lignes_total = models.PositiveIntegerField("lignes du fichier", default=0)
     lignes_traitees = models.PositiveIntegerField("lignes vérifiées", default=0)

@@ -36,6 +36,7 @@ def _consigner(journal: Import, analyse: Analyse) -> None:
         if c.action != "inchange"
     ][:TAILLE_APERCU]
     journal.departement = next(iter(analyse.departements)) if len(analyse.departements) == 1 else ""
+    journal.avertissements = list(analyse.avertissements)
 
 
 def preparer_import(type_: str, nom_fichier: str, contenu: bytes, utilisateur=None) -> Import:
@@ -147,8 +148,23 @@ def executer_archive(journal: Import, chemin=None) -> Import:
     return journal
 
 
+def confirmer_import(journal: Import, utilisateur=None) -> Import:
+    """Record who read the preview's warnings and asked for the import anyway (None: the command line)."""
+    journal.confirme_par, journal.date_confirmation = utilisateur, timezone.now()
+    journal.save(update_fields=["confirme_par", "date_confirmation"])
+    return journal
+
+
+def avertissements_non_confirmes(journal: Import, analyse: Analyse) -> list[str]:
+    """What the import would now replace or remove beyond what was confirmed on its preview (the data may have
+    changed in between: a month transmitted meanwhile is not replaced on a confirmation given before)."""
+    confirmes = set(journal.avertissements) if journal.date_confirmation else set()
+    return [a for a in analyse.avertissements if a not in confirmes]
+
+
 def executer_import(journal: Import) -> Import:
-    """Read the kept file again (the data may have changed since the preview) and write it all, or nothing."""
+    """Read the kept file again (the data may have changed since the preview) and write it all, or nothing; not
+    at all when it would replace or remove more than what was confirmed on the preview."""
     if isinstance(importeur_pour(journal.type), ImporteurArchive):
         return executer_archive(journal)
     journal.fichier.open("rb")
@@ -165,7 +181,8 @@ def executer_import(journal: Import) -> Import:
         analyse = Analyse(erreurs=[ErreurLigne(1, "-", str(exc))])
     else:
         analyse = importeur.analyser(tableau)
-    if analyse.valide:
+    non_confirmes = avertissements_non_confirmes(journal, analyse) if analyse.valide else []
+    if analyse.valide and not non_confirmes:
         with transaction.atomic():
             importeur.appliquer(analyse)
             _consigner(journal, analyse)
@@ -174,6 +191,12 @@ def executer_import(journal: Import) -> Import:
             journal.save()
     else:
         _consigner(journal, analyse)
+        if non_confirmes:
+            journal.erreurs = [
+                f"{avertissement} Ce changement n'était pas dans l'aperçu confirmé : déposez à nouveau le fichier "
+                "pour le voir et le confirmer."
+                for avertissement in non_confirmes
+            ]
         journal.statut = StatutImport.REFUSE
         journal.date_fin = timezone.now()
         journal.save()

@@ -9,11 +9,11 @@ from django.views.generic import DetailView, FormView, ListView
 from base.departements import DEPARTEMENTS
 from base.vues import NominatifRequisMixin, PerimetreMixin
 
-from .forms import ImportForm, aide_archive, est_une_archive
+from .forms import ConfirmationForm, ImportForm, aide_archive, est_une_archive
 from .models import Import, StatutImport, TypeImport
 from .registre import importeur_pour
 from .regles import etape, etape_d_archive, mesurable, progression, texte_progression, texte_progression_archive
-from .services import preparer_archive, preparer_import
+from .services import confirmer_import, preparer_archive, preparer_import
 from .tasks import analyser_import_task, executer_import_task
 
 EN_ATTENTE = "Enregistrement demandé : en attente de son lancement…"
@@ -160,6 +160,8 @@ class ImportDetail(NominatifRequisMixin, PerimetreMixin, DetailView):
         # Confirmed a moment ago, not yet taken by a worker: the page follows it rather than offer the preview again.
         attente = self.object.statut == StatutImport.ANALYSE and "confirme" in self.request.GET
         contexte = {"avancement": etat_d_avancement(self.object), "attente": attente}
+        if "confirmation" not in kwargs:
+            contexte["confirmation"] = ConfirmationForm(avertissements=self.object.avertissements)
         if est_une_archive(self.object.type):
             contexte |= {
                 "archive": True,
@@ -170,6 +172,12 @@ class ImportDetail(NominatifRequisMixin, PerimetreMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         journal = get_object_or_404(self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE)
+        confirmation = ConfirmationForm(request.POST, avertissements=journal.avertissements)
+        if not confirmation.is_valid():
+            self.object = journal
+            return self.render_to_response(self.get_context_data(confirmation=confirmation))
+        if journal.avertissements:
+            confirmer_import(journal, request.user)
         executer_import_task.delay(journal.pk)
         url = reverse("imports:detail", args=[journal.pk])
         # Inline (no worker) it is done already; a worker takes it a moment later: until then the page waits for it.

@@ -198,15 +198,20 @@ def test_filtre_invalide(client_de, agent_55, parametres):
 
 
 def test_lecture_seule(client_de, agent_55, personnel_a, declarations):
+    """No way to change a declaration, or its lines, through the API: the pages and the imports open versions."""
     janvier = declarations["janvier"]
+    lignes = list(janvier.lignes.values_list("pk", "heures_travaillees", "date_sortie"))
     for utilisateur in (agent_55, personnel_a):
         client = client_de(utilisateur)
         assert client.post("/api/v1/declarations/", {}, content_type="application/json").status_code == 405
         adresse = f"/api/v1/declarations/{janvier.pk}/"
         assert client.patch(adresse, {"etat": "VALIDEE"}, content_type="application/json").status_code == 405
+        nouvelles = {"lignes": [{"id": pk, "heures_travaillees": "1.00"} for pk, _, _ in lignes]}
+        assert client.put(adresse, nouvelles, content_type="application/json").status_code == 405
         assert client.delete(adresse).status_code == 405
     janvier.refresh_from_db()
-    assert janvier.etat == "TRANSMISE"
+    assert (janvier.etat, janvier.version, janvier.retenue) == ("TRANSMISE", 1, True)
+    assert list(janvier.lignes.values_list("pk", "heures_travaillees", "date_sortie")) == lignes
 
 
 def test_anonyme(client_de, declarations):

@@ -31,8 +31,9 @@ def salaries(siae_a):
     ]
 
 
-def donnees_grille(lignes, action="transmettre"):
-    """The POST of the grid; every salarié of the month must have its row, empty hours for no line."""
+def donnees_grille(lignes, action="transmettre", **autres):
+    """The POST of the grid; every salarié of the month must have its row, empty hours for no line. `autres`: the
+    other fields (the reason of a new version)."""
     donnees = {"lignes-TOTAL_FORMS": str(len(lignes)), "lignes-INITIAL_FORMS": str(len(lignes)), "action": action}
     for i, (parcours, heures, sortie, motif) in enumerate(lignes):
         donnees.update(
@@ -43,7 +44,7 @@ def donnees_grille(lignes, action="transmettre"):
                 f"lignes-{i}-motif_sortie": motif,
             }
         )
-    return donnees
+    return {**donnees, **autres}
 
 
 def test_la_grille_liste_les_salaries_en_parcours_ce_mois(client_de, personnel_a, annexe, salaries):
@@ -96,11 +97,11 @@ def test_l_agent_valide_puis_la_correction_ouvre_une_version(client_de, personne
     assert declaration.etat == EtatDeclaration.VALIDEE
 
     siae = client_de(personnel_a)
+    # Without a reason, nothing is written: a transmitted declaration changes only by a version that says why.
     refus = siae.post(url, donnees_grille([(a, "120", "", ""), (b, "", "", "")]))
-    assert refus.status_code == 302
+    assert refus.status_code == 200 and refus.context["formulaire_version"].errors
     assert LigneDeclaration.objects.get().heures_travaillees == Decimal("100")  # nothing edited in place
-    siae.post(url, {"action": "corriger"})
-    siae.post(url, donnees_grille([(a, "120", "", ""), (b, "", "", "")]))
+    siae.post(url, donnees_grille([(a, "120", "", ""), (b, "", "", "")], motif_version="Heures de mars"))
     versions = list(DeclarationMensuelle.objects.order_by("version").values_list("version", "etat", "retenue"))
     assert versions == [(1, EtatDeclaration.VALIDEE, False), (2, EtatDeclaration.TRANSMISE, True)]
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from imports.importeur import ImporteurArchive
 from imports.models import Import, StatutImport
 from imports.registre import importeur_pour, types_d_import
-from imports.services import analyser_archive, executer_archive, executer_import, preparer_import
+from imports.services import analyser_archive, confirmer_import, executer_archive, executer_import, preparer_import
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
             default=[],
             help="fluxIAE : ne charger que ce département (répétable) ; sans lui, tous ceux du flux.",
         )
-        parser.add_argument("--apercu", action="store_true", help="fluxIAE : analyser sans rien enregistrer.")
+        parser.add_argument("--apercu", action="store_true", help="Analyser sans rien enregistrer.")
 
     def handle(self, *args, type, fichier, departement, apercu, **options):
         if isinstance(importeur_pour(type), ImporteurArchive):
@@ -32,7 +32,12 @@ class Command(BaseCommand):
             if not fichier.is_file():
                 raise CommandError(f"fichier introuvable : {fichier}")
             journal = preparer_import(type, fichier.name, fichier.read_bytes())
-            if journal.statut == StatutImport.ANALYSE:
+            for avertissement in journal.avertissements:
+                self.stdout.write(f"Avertissement : {avertissement}")
+            if journal.statut == StatutImport.ANALYSE and not apercu:
+                # The operator's command is the confirmation: the warnings are printed, and kept in the journal.
+                if journal.avertissements:
+                    confirmer_import(journal)
                 journal = executer_import(journal)
         attendu = StatutImport.ANALYSE if apercu else StatutImport.TERMINE
         if journal.statut != attendu:
