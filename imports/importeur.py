@@ -50,6 +50,8 @@ class Importeur(ABC):
     type: str
     colonnes: tuple[str, ...]
     colonnes_optionnelles: frozenset[str] = frozenset()
+    # What a column means, when its name does not say it all: shown under the list of columns on the upload page.
+    explications: dict[str, str] = {}
     journal = None  # the Import being executed, set by imports.services.executer_import
     # Told (lines checked, lines in the file) every few hundred lines while the lines are checked; set by
     # imports.services.executer_import so that the import's page can show where it stands.

@@ -97,7 +97,7 @@ class ImportNouveau(NominatifRequisMixin, FormView):
                 continue
             importeur = importeur_pour(type_)
             colonnes = [(c, c in importeur.colonnes_optionnelles) for c in importeur.colonnes]
-            formats.append((TypeImport(type_).label, colonnes))
+            formats.append((TypeImport(type_).label, colonnes, importeur.explications))
         archives = [t for t in types_permis(self.request.user) if est_une_archive(t)]
         return super().get_context_data(formats=formats, archives=archives, aide_archive=aide_archive(), **kwargs)
 

@@ -1,4 +1,4 @@
-"""The timeline of a parcours on the salarié's page: the PASS IAE (start, computed end), its suspensions and
+"""The timeline of a parcours on the salarié's page: the PASS IAE (start, end in force), its suspensions and
 prolongations, the hire, the contracts, the hours declared each month and the exit, in the order of their dates.
 
 Built from objects already read (no query here): the page reads everything for all its parcours at once. A PASS
@@ -82,6 +82,12 @@ def _prolongation(prolongation) -> Etape:
     )
 
 
+def _detail_de_la_fin(pass_iae) -> str:
+    if pass_iae.date_fin_officielle:
+        return "fin officielle, délivrée par les emplois de l'inclusion"
+    return "24 mois, repoussée par les suspensions et les prolongations accordées" if pass_iae.date_debut else ""
+
+
 def chronologie(parcours, heures_par_mois, suspensions, prolongations) -> list[Etape]:
     """The steps of one parcours, by date. `heures_par_mois`: (month, hours) of the retained declarations;
     `suspensions`, `prolongations`: those of its PASS the user may see."""
@@ -93,12 +99,7 @@ def chronologie(parcours, heures_par_mois, suspensions, prolongations) -> list[E
         *(_suspension(s) for s in suspensions),
         *(_prolongation(p) for p in prolongations),
         *(Etape(mois, HEURES, "Heures déclarées", f"{nombre_fr(h)} h", mois=True) for mois, h in heures_par_mois),
-        Etape(
-            pass_iae.date_fin,
-            FIN_PASS,
-            "Fin du PASS IAE",
-            "24 mois, repoussée par les suspensions et les prolongations accordées" if pass_iae.date_debut else "",
-        ),
+        Etape(pass_iae.date_fin, FIN_PASS, "Fin du PASS IAE", _detail_de_la_fin(pass_iae)),
     ]
     if parcours.date_sortie:
         motif = parcours.motif_sortie

@@ -132,6 +132,24 @@ class ContratForm(FormulairePass):
         self.fields["type"].choices = [(t.value, t.label) for t in TypeContrat if t.value in permis]
 
 
+class FinOfficielleForm(FormulairePass):
+    date_fin_officielle = champ_date("date_fin_officielle", required=False)
+
+    def __init__(self, *args, parcours, fin_calculee, **kwargs):
+        super().__init__(*args, **kwargs)
+        calculee = (
+            f"la fin calculée par Pilot'IAE est le {fin_calculee:%d/%m/%Y}"
+            if fin_calculee
+            else "la fin calculée par Pilot'IAE est inconnue (la date de début du PASS IAE l'est)"
+        )
+        aide = (
+            "La date de fin délivrée par les emplois de l'inclusion : elle devient la fin du PASS IAE ; "
+            f"{calculee}. Laissez vide si elle n'est pas connue."
+        )
+        # The bound field, already built by DsfrBaseForm, keeps its own copy of the help text.
+        self.fields["date_fin_officielle"].help_text = self["date_fin_officielle"].help_text = aide
+
+
 class SortieForm(FormulairePass):
     date_sortie = champ_date("date_sortie", help_text="Au plus tôt la date d'embauche.")
     motif_sortie = forms.ModelChoiceField(

@@ -3,7 +3,9 @@
 Key: (numero_pass, structure, date_embauche). The structure is the SIAE of the SIRET; when one employer runs two
 kinds of SIAE under that SIRET (an AI and an EI), the optional `type_siae` column says which, else the line is
 refused. The PASS's end is computed (24 months − 1 day, pushed by the suspensions and prolongations of a PASS
-already known; a start the ASP's flux left unknown is filled in). The contract rules the columns allow are checked
+already known; a start the ASP's flux left unknown is filled in), unless the optional `date_fin_pass` column gives
+the official end issued by les emplois de l'inclusion: then that is the end (an empty cell says nothing and keeps
+the official end already known). The contract rules the columns allow are checked
 (regles_pass): a CDDI under 20 hours a week is refused, the file having no derogation column.
 """
 
@@ -18,6 +20,7 @@ from .regles_pass import (
     CONTRATS_PAR_TYPE_DE_SIAE,
     decalage_de_la_fin,
     erreurs_cdi_inclusion,
+    erreurs_fin_officielle,
     erreurs_heures_cddi,
     erreurs_type_de_contrat,
 )
@@ -52,10 +55,19 @@ class ImportParcours(Importeur):
         "niveau_formation",
         "duree_chomage",
         "type_siae",
+        "date_fin_pass",
     )
     colonnes_optionnelles = frozenset(
-        {"niveau_formation", "duree_chomage", "heures_hebdo", "auto_prescription", "type_siae"}
+        {"niveau_formation", "duree_chomage", "heures_hebdo", "auto_prescription", "type_siae", "date_fin_pass"}
     )
+    explications = {
+        "date_debut_pass": "début du PASS IAE ; sa fin se calcule (24 mois − 1 jour, repoussée par les suspensions "
+        "et les prolongations accordées) si date_fin_pass ne la donne pas",
+        "type_siae": "ACI, AI, EI, ETTI ou EITI, quand le SIRET est celui de plusieurs structures",
+        "date_fin_pass": "fin officielle du PASS IAE, délivrée par les emplois de l'inclusion : elle devient la fin "
+        "du PASS, la fin calculée reste affichée à côté et un écart est signalé sur la page du salarié ; vide, la "
+        "fin officielle déjà connue est gardée",
+    }
 
     def _valeur(self, brut, colonne, analyseur):
         try:
@@ -79,6 +91,11 @@ class ImportParcours(Importeur):
                 raise ErreurColonne(colonne, "obligatoire")
         for colonne in ("date_naissance", "date_debut_pass", "date_embauche"):
             valeurs[colonne] = self._valeur(brut, colonne, date_fr)
+        # The official end (les emplois de l'inclusion), when the file gives it; empty: nothing said.
+        fin_officielle = texte(brut.get("date_fin_pass", ""))
+        valeurs["date_fin_pass"] = self._valeur(brut, "date_fin_pass", date_fr) if fin_officielle else None
+        if erreurs := erreurs_fin_officielle(valeurs["date_fin_pass"], valeurs["date_debut_pass"]):
+            raise ErreurColonne("date_fin_pass", f"la fin officielle {erreurs[0].texte.removeprefix('elle ')[:-1]}")
         valeurs["genre"] = texte(brut["genre"]).upper()
         if valeurs["genre"] not in Genre.values:
             raise ErreurColonne("genre", "F ou M attendu")
@@ -164,6 +181,19 @@ class ImportParcours(Importeur):
             return structures[0], None
         return None, ErreurLigne(numero, "siret", f"aucune SIAE de SIRET {v['siret']}")
 
+    @staticmethod
+    def fin_en_vigueur(v, pass_iae: PassIae | None):
+        """The PASS's end in force once the line is written: the official end the line gives, else the one already
+        known, else 24 months − 1 day from the line's start, pushed by the suspensions and prolongations of a known
+        PASS."""
+        officielle = v["date_fin_pass"] or (pass_iae.date_fin_officielle if pass_iae is not None else None)
+        if officielle is not None:
+            return officielle
+        fin = fin_pass_iae(v["date_debut_pass"])
+        if pass_iae is not None:
+            fin += decalage_de_la_fin(pass_iae.date_debut, pass_iae.date_fin)
+        return fin
+
     def planifier(self, lignes, analyse: Analyse):
         sirets = {v["siret"] for _, v in lignes}
         structures = {}
@@ -223,7 +253,7 @@ class ImportParcours(Importeur):
                 continue
             if pass_iae and visibles is not None and pass_iae.salarie_id not in visibles:
                 salarie = pass_iae.salarie
-                # An unknown start (a PASS from the ASP's flux) is filled in, not corrected.
+                # An unknown start or official end (a PASS from the ASP's flux) is filled in, not corrected.
                 if pass_iae.date_debut not in (None, v["date_debut_pass"]) or (salarie.prenom, salarie.genre) != (
                     v["prenom"],
                     v["genre"],
@@ -237,10 +267,17 @@ class ImportParcours(Importeur):
                         )
                     )
                     continue
-            # The PASS's end: 24 months − 1 day, pushed by the suspensions and prolongations of a known PASS.
-            fin = fin_pass_iae(v["date_debut_pass"])
-            if pass_iae is not None:
-                fin += decalage_de_la_fin(pass_iae.date_debut, pass_iae.date_fin)
+                if v["date_fin_pass"] and pass_iae.date_fin_officielle not in (None, v["date_fin_pass"]):
+                    analyse.erreurs.append(
+                        ErreurLigne(
+                            numero,
+                            "date_fin_pass",
+                            "ce PASS IAE est suivi par une autre structure : seule elle ou la DDETS peut corriger "
+                            "sa fin officielle",
+                        )
+                    )
+                    continue
+            fin = self.fin_en_vigueur(v, pass_iae)
             if v["date_embauche"] > fin:
                 analyse.erreurs.append(
                     ErreurLigne(
@@ -259,6 +296,8 @@ class ImportParcours(Importeur):
             differences = [c for c in (*SITUATION, "auto_prescription") if getattr(existant, c) != v[c]]
             if pass_iae.date_debut != v["date_debut_pass"]:
                 differences.append("date_debut_pass")
+            if v["date_fin_pass"] and pass_iae.date_fin_officielle != v["date_fin_pass"]:
+                differences.append("date_fin_pass")
             if contrat is None or contrat.type != v["type_contrat"] or contrat.heures_hebdo != v["heures_hebdo"]:
                 differences.append("contrat")
             salarie = pass_iae.salarie
@@ -272,4 +311,4 @@ class ImportParcours(Importeur):
         analyse.plan = plan
 
     def appliquer(self, analyse):
-        enregistrer_embauches(analyse.plan)
+        enregistrer_embauches(analyse.plan, auteur=self.utilisateur, import_origine=self.journal)

@@ -85,13 +85,28 @@ class Salarie(models.Model):
 class PassIae(models.Model):
     """A PASS IAE. Its dates may be unknown: the ASP's flux gives the number, not always the start. Then every rule
     that needs them says the date is unknown rather than guess it (regles_pass), and the pages show « inconnue ».
-    A known start always has its end (computed from it)."""
+    A known start always has its end.
+
+    `date_fin` is the end in force, the one every rule and page reads: the official end issued by les emplois de
+    l'inclusion when it is known (`date_fin_officielle`), else the end the rules compute from the start, the
+    suspensions and the granted prolongations (`services_pass.fin_calculee`). The pages show the computed end
+    beside the official one and flag a difference (docs/decisions.md)."""
 
     numero = models.CharField("numéro", max_length=12, unique=True)
     salarie = models.ForeignKey(Salarie, on_delete=models.CASCADE, related_name="pass_iae")
     date_debut = models.DateField("début", null=True, blank=True, help_text="Vide : inconnue.")
     date_fin = models.DateField(
-        "fin", null=True, blank=True, help_text="Début + 24 mois − 1 jour, repoussée par les suspensions."
+        "fin",
+        null=True,
+        blank=True,
+        help_text="La fin officielle si elle est connue, sinon début + 24 mois − 1 jour, repoussée par les "
+        "suspensions et les prolongations accordées.",
+    )
+    date_fin_officielle = models.DateField(
+        "fin officielle",
+        null=True,
+        blank=True,
+        help_text="La fin délivrée par les emplois de l'inclusion ; vide : inconnue, la fin est calculée.",
     )
 
     objects = perimetre_queryset("salarie__parcours__siae", nominatif=True, distinct=True).as_manager()
@@ -106,10 +121,40 @@ class PassIae(models.Model):
                 name="pass_periode",
             ),
             models.CheckConstraint(condition=models.Q(numero__regex=r"^[0-9A-Z]{12}$"), name="pass_numero_12"),
+            # The official end, when known, is the end in force.
+            models.CheckConstraint(
+                condition=models.Q(date_fin_officielle__isnull=True)
+                | models.Q(date_fin__isnull=False, date_fin=models.F("date_fin_officielle")),
+                name="pass_fin_officielle_en_vigueur",
+            ),
         ]
 
     def __str__(self):
         return self.numero
+
+
+class FinOfficielleHistorique(models.Model):
+    """Each official end a PASS IAE was given (None: taken off, the computed end applies again), when, by whom, and
+    by which import when a file brought it."""
+
+    pass_iae = models.ForeignKey(PassIae, on_delete=models.CASCADE, related_name="fins_officielles")
+    date_fin_officielle = models.DateField("fin officielle", null=True, blank=True)
+    date = models.DateTimeField(auto_now_add=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    import_origine = models.ForeignKey(
+        "imports.Import", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "version de la fin officielle d'un PASS IAE"
+        verbose_name_plural = "historique des fins officielles des PASS IAE"
+        ordering = ["pass_iae", "-date", "-pk"]
+
+    def __str__(self):
+        fin = f"{self.date_fin_officielle:%d/%m/%Y}" if self.date_fin_officielle else "retirée"
+        return f"{self.pass_iae.numero} : fin officielle {fin} (le {self.date:%d/%m/%Y})"
 
 
 class Parcours(models.Model):
@@ -229,7 +274,7 @@ class LimiteDecision(models.TextChoices):
 
 class LimiteCumul(models.TextChoices):
     AUCUNE = "AUCUNE", "Aucune"
-    MOIS = "MOIS", "Un nombre de mois"
+    MOIS = "MOIS", "Un nombre de mois, toutes prolongations du PASS confondues"
     FIN_FORMATION = "FIN_FORMATION", "Jusqu'à la fin de la formation"
 
 
@@ -265,7 +310,10 @@ class MotifProlongation(models.Model):
     )
     limite_cumul = models.CharField("limite du total", max_length=14, choices=LimiteCumul.choices)
     duree_max_cumulee_mois = models.PositiveSmallIntegerField(
-        "total maximal des prolongations (mois)", null=True, blank=True
+        "total maximal des prolongations (mois)",
+        null=True,
+        blank=True,
+        help_text="Toutes les prolongations du PASS IAE comptent, quel que soit leur motif (article R.5132-1-8).",
     )
     types_siae = models.CharField(
         "types de structure", max_length=40, blank=True, help_text="Séparés par des virgules ; vide : tous."

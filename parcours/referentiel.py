@@ -14,7 +14,9 @@ SUSPENSIONS = [
     ("CONTRAT_PASSERELLE", "Contrat passerelle", "EI,ACI"),
 ]
 
-# code, libellé, qui décide, limite d'une décision, mois, limite du total, mois, types
+# code, libellé, qui décide, limite d'une décision, mois, limite du total, mois, types. The total of a motif caps
+# the sum of ALL the PASS's prolongations, whatever their motif (R.5132-1-8: 24 + 36 = 60 months at most for an
+# RQTH holder, training prolongation included): `regles_pass.erreurs_cumul`.
 PROLONGATIONS = [
     ("CDI_INCLUSION_57", "CDI inclusion, 57 ans et plus", "SIAE", "FIN_CONTRAT", None, "AUCUNE", None, ""),
     ("FIN_FORMATION", "Formation en cours", "SIAE", "MOIS", 12, "FIN_FORMATION", None, ""),

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from base.formats import nombre_fr
+
 from .models import Decideur, LimiteCumul, LimiteDecision, StatutProlongation, TypeContrat
 from .regles import age_au, ajouter_mois, fin_pass_iae
 
@@ -63,6 +65,7 @@ LIBELLES = {
     "motif_derogation": "Motif de la dérogation",
     "date_sortie": "Date de sortie",
     "motif_sortie": "Motif de sortie",
+    "date_fin_officielle": "Fin officielle",
 }
 
 
@@ -146,6 +149,50 @@ def decalage_de_la_fin(debut: dt.date | None, fin: dt.date | None) -> dt.timedel
     if debut is None or fin is None:
         return dt.timedelta(0)
     return fin - fin_pass_iae(debut)
+
+
+# The official end -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FinDuPass:
+    """The end issued by les emplois de l'inclusion (`officielle`) and the end the rules compute (`calculee`),
+    either unknown (None). The official end, when known, is the end in force; the computed one is shown beside it,
+    and a difference is flagged: a suspension or a prolongation recorded on one side and not on the other, or a
+    start that differs."""
+
+    officielle: dt.date | None
+    calculee: dt.date | None
+
+    @property
+    def en_vigueur(self) -> dt.date | None:
+        return self.officielle if self.officielle is not None else self.calculee
+
+    @property
+    def ecart_jours(self) -> int | None:
+        """Computed − official, in days; None when either is unknown or they agree."""
+        if self.officielle is None or self.calculee is None or self.officielle == self.calculee:
+            return None
+        return (self.calculee - self.officielle).days
+
+    @property
+    def ecart(self) -> str:
+        """The flag, in a sentence; empty when there is nothing to flag."""
+        jours = self.ecart_jours
+        if jours is None:
+            return ""
+        sens = "plus tard" if jours > 0 else "plus tôt"
+        return (
+            f"fin calculée : {jour(self.calculee)}, différente de la fin officielle ({jour(self.officielle)}) : "
+            f"{nombre_fr(abs(jours), 0)} jour{'s' if abs(jours) > 1 else ''} {sens}."
+        )
+
+
+def erreurs_fin_officielle(fin_officielle: dt.date | None, debut_pass: dt.date | None) -> list[Erreur]:
+    """An official end does not precede the PASS's start (when both are known)."""
+    if fin_officielle is not None and debut_pass is not None and fin_officielle < debut_pass:
+        return [Erreur("date_fin_officielle", f"elle précède le début du PASS IAE ({jour(debut_pass)}).")]
+    return []
 
 
 # Suspensions -------------------------------------------------------------------------------------------------
@@ -290,16 +337,16 @@ def erreurs_prolongation(
     date_naissance: dt.date,
     contrat: ContratEnCours | None,
     date_fin_formation: dt.date | None,
-    du_meme_motif: Iterable[Periode],
     autres: Iterable[Periode],
 ) -> list[Erreur]:
     """The limits of a prolongation, checked at the request and again at the decision: the motif (in force, for
     this kind of structure, the age its name gives, the contract it needs), one decision at most (months, or until
-    the contract ends: at most the contract's end, no bound when it has none), the total of the motif's
-    prolongations (months counted from the first one, in days; or until the training ends), no overlap.
+    the contract ends: at most the contract's end, no bound when it has none), the total of the PASS's
+    prolongations under the motif's cap (or until the training ends), no overlap.
 
-    `du_meme_motif`: the PASS's other prolongations with this motif, granted or requested; `autres`: all its other
-    prolongations, granted or requested."""
+    `autres`: all the PASS's other prolongations, granted or requested, whatever their motif: R.5132-1-8 caps the
+    whole length of the parcours, so a training prolongation counts against the 36 months of an RQTH holder."""
+    autres = list(autres)
     erreurs = []
     if not motif.actif:
         erreurs.append(Erreur("motif", f"« {motif.libelle} » n'est plus en vigueur."))
@@ -345,22 +392,8 @@ def erreurs_prolongation(
                 )
             )
 
-    precedentes = list(du_meme_motif)
     if motif.limite_cumul == LimiteCumul.MOIS and motif.duree_max_cumulee_mois:
-        premier = min([p.debut for p in precedentes] + [periode.debut])
-        jours_max = (ajouter_mois(premier, motif.duree_max_cumulee_mois) - premier).days
-        jours_deja = sum(p.jours for p in precedentes)
-        if jours_deja + periode.jours > jours_max:
-            reste = max(jours_max - jours_deja, 0)
-            erreurs.append(
-                Erreur(
-                    "date_fin",
-                    f"les prolongations pour ce motif totalisent au plus {motif.duree_max_cumulee_mois} mois "
-                    f"({jours_max} jours depuis le {jour(premier)}) ; {jours_deja} jours sont déjà accordés ou "
-                    f"demandés, il en reste {reste}"
-                    + (f" : au plus tard le {jour(periode.debut + dt.timedelta(days=reste - 1))}." if reste else "."),
-                )
-            )
+        erreurs += erreurs_cumul(periode, motif.duree_max_cumulee_mois, autres)
     elif motif.limite_cumul == LimiteCumul.FIN_FORMATION:
         if date_fin_formation is None:
             erreurs.append(
@@ -385,6 +418,28 @@ def erreurs_prolongation(
         if periode.chevauche(autre):
             erreurs.append(Erreur("date_fin", f"la prolongation chevauche celle {autre} du même PASS IAE."))
     return erreurs
+
+
+def erreurs_cumul(periode: Periode, mois_max: int, autres: Iterable[Periode]) -> list[Erreur]:
+    """The cap of a motif (R.5132-1-8) on the sum of ALL the PASS's prolongations, whatever their motif: the days
+    of the others plus this one's, at most the days of `mois_max` calendar months from the start of the first
+    prolongation (so 36 months is 1 095 or 1 096 days depending on the leap years it spans)."""
+    autres = list(autres)
+    premier = min([p.debut for p in autres] + [periode.debut])
+    jours_max = (ajouter_mois(premier, mois_max) - premier).days
+    jours_deja = sum(p.jours for p in autres)
+    if jours_deja + periode.jours <= jours_max:
+        return []
+    reste = max(jours_max - jours_deja, 0)
+    return [
+        Erreur(
+            "date_fin",
+            f"avec ce motif, les prolongations du PASS IAE, tous motifs confondus, totalisent au plus {mois_max} "
+            f"mois ({nombre_fr(jours_max, 0)} jours depuis le {jour(premier)}) ; {nombre_fr(jours_deja, 0)} jours "
+            f"sont déjà accordés ou demandés, il en reste {nombre_fr(reste, 0)}"
+            + (f" : au plus tard le {jour(periode.debut + dt.timedelta(days=reste - 1))}." if reste else "."),
+        )
+    ]
 
 
 def erreurs_decision(

@@ -6,9 +6,12 @@ from .models import Contrat, MotifSortie, Parcours, PassIae, Salarie
 
 
 class PassIaeSerializer(serializers.ModelSerializer):
+    """`date_fin` is the end in force: `date_fin_officielle` (les emplois de l'inclusion) when it is known, else
+    the end computed from the start, the suspensions and the granted prolongations."""
+
     class Meta:
         model = PassIae
-        fields = ["numero", "date_debut", "date_fin"]
+        fields = ["numero", "date_debut", "date_fin", "date_fin_officielle"]
         read_only_fields = fields
 
 

@@ -3,17 +3,18 @@
 from django.db import transaction
 from django.db.models.functions import Lower
 
-from .models import Contrat, Parcours, PassIae, Salarie
+from .models import Contrat, FinOfficielleHistorique, Parcours, PassIae, Salarie
 from .regles import fin_pass_iae
-from .regles_pass import decalage_de_la_fin
+from .regles_pass import FinDuPass, decalage_de_la_fin
 
 SITUATION = ("brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage")
 
 
 @transaction.atomic
-def enregistrer_embauches(embauches: list[tuple]) -> None:
+def enregistrer_embauches(embauches: list[tuple], *, auteur=None, import_origine=None) -> None:
     """Create or update, for each (siae, values) hire, the salarié, the PASS IAE, the parcours and the hire's
-    contract. A fixed number of queries whatever the number of hires."""
+    contract; an official end the values bring is kept in the PASS's history with the author and the import. A
+    fixed number of queries whatever the number of hires."""
     if not embauches:
         return
     numeros = {v["numero_pass"] for _, v in embauches}
@@ -40,30 +41,50 @@ def enregistrer_embauches(embauches: list[tuple]) -> None:
     connus.update(nouveaux)
 
     a_modifier_salaries, a_modifier_pass, nouveaux_pass = {}, {}, {}
+    fins_changees = {}  # PASS number → PASS whose official end the hires bring or change
     for _, v in embauches:
         pass_iae = passes.get(v["numero_pass"]) or nouveaux_pass.get(v["numero_pass"])
         if pass_iae is None:
             salarie = connus[(v["nom"].lower(), v["prenom"].lower(), v["date_naissance"])]
+            officielle = v.get("date_fin_pass")
             nouveaux_pass[v["numero_pass"]] = PassIae(
                 numero=v["numero_pass"],
                 salarie=salarie,
                 date_debut=v["date_debut_pass"],
-                date_fin=fin_pass_iae(v["date_debut_pass"]),
+                date_fin_officielle=officielle,
+                date_fin=FinDuPass(officielle, fin_pass_iae(v["date_debut_pass"])).en_vigueur,
             )
+            if officielle is not None:
+                fins_changees[v["numero_pass"]] = nouveaux_pass[v["numero_pass"]]
             continue
         salarie = pass_iae.salarie
         if (salarie.prenom, salarie.genre) != (v["prenom"], v["genre"]):
             salarie.prenom, salarie.genre = v["prenom"], v["genre"]
             a_modifier_salaries[salarie.pk] = salarie
-        if pass_iae.pk and pass_iae.date_debut != v["date_debut_pass"]:
+        if not pass_iae.pk:
+            continue
+        debut_change = pass_iae.date_debut != v["date_debut_pass"]
+        officielle = v.get("date_fin_pass") or pass_iae.date_fin_officielle
+        if officielle != pass_iae.date_fin_officielle:
+            fins_changees[pass_iae.numero] = pass_iae
+        if debut_change or officielle != pass_iae.date_fin_officielle:
+            # The push of the suspensions and prolongations, read before the start moves: kept with a new start.
+            # Meaningless when an official end is in force, which stays the end.
             decalage = decalage_de_la_fin(pass_iae.date_debut, pass_iae.date_fin)
             pass_iae.date_debut = v["date_debut_pass"]
-            pass_iae.date_fin = fin_pass_iae(v["date_debut_pass"]) + decalage
+            pass_iae.date_fin_officielle = officielle
+            pass_iae.date_fin = FinDuPass(officielle, fin_pass_iae(v["date_debut_pass"]) + decalage).en_vigueur
             a_modifier_pass[pass_iae.pk] = pass_iae
     PassIae.objects.bulk_create(nouveaux_pass.values())
     passes.update(nouveaux_pass)
     Salarie.objects.bulk_update(a_modifier_salaries.values(), ["prenom", "genre"])
-    PassIae.objects.bulk_update(a_modifier_pass.values(), ["date_debut", "date_fin"])
+    PassIae.objects.bulk_update(a_modifier_pass.values(), ["date_debut", "date_fin_officielle", "date_fin"])
+    FinOfficielleHistorique.objects.bulk_create(
+        FinOfficielleHistorique(
+            pass_iae=p, date_fin_officielle=p.date_fin_officielle, auteur=auteur, import_origine=import_origine
+        )
+        for p in fins_changees.values()
+    )
 
     existants = {
         (p.pass_iae_id, p.siae_id, p.date_embauche): p

@@ -3,7 +3,12 @@ and exits, each in one transaction, checked by the rules of `regles_pass`, and e
 
 The PASS is locked first (`select_for_update`): two writes on the same PASS never check against a stale state.
 A refused write raises `ValidationError` with a message per field, each naming its field. A PASS whose start is
-unknown (from the ASP's flux) is neither suspended nor prolonged, and its stored end is left as it is.
+unknown (from the ASP's flux) is not suspended, nor prolonged unless its official end is known (a prolongation
+follows the end in force), and its stored end is left as it is.
+
+The end in force is the official end (les emplois de l'inclusion) when it is known: a suspension or a prolongation
+recorded here moves the computed end only, and the salarié's page flags the difference until the official end
+that includes it is entered or imported.
 """
 
 import datetime as dt
@@ -16,6 +21,7 @@ from django.utils import timezone
 from .models import (
     Contrat,
     Decideur,
+    FinOfficielleHistorique,
     LimiteCumul,
     Parcours,
     PassIae,
@@ -29,6 +35,7 @@ from .regles_pass import (
     ContratEnCours,
     ContratPropose,
     Erreur,
+    FinDuPass,
     LimitesProlongation,
     LimitesSuspension,
     Periode,
@@ -36,6 +43,7 @@ from .regles_pass import (
     erreurs_decision,
     erreurs_demande,
     erreurs_fin_inconnue,
+    erreurs_fin_officielle,
     erreurs_prolongation,
     erreurs_suspension,
     fin_du_pass,
@@ -77,16 +85,40 @@ def fin_calculee(pass_iae: PassIae) -> dt.date | None:
     )
 
 
+def fin_en_vigueur(pass_iae: PassIae) -> dt.date | None:
+    """The PASS's end as the rules apply it: the official end when it is known, else the computed one."""
+    if pass_iae.date_fin_officielle is not None:
+        return pass_iae.date_fin_officielle
+    return fin_calculee(pass_iae)
+
+
 def recalculer_fin_du_pass(pass_iae: PassIae) -> dt.date | None:
-    """Recompute and store `PassIae.date_fin` from all the PASS's suspensions and granted prolongations. A PASS
-    whose start is unknown keeps the end it has (unknown too, unless a source gave it)."""
-    fin = fin_calculee(pass_iae)
+    """Recompute and store `PassIae.date_fin`, the end in force: the official end when it is known, else the end
+    computed from all the PASS's suspensions and granted prolongations. A PASS with neither keeps the end it has
+    (unknown)."""
+    fin = pass_iae.date_fin_officielle or fin_calculee(pass_iae)
     if fin is None:
         return pass_iae.date_fin
     if pass_iae.date_fin != fin:
         pass_iae.date_fin = fin
         PassIae.objects.filter(pk=pass_iae.pk).update(date_fin=fin)
     return fin
+
+
+@transaction.atomic
+def enregistrer_fin_officielle(parcours: Parcours, *, date_fin_officielle: dt.date | None, auteur=None) -> PassIae:
+    """The end of the parcours's PASS issued by les emplois de l'inclusion, typed on the salarié's page (None: it
+    is not known, the computed end applies again). It becomes the end in force; the computed one stays beside it.
+    A change is kept in the PASS's history with its author."""
+    pass_iae = _verrouiller(parcours.pass_iae_id)
+    refuser(erreurs_fin_officielle(date_fin_officielle, pass_iae.date_debut))
+    if pass_iae.date_fin_officielle == date_fin_officielle:
+        return pass_iae
+    pass_iae.date_fin_officielle = date_fin_officielle
+    pass_iae.date_fin = FinDuPass(date_fin_officielle, fin_calculee(pass_iae)).en_vigueur
+    pass_iae.save(update_fields=["date_fin_officielle", "date_fin"])
+    FinOfficielleHistorique.objects.create(pass_iae=pass_iae, date_fin_officielle=date_fin_officielle, auteur=auteur)
+    return pass_iae
 
 
 # Suspensions -------------------------------------------------------------------------------------------------
@@ -105,7 +137,7 @@ def enregistrer_suspension(
             LimitesSuspension.du_motif(motif),
             type_siae=parcours.siae.type,
             debut_pass=pass_iae.date_debut,
-            fin_pass=fin_calculee(pass_iae),
+            fin_pass=fin_en_vigueur(pass_iae),
             autres=_periodes(Suspension.objects.filter(pass_iae=pass_iae)),
             aujourd_hui=_aujourd_hui(aujourd_hui),
         )
@@ -144,7 +176,6 @@ def _erreurs_limites(
         date_naissance=parcours.salarie.date_naissance,
         contrat=_contrat_du_motif(parcours, limites),
         date_fin_formation=date_fin_formation,
-        du_meme_motif=_periodes(autres.filter(motif=motif)),
         autres=_periodes(autres),
     )
 
@@ -162,11 +193,12 @@ def demander_prolongation(
     auteur=None,
     aujourd_hui=None,
 ) -> Prolongation:
-    """Request a prolongation of the parcours's PASS IAE: it starts the day after the PASS's current end."""
+    """Request a prolongation of the parcours's PASS IAE: it starts the day after the PASS's end in force (the
+    official end when it is known)."""
     aujourd_hui = _aujourd_hui(aujourd_hui)
     date_demande = date_demande or aujourd_hui
     pass_iae = _verrouiller(parcours.pass_iae_id)
-    fin_pass = fin_calculee(pass_iae)
+    fin_pass = fin_en_vigueur(pass_iae)
     refuser(erreurs_fin_inconnue(fin_pass))
     periode = Periode(fin_pass + UN_JOUR, date_fin)
     erreurs = erreurs_demande(date_demande, fin_pass=fin_pass, aujourd_hui=aujourd_hui)

@@ -15,6 +15,7 @@ from parcours.forms_pass import (
     ContratForm,
     DecisionProlongationForm,
     DemandeProlongationForm,
+    FinOfficielleForm,
     SortieForm,
     SuspensionForm,
 )
@@ -84,8 +85,9 @@ class ProlongationDemande(ActionParcoursMixin, FormView):
     succes = "La demande de prolongation est enregistrée."
 
     def get_form_kwargs(self):
-        self.fin_pass = services_pass.fin_calculee(self.parcours.pass_iae)
-        # None while the PASS's start is unknown: the form says so and the service refuses the request.
+        self.fin_pass = services_pass.fin_en_vigueur(self.parcours.pass_iae)
+        # None while the PASS's start and official end are unknown: the form says so and the service refuses the
+        # request.
         debut = self.fin_pass + UN_JOUR if self.fin_pass else None
         return {**super().get_form_kwargs(), "debut": debut}
 
@@ -180,3 +182,23 @@ class SortieEnregistrement(ActionParcoursMixin, FormView):
 
     def enregistrer(self, d):
         services_pass.enregistrer_sortie(self.parcours, date_sortie=d["date_sortie"], motif_sortie=d["motif_sortie"])
+
+
+class FinOfficielleEnregistrement(ActionParcoursMixin, FormView):
+    """The PASS's end issued by les emplois de l'inclusion, typed from its notification: it becomes the end in
+    force; emptied, the computed end applies again."""
+
+    form_class = FinOfficielleForm
+    titre = "Fin officielle du PASS IAE"
+    succes = "La fin officielle du PASS IAE est enregistrée."
+
+    def get_initial(self):
+        return {"date_fin_officielle": self.parcours.pass_iae.date_fin_officielle}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "fin_calculee": services_pass.fin_calculee(self.parcours.pass_iae)}
+
+    def enregistrer(self, d):
+        services_pass.enregistrer_fin_officielle(
+            self.parcours, date_fin_officielle=d["date_fin_officielle"], auteur=self.request.user
+        )

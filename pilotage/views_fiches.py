@@ -15,7 +15,7 @@ from declarations.queries import heures_par_parcours, suivi_des_declarations
 from indicateurs.queries_consommation import consommation_mensuelle
 from parcours.chronologie import chronologie
 from parcours.models import Parcours, Salarie
-from parcours.queries_pass import suspensions_et_prolongations
+from parcours.queries_pass import fins_des_pass, suspensions_et_prolongations
 from siae.models import Siae
 
 
@@ -67,6 +67,8 @@ class SalarieDetail(NominatifRequisMixin, DetailView):
         par_parcours = heures_par_parcours(parcours)
         # The suspensions and prolongations of their PASS, read once for all the parcours (those the user may see).
         suspensions, prolongations = suspensions_et_prolongations(user, {p.pass_iae_id for p in parcours})
+        # The official end beside the computed one, and their difference flagged.
+        fins = fins_des_pass(list({p.pass_iae_id: p.pass_iae for p in parcours}.values()))
         return super().get_context_data(
             parcours=[
                 (
@@ -78,6 +80,7 @@ class SalarieDetail(NominatifRequisMixin, DetailView):
                         prolongations.get(p.pass_iae_id, []),
                     ),
                     sum((h for _, h in par_parcours.get(p.pk, [])), Decimal(0)),
+                    fins[p.pass_iae_id],
                 )
                 for p in parcours
             ],

@@ -176,7 +176,9 @@ class PassIaeFactory(DjangoModelFactory):
     numero = factory.Sequence(lambda n: f"99999{n:07d}")
     salarie = factory.SubFactory(SalarieFactory)
     date_debut = dt.date(2023, 10, 1)
-    date_fin = factory.LazyAttribute(lambda o: fin_pass_iae(o.date_debut))
+    date_fin_officielle = None
+    # The end in force: the official end when given, else computed from the start.
+    date_fin = factory.LazyAttribute(lambda o: o.date_fin_officielle or fin_pass_iae(o.date_debut))
 
 
 CONTRAT_PAR_TYPE = {

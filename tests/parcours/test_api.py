@@ -74,7 +74,14 @@ class TestSalaries:
             "prenom": "Léa",
             "date_naissance": "1990-05-17",
             "genre": "F",
-            "pass_iae": [{"numero": "999992400001", "date_debut": "2024-02-01", "date_fin": "2026-01-31"}],
+            "pass_iae": [
+                {
+                    "numero": "999992400001",
+                    "date_debut": "2024-02-01",
+                    "date_fin": "2026-01-31",
+                    "date_fin_officielle": None,
+                }
+            ],
         }
 
     @pytest.mark.parametrize(
@@ -167,6 +174,7 @@ class TestParcours:
                 "numero": petit.pass_iae.numero,
                 "date_debut": "2023-10-01",
                 "date_fin": "2025-09-30",
+                "date_fin_officielle": None,
             },
             "date_embauche": "2024-01-01",
             "date_sortie": "2024-06-30",

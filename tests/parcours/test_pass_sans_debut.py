@@ -161,7 +161,7 @@ def test_la_page_du_salarie_dit_inconnue(client_de, personnel_a, parcours_sans_d
         "PASS IAE 999992400077, date de début inconnue, date de fin inconnue : ni suspension ni prolongation ne peut "
         "être enregistrée." in page
     )
-    ((_, etapes, _),) = reponse.context["parcours"]
+    ((_, etapes, _, _),) = reponse.context["parcours"]
     assert [(e.titre, e.date) for e in etapes] == [
         ("Début du PASS IAE", None),
         ("Embauche", D(2024, 1, 1)),
@@ -205,10 +205,17 @@ def test_les_formulaires_disent_pourquoi_ils_refusent(client_de, personnel_a, pa
 
 def test_l_api_donne_null(client_de, personnel_a, parcours_sans_debut):
     reponse = client_de(personnel_a).get(f"/api/v1/salaries/{parcours_sans_debut.salarie_id}/")
-    assert reponse.json()["pass_iae"] == [{"numero": "999992400077", "date_debut": None, "date_fin": None}]
+    assert reponse.json()["pass_iae"] == [
+        {"numero": "999992400077", "date_debut": None, "date_fin": None, "date_fin_officielle": None}
+    ]
     reponse = client_de(personnel_a).get("/api/v1/parcours/")
     (parcours,) = reponse.json()["results"]
-    assert parcours["pass_iae"] == {"numero": "999992400077", "date_debut": None, "date_fin": None}
+    assert parcours["pass_iae"] == {
+        "numero": "999992400077",
+        "date_debut": None,
+        "date_fin": None,
+        "date_fin_officielle": None,
+    }
 
 
 # The parcours import, which always gives the start -------------------------------------------------------------

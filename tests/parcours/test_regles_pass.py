@@ -164,7 +164,7 @@ NE_EN_1965 = D(1965, 1, 1)  # 61 years old in 2026
 
 
 def verifier(
-    code, fin, *, debut=DEBUT, type_siae="ACI", naissance=NE_EN_1965, contrat=None, formation=None, meme=(), autres=()
+    code, fin, *, debut=DEBUT, type_siae="ACI", naissance=NE_EN_1965, contrat=None, formation=None, autres=()
 ):
     return erreurs_prolongation(
         Periode(debut, fin),
@@ -173,8 +173,7 @@ def verifier(
         date_naissance=naissance,
         contrat=contrat,
         date_fin_formation=formation,
-        du_meme_motif=list(meme),
-        autres=list(autres) + list(meme),
+        autres=list(autres),
     )
 
 
@@ -191,19 +190,50 @@ def test_cumul_exactement_a_la_limite_puis_un_jour_de_trop():
         Periode(D(2024, 1, 1), D(2024, 12, 31)),
         Periode(D(2025, 1, 1), D(2025, 11, 30)),
     ]
-    assert verifier("RQTH", D(2025, 12, 31), debut=D(2025, 12, 1), meme=deja) == []
-    erreurs = verifier("RQTH", D(2026, 1, 1), debut=D(2025, 12, 1), meme=deja)
+    assert verifier("RQTH", D(2025, 12, 31), debut=D(2025, 12, 1), autres=deja) == []
+    erreurs = verifier("RQTH", D(2026, 1, 1), debut=D(2025, 12, 1), autres=deja)
     assert champs(erreurs) == ["date_fin"]
     assert "36 mois" in erreurs[0].texte and "au plus tard le 31/12/2025" in erreurs[0].texte
 
 
-def test_le_cumul_se_compte_par_motif():
-    # Four years of SENIOR_50 fit in its 60 months; a fifth, then one day more, does not.
+# A PASS started on 1 January 2020 ends on 31 December 2021; 12 months of training prolongation follow.
+FORMATION_2022 = Periode(D(2022, 1, 1), D(2022, 12, 31))
+
+
+def test_une_prolongation_de_formation_compte_dans_les_36_mois_d_un_travailleur_handicape():
+    """R.5132-1-8: the parcours of an RQTH holder is 24 + 36 = 60 months at most, training prolongation included.
+    12 months of training then 36 of RQTH (three decisions of 12 months) would make 72: the third is refused."""
+    rqth_2023, rqth_2024 = Periode(D(2023, 1, 1), D(2023, 12, 31)), Periode(D(2024, 1, 1), D(2024, 12, 31))
+    assert verifier("RQTH", rqth_2023.fin, debut=rqth_2023.debut, autres=[FORMATION_2022]) == []
+    assert verifier("RQTH", rqth_2024.fin, debut=rqth_2024.debut, autres=[FORMATION_2022, rqth_2023]) == []
+    erreurs = verifier("RQTH", D(2025, 12, 31), debut=D(2025, 1, 1), autres=[FORMATION_2022, rqth_2023, rqth_2024])
+    assert [e.message for e in erreurs] == [
+        "Fin : avec ce motif, les prolongations du PASS IAE, tous motifs confondus, totalisent au plus 36 mois "
+        "(1\u202f096 jours depuis le 01/01/2022) ; 1\u202f096 jours sont déjà accordés ou demandés, il en reste 0."
+    ]
+
+
+def test_apres_une_formation_il_reste_24_mois_de_rqth():
+    # 36 months from 1 January 2022: 31 December 2024 at the latest, whatever the decisions' split.
+    rqth_2023 = Periode(D(2023, 1, 1), D(2023, 6, 30))
+    assert verifier("RQTH", D(2024, 6, 30), debut=D(2023, 7, 1), autres=[FORMATION_2022, rqth_2023]) == []
+    deja = [FORMATION_2022, rqth_2023, Periode(D(2023, 7, 1), D(2024, 6, 30))]
+    assert verifier("RQTH", D(2024, 12, 31), debut=D(2024, 7, 1), autres=deja) == []
+    erreurs = verifier("RQTH", D(2025, 1, 1), debut=D(2024, 7, 1), autres=deja)
+    assert champs(erreurs) == ["date_fin"] and "il en reste 184 : au plus tard le 31/12/2024." in erreurs[0].texte
+
+
+def test_le_cumul_compte_toutes_les_prolongations_sous_le_plafond_du_motif():
+    # Four years of prolongations of any motif fit in the 60 months of SENIOR_50; a fifth, then one day more,
+    # does not.
     deja = [Periode(D(2022 + i, 1, 1), D(2022 + i, 12, 31)) for i in range(4)]
-    assert verifier("SENIOR_50", D(2026, 12, 31), meme=deja) == []
-    assert champs(verifier("SENIOR_50", D(2027, 1, 1), meme=deja)) == ["date_fin", "date_fin"]  # decision and total
-    # Another motif's prolongations do not count in the RQTH total.
-    assert verifier("RQTH", D(2026, 12, 31), autres=deja) == []
+    assert verifier("SENIOR_50", D(2026, 12, 31), autres=deja) == []
+    assert champs(verifier("SENIOR_50", D(2027, 1, 1), autres=deja)) == ["date_fin", "date_fin"]  # decision, total
+    # The same four years are past the 36 months of RQTH and of DIFFICULTES_PARTICULIERES.
+    assert champs(verifier("RQTH", D(2026, 12, 31), autres=deja)) == ["date_fin"]
+    assert champs(verifier("DIFFICULTES_PARTICULIERES", D(2026, 12, 31), autres=deja)) == ["date_fin"]
+    # A motif without a cap in months is bounded otherwise: the training's end, the CDI inclusion's end.
+    assert verifier("FIN_FORMATION", D(2026, 12, 31), formation=D(2026, 12, 31), autres=deja) == []
 
 
 def test_senior_50_a_partir_de_50_ans():

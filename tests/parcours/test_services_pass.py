@@ -202,6 +202,66 @@ def test_les_limites_sont_revues_a_la_decision(parcours):
     assert "n'est plus en vigueur" in messages(erreur)["motif"][0]
 
 
+def test_formation_puis_rqth_le_parcours_s_arrete_a_60_mois(siae_a):
+    """R.5132-1-8: the caps count every prolongation of the PASS. A PASS from 1 January 2020 (end 31 December
+    2021), 12 months of training prolongation, then RQTH: 24 months are granted, the third year is refused with
+    a message saying why, and nothing is written."""
+    parcours = ParcoursFactory(
+        siae=siae_a,
+        salarie__date_naissance=D(1975, 3, 1),
+        pass_iae__date_debut=D(2020, 1, 1),
+        date_embauche=D(2020, 1, 1),
+        rqth=True,
+    )
+    prescripteur = {"prescripteur_organisation": "Cap emploi Meuse", "prescripteur_personne": "B. Martin"}
+    formation = services_pass.demander_prolongation(
+        parcours,
+        motif=motif("FIN_FORMATION"),
+        date_fin=D(2022, 12, 31),
+        date_fin_formation=D(2022, 12, 31),
+        date_demande=D(2021, 11, 2),
+        aujourd_hui=D(2021, 11, 2),
+    )
+    services_pass.accorder_prolongation(formation, aujourd_hui=D(2021, 11, 5))
+    for annee in (2023, 2024):
+        demande = services_pass.demander_prolongation(
+            parcours,
+            motif=motif("RQTH"),
+            date_fin=D(annee, 12, 31),
+            date_demande=D(annee - 1, 11, 2),
+            aujourd_hui=D(annee - 1, 11, 2),
+        )
+        services_pass.accorder_prolongation(demande, aujourd_hui=D(annee - 1, 11, 20), **prescripteur)
+    parcours.pass_iae.refresh_from_db()
+    assert parcours.pass_iae.date_fin == D(2024, 12, 31)  # 24 + 12 + 24 = 60 months
+
+    with pytest.raises(ValidationError) as erreur:
+        services_pass.demander_prolongation(
+            parcours,
+            motif=motif("RQTH"),
+            date_fin=D(2025, 12, 31),
+            date_demande=D(2024, 11, 4),
+            aujourd_hui=D(2024, 11, 4),
+            prescripteur_organisation="Cap emploi Meuse",
+        )
+    assert messages(erreur) == {
+        "date_fin": [
+            "Fin : avec ce motif, les prolongations du PASS IAE, tous motifs confondus, totalisent au plus 36 mois "
+            "(1\u202f096 jours depuis le 01/01/2022) ; 1\u202f096 jours sont déjà accordés ou demandés, il en reste 0."
+        ]
+    }
+    assert Prolongation.objects.count() == 3
+    # Past 60 months only the motifs without a cap in months remain: a training under way goes on.
+    services_pass.demander_prolongation(
+        parcours,
+        motif=motif("FIN_FORMATION"),
+        date_fin=D(2025, 6, 30),
+        date_fin_formation=D(2025, 6, 30),
+        date_demande=D(2024, 11, 4),
+        aujourd_hui=D(2024, 11, 4),
+    )
+
+
 def test_cdi_inclusion_jusqu_a_la_fin_du_contrat(parcours):
     services_pass.enregistrer_contrat(parcours, type=TypeContrat.CDI_INCLUSION, date_debut=D(2025, 1, 1))
     # The CDI has no end: the decision has no bound.

@@ -170,6 +170,52 @@ def test_demande_puis_accord_par_un_prescripteur(client_de, personnel_a, parcour
     assert client.get(decision).status_code == 404
 
 
+def accordee(parcours, code, debut, fin):
+    return Prolongation.objects.create(
+        pass_iae=parcours.pass_iae,
+        motif=MotifProlongation.objects.get(code=code),
+        date_debut=debut,
+        date_fin=fin,
+        statut=StatutProlongation.ACCORDEE,
+        date_demande=debut - dt.timedelta(days=30),
+        date_decision=debut - dt.timedelta(days=20),
+        decideur=MotifProlongation.objects.get(code=code).decideur,
+        siae=parcours.siae,
+    )
+
+
+def test_le_formulaire_refuse_une_rqth_au_dela_de_60_mois_de_parcours(client_de, agent_55, siae_a):
+    """12 months of training and 24 of RQTH already granted: the PASS ends in a few months, after 60 months, and
+    a further RQTH request is refused on its field, with the reason (R.5132-1-8)."""
+    debut = ajouter_mois(AUJOURD_HUI, -56).replace(day=1)
+    parcours = ParcoursFactory(
+        siae=siae_a, salarie__date_naissance=dt.date(1975, 3, 1), pass_iae__date_debut=debut, date_embauche=debut
+    )
+    accordee(parcours, "FIN_FORMATION", ajouter_mois(debut, 24), ajouter_mois(debut, 36) - UN_JOUR)
+    accordee(parcours, "RQTH", ajouter_mois(debut, 36), ajouter_mois(debut, 48) - UN_JOUR)
+    accordee(parcours, "RQTH", ajouter_mois(debut, 48), ajouter_mois(debut, 60) - UN_JOUR)
+    fin_pass = services_pass.recalculer_fin_du_pass(parcours.pass_iae)
+    assert fin_pass == ajouter_mois(debut, 60) - UN_JOUR
+    reponse = client_de(agent_55).post(
+        url("prolongation", parcours),
+        {
+            "motif": MotifProlongation.objects.get(code="RQTH").pk,
+            "date_fin": iso(ajouter_mois(fin_pass, 6)),
+            "date_demande": iso(AUJOURD_HUI),
+            "prescripteur_organisation": "Cap emploi Meuse",
+        },
+    )
+    assert reponse.status_code == 200
+    [erreur] = reponse.context["form"].errors["date_fin"]
+    assert erreur.startswith(
+        "Fin : avec ce motif, les prolongations du PASS IAE, tous motifs confondus, totalisent au plus 36 mois "
+        "(1\u202f09"
+    )
+    assert erreur.endswith("il en reste 0.")
+    assert "tous motifs confondus, totalisent au plus 36 mois" in reponse.content.decode()
+    assert Prolongation.objects.count() == 3
+
+
 def test_un_refus_sans_motif_est_refuse(client_de, agent_55, parcours_a):
     demande = demande_rqth(parcours_a)
     decision = f"/salaries/prolongations/{demande.pk}/decision/"
@@ -309,7 +355,7 @@ def test_la_chronologie_du_parcours(client_de, personnel_a, parcours_complet):
     reponse = client_de(personnel_a).get(f"/salaries/{parcours_complet.salarie_id}/")
     page = reponse.content.decode()
     pass_iae = parcours_complet.pass_iae
-    etapes = [e.titre for _, chronologie, _ in reponse.context["parcours"] for e in chronologie]
+    etapes = [e.titre for _, chronologie, _, _ in reponse.context["parcours"] for e in chronologie]
     assert etapes[:2] == ["Début du PASS IAE", "Embauche"]
     # The pending request starts after the current end.
     assert etapes[-2:] == ["Fin du PASS IAE", "Prolongation du PASS IAE"]
@@ -331,7 +377,7 @@ def test_la_chronologie_du_parcours(client_de, personnel_a, parcours_complet):
         f"{pass_iae.date_fin:%d/%m/%Y}",
     ):
         assert attendu in page, attendu
-    dates = [e.date for _, chronologie, _ in reponse.context["parcours"] for e in chronologie]
+    dates = [e.date for _, chronologie, _, _ in reponse.context["parcours"] for e in chronologie]
     assert dates == sorted(dates)
 
 
