@@ -169,7 +169,10 @@ class ImportDetail(NominatifRequisMixin, PerimetreMixin, DetailView):
         return super().get_context_data(**contexte, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        journal = get_object_or_404(self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE)
+        # A preview left unconfirmed past the retention period has lost its file (docs/rgpd.md).
+        journal = get_object_or_404(
+            self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE, donnees_effacees_le__isnull=True
+        )
         executer_import_task.delay(journal.pk)
         url = reverse("imports:detail", args=[journal.pk])
         # Inline (no worker) it is done already; a worker takes it a moment later: until then the page waits for it.
