@@ -24,4 +24,4 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
 RUN useradd --create-home --uid 1000 pilotiae && mkdir -p /app/var/media && chown -R pilotiae /app/var
 USER pilotiae
 EXPOSE 8000
-CMD ["gunicorn", "iae.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]
+CMD ["gunicorn", "iae.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120", "--access-logfile", "-"]

@@ -5,6 +5,8 @@ Money and rates are Decimal all the way; rounding is half-up, done here only for
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import timezone
+
 ESPACE_INSECABLE = "\u202f"  # narrow no-break space, the French thousands separator
 
 
@@ -52,3 +54,16 @@ def taux(ratio: Decimal | None) -> str | None:
 def montant(valeur: Decimal | None) -> str | None:
     """An amount in euros as a string with 2 decimals, rounded half-up to the cent."""
     return None if valeur is None else str(arrondi(Decimal(valeur), 2))
+
+
+def date_fr(jour) -> str | None:
+    """A date as a person reads it (15/06/2022); a datetime in local time with its hour (15/06/2022 à 09:30)."""
+    if jour is None:
+        return None
+    if hasattr(jour, "hour"):
+        return f"{timezone.localtime(jour):%d/%m/%Y à %H:%M}"
+    return f"{jour:%d/%m/%Y}"
+
+
+def oui_non(valeur: bool) -> str:
+    return "oui" if valeur else "non"

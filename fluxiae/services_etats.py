@@ -92,11 +92,11 @@ def charger_declarations(bilan, fichier: str) -> None:
             existantes[(cle[1], cle[2])].append(cle)
     creer(
         NOUVELLES,
-        """(annexe_id bigint, mois date, version integer, version_asp integer, etat varchar(10),
-        etat_asp varchar(12), date_transmission timestamp with time zone, declaration_id bigint)""",
+        """(annexe_id bigint, mois date, version integer, version_asp integer, etat varchar(10), etat_asp varchar(12),
+        date_transmission timestamp with time zone, motif varchar(500), declaration_id bigint)""",
     )
     a_retirer, a_retenir = [], []
-    colonnes = ("annexe_id", "mois", "version", "version_asp", "etat", "etat_asp", "date_transmission")
+    colonnes = ("annexe_id", "mois", "version", "version_asp", "etat", "etat_asp", "date_transmission", "motif")
     with Ecriture(NOUVELLES, colonnes) as nouvelles:
         for cle, (version, etat, validation) in sorted(mois_lus.items()):
             versions = existantes.get(cle, [])
@@ -119,7 +119,8 @@ def charger_declarations(bilan, fichier: str) -> None:
             nouvelles.ecrire(
                 (cle[0], cle[1], max((d[3] for d in versions), default=0) + 1, version,
                  EtatDeclaration.VALIDEE if etat in regles.ETATS_EMI_VALIDES else EtatDeclaration.TRANSMISE,
-                 etat, _a_midi(validation) if validation else timezone.now())
+                 etat, _a_midi(validation) if validation else timezone.now(),
+                 f"Version {version} de l'état mensuel, reçue de l'ASP (fluxIAE)")
             )  # fmt: skip
             compte.noter("crees" if derniere_asp is None else "modifies")
             bilan.annexes.add(cle[0])
@@ -176,6 +177,7 @@ def _inserer_les_nouvelles() -> None:
             "version_asp": "version_asp",
             "etat_asp": "etat_asp",
             "date_transmission": "date_transmission",
+            "motif_version": "motif",
         },  # fmt: skip
         f"FROM {NOUVELLES}",
         colonnes_parametres=[True, SourceDeclaration.ASP],

@@ -121,6 +121,18 @@ def charger_parcours(bilan) -> None:
     number, then the parcours and the contracts, each matched on its key before anything is written."""
     analyser(CONTRATS, PERSONNES)
     compte_parcours, compte_salaries = bilan.vues["ContratMission"], bilan.vues["Salarie"]
+    # The flux carries old contracts: one whose salarié was anonymised (retention period over, docs/rgpd.md) must
+    # not bring the identity back nor move its contract onto a new parcours.
+    anonymises = executer(
+        f"""DELETE FROM {CONTRATS} WHERE id_asp IN (
+            SELECT c.id_asp FROM {Contrat._meta.db_table} c
+            JOIN {Parcours._meta.db_table} p ON p.id = c.parcours_id
+            JOIN {Salarie._meta.db_table} s ON s.id = p.salarie_id
+            WHERE c.id_asp IS NOT NULL AND s.date_anonymisation IS NOT NULL
+        )"""
+    )
+    if anonymises:
+        compte_parcours.ignores["salarié anonymisé (durée de conservation échue)"] += anonymises
     # A person listed twice keeps the last row of the file; a contract listed twice, likewise.
     creer(
         SUITES,

@@ -74,12 +74,18 @@ class Import(models.Model):
     departements_demandes = models.JSONField("départements demandés", default=list, blank=True)
     comptes_par_vue = models.JSONField("par vue", default=dict, blank=True)
     fichiers_ignores = models.JSONField("fichiers ignorés", default=list, blank=True)
+    # The file and what was read of its lines (preview, errors quoting values) hold personal data: erased past
+    # their retention period (docs/rgpd.md, `imports.services_rgpd`); the record of who imported what stays.
+    donnees_effacees_le = models.DateTimeField("fichier et détail effacés le", null=True, blank=True)
 
     objects = ImportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]
-        indexes = [models.Index(fields=["departement", "-date"], name="import_dep_date_idx")]
+        indexes = [
+            models.Index(fields=["departement", "-date"], name="import_dep_date_idx"),
+            models.Index(fields=["date"], name="import_date_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(progression__lte=100), name="import_progression_0_100"),
             models.CheckConstraint(

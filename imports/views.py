@@ -171,7 +171,10 @@ class ImportDetail(NominatifRequisMixin, PerimetreMixin, DetailView):
         return super().get_context_data(**contexte, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        journal = get_object_or_404(self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE)
+        # A preview left unconfirmed past the retention period has lost its file (docs/rgpd.md).
+        journal = get_object_or_404(
+            self.get_queryset(), pk=kwargs["pk"], statut=StatutImport.ANALYSE, donnees_effacees_le__isnull=True
+        )
         confirmation = ConfirmationForm(request.POST, avertissements=journal.avertissements)
         if not confirmation.is_valid():
             self.object = journal

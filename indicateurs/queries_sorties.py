@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
     DecimalField,
@@ -28,6 +29,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
@@ -48,7 +50,7 @@ from indicateurs.regles_sorties import (
     part,
     sous_l_objectif,
 )
-from parcours.models import NIVEAUX_INFRA_CAP, CategorieSortie, DureeChomage, Genre, Parcours
+from parcours.models import NIVEAUX_INFRA_CAP, CategorieSortie, DureeChomage, Genre, Parcours, TrancheAge
 from siae.models import ORDRE_DES_TYPES
 
 TOTAL = "TOTAL"
@@ -257,6 +259,24 @@ def ecart_de_dates(debut: str, fin: str):
     return ExpressionWrapper(nombre(fin) - nombre(debut), output_field=IntegerField())
 
 
+def age_a_l_embauche(parcours: str = ""):
+    """The age on the hire date of the parcours at the path `parcours` ("" for a parcours itself, "parcours__" from a
+    line), as `ecart_de_dates` writes it. Once the salarié's birth date is erased (docs/rgpd.md), the bracket the
+    parcours kept stands for it: the smallest number of that bracket, which compares with the thresholds as the
+    erased date did, so that the publics of past years do not move."""
+    depuis_la_tranche = Case(
+        When(**{f"{parcours}tranche_age_embauche": TrancheAge.MOINS_DE_26}, then=Value(0)),
+        When(**{f"{parcours}tranche_age_embauche": TrancheAge.DE_26_A_49}, then=Value(AGE_JEUNE * 10000)),
+        When(**{f"{parcours}tranche_age_embauche": TrancheAge.CINQUANTE_ET_PLUS}, then=Value(AGE_SENIOR * 10000)),
+        output_field=IntegerField(),
+    )
+    return Coalesce(
+        ecart_de_dates(f"{parcours}salarie__date_naissance", f"{parcours}date_embauche"),
+        depuis_la_tranche,
+        output_field=IntegerField(),
+    )
+
+
 def lignes_de_l_annee(structures, annee: int):
     """The lines with hours worked in the year in the structures."""
     return lignes_comptees().filter(
@@ -287,9 +307,7 @@ def publics_par(structures, annee: int, groupe: str) -> dict[tuple, ComptePublic
         "deld_detld": _salaries(Q(**{f"{p}duree_chomage__in": [DureeChomage.DELD, DureeChomage.DETLD]})),
         "infra_cap": _salaries(Q(**{f"{p}niveau_formation__in": NIVEAUX_INFRA_CAP})),
     }
-    lignes = lignes_de_l_annee(structures, annee).annotate(
-        age=ecart_de_dates(f"{p}salarie__date_naissance", f"{p}date_embauche")
-    )
+    lignes = lignes_de_l_annee(structures, annee).annotate(age=age_a_l_embauche(p))
     if not champs:
         return {(): ComptePublics(**lignes.aggregate(**agregats))}
     n = len(champs)
@@ -409,7 +427,7 @@ def embauches_publiques(structures, annee: int) -> dict[int, EmbauchesPubliques]
     debut, fin = dt.date(annee, 1, 1), dt.date(annee, 12, 31)
     lignes = (
         Parcours.objects.filter(siae__in=structures, date_embauche__gte=debut, date_embauche__lte=fin)
-        .annotate(age=ecart_de_dates("salarie__date_naissance", "date_embauche"))
+        .annotate(age=age_a_l_embauche())
         .values_list("siae_id")
         .annotate(
             embauches=Count("pk"),

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from parcours.regles import age_au, ajouter_mois
+from parcours.regles import AGE_JEUNE, AGE_SENIOR, age_au, ajouter_mois
 
 MOIS_MINIMUM = 3  # ACI, EI
 HEURES_MINIMUM = Decimal(150)  # AI, ETTI
@@ -24,9 +24,9 @@ TYPES_A_DUREE = ("ACI", "EI")
 TYPES_A_HEURES = ("AI", "ETTI")
 TYPES_TOUJOURS_EXAMINES = ("EITI",)
 
-# Publics: ages on the hire date.
-AGE_JEUNE = 26  # "under 26": 25 at the latest
-AGE_SENIOR = 50  # "50 and over"
+# Publics: ages on the hire date, AGE_JEUNE (under 26) and AGE_SENIOR (50 and over), defined in parcours.regles
+# with the age brackets an anonymised parcours keeps.
+
 # Hires of bRSA: at least 40 % (seed 000, CAOM), unless the annexe negotiated another share.
 OBJECTIF_PART_BRSA = Decimal(40)
 

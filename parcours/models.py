@@ -54,6 +54,15 @@ class NiveauFormation(models.TextChoices):
 NIVEAUX_INFRA_CAP = (NiveauFormation.SANS, NiveauFormation.INFRA_CAP)
 
 
+class TrancheAge(models.TextChoices):
+    """The age on the hire date, in the brackets the publics indicators count (spec §8): what a parcours keeps of
+    the birth date once it is erased (docs/rgpd.md)."""
+
+    MOINS_DE_26 = "MOINS_26", "Moins de 26 ans"
+    DE_26_A_49 = "26_49", "De 26 à 49 ans"
+    CINQUANTE_ET_PLUS = "50_PLUS", "50 ans et plus"
+
+
 class TypeContrat(models.TextChoices):
     CDDI = "CDDI", "CDD d'insertion"
     CDDU = "CDDU", "CDD d'usage"
@@ -64,22 +73,48 @@ class TypeContrat(models.TextChoices):
 
 
 class Salarie(models.Model):
-    """A person in parcours. Identity only as needed: never the NIR."""
+    """A person in parcours. Identity only as needed: never the NIR. Past the retention period after the end of
+    their parcours (docs/rgpd.md), the identity is erased (`parcours.services_rgpd`): the row stays, with the sex,
+    for the figures of past years, and `date_anonymisation` says when."""
 
     nom = models.CharField(max_length=150)
     prenom = models.CharField("prénom", max_length=150)
-    date_naissance = models.DateField("date de naissance")
+    # Required on every form; empty only once erased (constraint below).
+    date_naissance = models.DateField("date de naissance", null=True)
     genre = models.CharField(max_length=1, choices=Genre.choices)
+    date_anonymisation = models.DateTimeField(
+        "données personnelles effacées le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Vide tant que l'identité est conservée.",
+    )
 
     objects = perimetre_queryset("parcours__siae", nominatif=True, distinct=True).as_manager()
 
     class Meta:
         verbose_name = "salarié"
         ordering = ["nom", "prenom"]
-        indexes = [models.Index(fields=["nom", "prenom", "date_naissance"], name="salarie_identite_idx")]
+        indexes = [
+            models.Index(fields=["nom", "prenom", "date_naissance"], name="salarie_identite_idx"),
+            models.Index(fields=["date_anonymisation"], name="salarie_anonymisation_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_naissance__isnull=False) | models.Q(date_anonymisation__isnull=False),
+                name="salarie_naissance_sauf_anonymise",
+            ),
+        ]
+        permissions = [("exporter_donnees_personnelles", "Peut exporter toutes les données d'un salarié (RGPD)")]
 
     def __str__(self):
+        if self.date_anonymisation:
+            return f"Salarié anonymisé n° {self.pk}"
         return f"{self.prenom} {self.nom}"
+
+    @property
+    def anonymise(self) -> bool:
+        return self.date_anonymisation is not None
 
 
 class PassIae(models.Model):
@@ -178,6 +213,11 @@ class Parcours(models.Model):
         "embauche en auto-prescription",
         default=False,
         help_text="Embauche sur le diagnostic d'éligibilité de la structure elle-même (contrôlée a posteriori).",
+    )
+    # Written when the salarié's birth date is erased: the publics of past years still count this hire in its age
+    # bracket (indicateurs.queries_sorties reads the birth date when there is one, this otherwise).
+    tranche_age_embauche = models.CharField(
+        "âge à l'embauche", max_length=8, choices=TrancheAge.choices, blank=True, editable=False
     )
 
     objects = perimetre_queryset("siae", nominatif=True).as_manager()
@@ -450,3 +490,28 @@ class ActionInsertion(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date_debut:%d/%m/%Y}"
+
+
+class PurgeDonneesPersonnelles(models.Model):
+    """The trace of one purge of personal data past their retention period (docs/rgpd.md): when, started by whom
+    or what, up to which date, and how many rows of each kind were anonymised or deleted. It names nobody."""
+
+    date = models.DateTimeField(auto_now_add=True)
+    origine = models.CharField(
+        max_length=150, help_text="La tâche planifiée, ou la commande et le compte système qui l'a lancée."
+    )
+    date_limite = models.DateField(
+        "fin de parcours avant le", help_text="Les salariés dont tout s'est terminé avant ce jour sont anonymisés."
+    )
+    date_limite_imports = models.DateField("fichiers d'import déposés avant le")
+    nb_salaries = models.PositiveIntegerField("salariés anonymisés", default=0)
+    nb_fichiers_import = models.PositiveIntegerField("fichiers d'import effacés", default=0)
+    detail = models.JSONField("détail par nature de données", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "purge des données personnelles"
+        verbose_name_plural = "purges des données personnelles"
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"Purge du {self.date:%d/%m/%Y} : {self.nb_salaries} salarié(s) anonymisé(s)"

@@ -34,6 +34,11 @@ def heures_contractuelles_du_mois(heures_hebdo: Decimal | None) -> Decimal | Non
     return heures_hebdo * SEMAINES_PAR_MOIS
 
 
+# Publics (spec §8): ages on the hire date. The indicators count by them; an anonymised parcours keeps its bracket.
+AGE_JEUNE = 26  # "under 26": 25 at the latest
+AGE_SENIOR = 50  # "50 and over"
+
+
 def age_au(date_naissance: dt.date, jour: dt.date) -> int:
     return jour.year - date_naissance.year - ((jour.month, jour.day) < (date_naissance.month, date_naissance.day))
 

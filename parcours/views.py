@@ -34,8 +34,12 @@ class ParcoursModification(NominatifRequisMixin, TemplateView):
     template_name = "parcours/modification.html"
 
     def dispatch(self, request, *args, **kwargs):
+        # An anonymised salarié is past correction: what is left of them only feeds the figures of past years.
         self.parcours = get_object_or_404(
-            Parcours.objects.de_la_structure(request.user).select_related("salarie", "siae"), pk=kwargs["pk"]
+            Parcours.objects.de_la_structure(request.user)
+            .filter(salarie__date_anonymisation__isnull=True)
+            .select_related("salarie", "siae"),
+            pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)
 

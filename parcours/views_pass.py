@@ -34,6 +34,9 @@ class ActionParcoursMixin(NominatifRequisMixin):
 
     def dispatch(self, request, *args, **kwargs):
         self.parcours = self.get_parcours(request, **kwargs)
+        # An anonymised salarié's parcours ended long ago and is no longer written (docs/rgpd.md).
+        if self.parcours.salarie.date_anonymisation:
+            raise Http404("Les données de ce salarié ont été anonymisées.")
         return super().dispatch(request, *args, **kwargs)
 
     def get_parcours(self, request, **kwargs):

@@ -175,7 +175,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicateurs.tasks.envoyer_synthese_mensuelle_task",
         "schedule": crontab(day_of_month="17", hour="7", minute="30"),
     },
+    # Once a month, after the night's refresh: the personal data past their retention period (docs/rgpd.md).
+    "purger-donnees-personnelles": {
+        "task": "parcours.tasks.purger_donnees_personnelles_task",
+        "schedule": crontab(day_of_month="1", hour="3", minute="30"),
+    },
 }
+# The results of tasks (counts and statuses; a failure's message) are dropped from the broker after a day.
+CELERY_RESULT_EXPIRES = 24 * 3600
+# The worker logs through LOGGING below (and its filter of personal data) rather than through handlers of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -227,10 +236,30 @@ FLUXIAE_TAILLE_MAX_ARCHIVE = int(os.environ.get("FLUXIAE_TAILLE_MAX_ARCHIVE", 4 
 SEUIL_SOUS_CONSOMMATION = "0.95"
 SEUIL_SUR_CONSOMMATION = "1.00"
 
+# Personal data have a lifetime (docs/rgpd.md). A salarié's name, first name, birth date, PASS IAE numbers and the
+# free texts written about them are erased this many months after the end of everything they had here (their last
+# exit, the end of their last PASS IAE), as les emplois de l'inclusion anonymise a person whose PASS IAE ended two
+# years ago; what the figures of past years count stays, anonymised (parcours.services_rgpd).
+RGPD_CONSERVATION_MOIS = 24
+# The files brought in (parcours, declarations, fluxIAE: names, birth dates, PASS numbers) and what was read of
+# their lines (preview, errors): erased this many months after the import; the record of the import stays.
+RGPD_CONSERVATION_FICHIERS_IMPORT_MOIS = 6
+
+# Logs carry no personal data (docs/rgpd.md): every record goes through the filter that masks PASS IAE numbers,
+# dates, the rows and keys PostgreSQL quotes in its errors and the query strings of URLs (what was searched). The
+# code logs ids and counts, never a name. No e-mail of errors to administrators (Django's `mail_admins` would send
+# the request's data): only the console handler, filtered.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"donnees_personnelles": {"()": "base.journalisation.MasquerDonneesPersonnelles"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["donnees_personnelles"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # SQL with its parameters (names, birth dates) is never logged, whatever LOG_LEVEL says.
+        "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 AXES_VERBOSE = False

@@ -547,3 +547,22 @@ def test_la_commande_refuse_un_flux_corrompu(tmp_path):
     assert ", colonne emi_nb_heures_travail : « abc »" in erreurs.getvalue()
     assert not Siae.objects.filter(id_asp__isnull=False).exists()
     assert not AnnexeFinanciere.objects.filter(id_asp__in=[AF_ACI, AF_AI, AF_EI]).exists()
+
+
+def test_un_salarie_anonymise_ne_revient_pas_avec_ses_anciens_contrats(tmp_path):
+    """The flux carries old contracts: once a salarié is anonymised (retention over), the next import neither
+    brings the identity back nor moves the contracts onto a new parcours, and the figures stay."""
+    from parcours.services_rgpd import purger_donnees_personnelles
+
+    dossier = ecrire_flux(tmp_path / "n", SEMAINE_N)
+    importer_flux(dossier, ["55"])
+    purge = purger_donnees_personnelles(origine="test", aujourd_hui=dt.date(2031, 1, 1))
+    assert purge.salaries > 0
+    avant, chiffres = comptes(), chiffres_de_la_base()
+
+    bilan = importer_flux(dossier, ["55"])
+
+    assert comptes() == avant
+    assert chiffres_de_la_base() == chiffres
+    assert Salarie.objects.filter(date_anonymisation__isnull=True).count() == avant["Salarie"] - purge.salaries
+    assert bilan.vues["ContratMission"].ignores["salarié anonymisé (durée de conservation échue)"] > 0
