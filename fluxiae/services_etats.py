@@ -9,6 +9,7 @@ parcours into their lines. Exact duplicate rows count once (a hash of the row tr
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
+from operator import itemgetter
 
 from django.utils import timezone
 
@@ -50,8 +51,9 @@ def lire_etats_mensuels(flux, annexes: dict[int, AnnexeFinanciere], motifs: dict
                 "emi_nb_heures_travail", "emi_date_fin_reelle", "emi_motif_sortie_id", "emi_date_validation",
             )
         ]  # fmt: skip
+        choisir = itemgetter(*positions)
         for numero, v in lecteur:
-            af, annee, mois, version, etat, contrat, heures, fin, motif, validation = (v[p] for p in positions)
+            af, annee, mois, version, etat, contrat, heures, fin, motif, validation = choisir(v)
             if not 1 <= mois <= 12:
                 raise ErreurFlux(fichier.nom, numero, "emi_sme_mois", f"mois invalide : {mois}")
             if heures is not None and not ZERO <= heures <= HEURES_MAX:

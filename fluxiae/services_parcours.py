@@ -7,6 +7,7 @@ Pilot'IAE) and writes the differences. The time and memory do not grow with Pyth
 """
 
 import re
+from operator import itemgetter
 
 from parcours.models import Contrat, Parcours, PassIae, Salarie, TypeContrat
 
@@ -50,9 +51,10 @@ def lire_contrats(flux, structures: dict, motifs: dict, bilan) -> set[int]:
                 "contrat_duree_hebdo_travail",
             )
         ]  # fmt: skip
+        choisir = itemgetter(*positions)
         for numero, v in lecteur:
             (id_ctr, personne, structure, mesure, rang, embauche, fin, sortie, motif, rsa, rqth, niveau, chomage,
-             hebdo) = (v[p] for p in positions)  # fmt: skip
+             hebdo) = choisir(v)  # fmt: skip
             type_ = regles.type_de_mesure(mesure)
             siae = siae_de.get((structure, type_))
             if siae is None:
@@ -95,8 +97,9 @@ def lire_salaries(flux, personnes: set[int], bilan) -> None:
                 "salarie_rci_libelle", "salarie_adr_qpv_type", "salarie_adr_is_zrr",
             )
         ]  # fmt: skip
+        choisir = itemgetter(*positions)
         for numero, v in lecteur:
-            personne, agrement, nom, prenom, naissance, civilite, qpv, zrr = (v[p] for p in positions)
+            personne, agrement, nom, prenom, naissance, civilite, qpv, zrr = choisir(v)
             genre = regles.genre_de_civilite(civilite)
             # Pilot'IAE holds a salarié with a birth date, a sex and a PASS number; a person the ASP lists without
             # them is not a bad file (the flux has such rows nationally): their parcours are left out, counted.
