@@ -270,8 +270,10 @@ def _charger_groupes(compte) -> None:
     compte.noter("inchanges", connus - modifies)
 
 
+# The type is written when the flux creates the contract only: the ASP's (CDDI or mission, from the mesure) is
+# coarser than Pilot'IAE's (CDI inclusion, passerelle…), so a contract typed here keeps its own.
 CHAMPS_CONTRAT = (
-    ("parcours_id", "parcours_id"), ("type", "type"), ("date_debut", "date_debut"), ("date_fin", "date_fin"),
+    ("parcours_id", "parcours_id"), ("date_debut", "date_debut"), ("date_fin", "date_fin"),
     ("heures_hebdo", "heures_hebdo"),
 )  # fmt: skip
 
@@ -310,6 +312,6 @@ def _charger_contrats() -> None:
     )
     inserer(
         Contrat,
-        {"id_asp": "id_asp", **dict(CHAMPS_CONTRAT)},
+        {"id_asp": "id_asp", "type": "type", **dict(CHAMPS_CONTRAT)},
         f"FROM {VOULUS} v WHERE NOT EXISTS (SELECT 1 FROM {contrat} c WHERE c.id_asp = v.id_asp)",
     )

@@ -566,3 +566,17 @@ def test_un_salarie_anonymise_ne_revient_pas_avec_ses_anciens_contrats(tmp_path)
     assert chiffres_de_la_base() == chiffres
     assert Salarie.objects.filter(date_anonymisation__isnull=True).count() == avant["Salarie"] - purge.salaries
     assert bilan.vues["ContratMission"].ignores["salarié anonymisé (durée de conservation échue)"] > 0
+
+
+def test_un_contrat_connu_garde_son_type_plus_precis(tmp_path):
+    """The flux only knows CDDI or mission: a contract whose type was made precise in Pilot'IAE keeps it."""
+    dossier = ecrire_flux(tmp_path / "n", SEMAINE_N)
+    importer_flux(dossier, ["55"])
+    contrat = Contrat.objects.filter(id_asp__isnull=False).order_by("id_asp").first()
+    Contrat.objects.filter(pk=contrat.pk).update(type="CDI_INCLUSION")
+
+    importer_flux(dossier, ["55"])
+
+    contrat.refresh_from_db()
+    assert contrat.type == "CDI_INCLUSION"
+    assert Contrat.objects.exclude(pk=contrat.pk).exclude(type__in=["CDDI", "MISSION"]).count() == 0
