@@ -389,7 +389,10 @@ def importer_flux(chemin, departements=None, suivre=None) -> Bilan:
     departements = {regles.code_departement(d) for d in departements} if departements else None
     flux = fichiers_du_flux(chemin)
     bilan = Bilan(fichiers_ignores=list(flux.ignores))
-    etapes = ("motifs", "annexes", "structures", "contrats", "salariés", "états mensuels", "déclarations")
+    etapes = (
+        "motifs", "annexes", "structures", "contrats", "salariés", "états mensuels", "déclarations",
+        "validation et indicateurs",
+    )  # fmt: skip
 
     def noter(rang):
         if suivre is not None:
@@ -417,4 +420,6 @@ def importer_flux(chemin, departements=None, suivre=None) -> Bilan:
         # One refresh of the indicators for the whole import: the annexes it touched, in one task after the commit.
         for annexe_id in sorted(bilan.annexes):
             rafraichir_apres_commit(annexe_id)
+        # What remains is the commit (the database checks the foreign keys of every row written) and the refresh.
+        noter(7)
     return bilan
