@@ -236,7 +236,7 @@ def charger_structures(flux, afs: dict[int, AfDuFlux], bilan: Bilan) -> dict[tup
         (s.siret, s.type): s
         for s in Siae.objects.filter(siret__in={v["structure_siret_actualise"] for _, v in lignes.values()})
     }
-    resultat = {}
+    resultat, nouvelles, modifiees = {}, [], []
     for (structure, type_), departement in sorted(voulues.items()):
         if structure not in lignes:
             compte.ignores["structure absente de la vue Structure"] += 1
@@ -258,17 +258,20 @@ def charger_structures(flux, afs: dict[int, AfDuFlux], bilan: Bilan) -> dict[tup
         }
         siae = existantes.get((structure, type_)) or par_siret.get((siret, type_))
         if siae is None:
-            siae = Siae.objects.create(**valeurs)
-            compte.noter("crees")
+            siae = Siae(**valeurs)
+            nouvelles.append(siae)
         elif any(getattr(siae, cle) != valeur for cle, valeur in valeurs.items() if cle != "departement"):
             for cle, valeur in valeurs.items():
                 if cle != "departement":  # a structure keeps the département it was registered in
                     setattr(siae, cle, valeur)
-            siae.save()
-            compte.noter("modifies")
+            modifiees.append(siae)
         else:
             compte.noter("inchanges")
         resultat[(structure, type_)] = siae
+    Siae.objects.bulk_create(nouvelles, batch_size=LOT)
+    Siae.objects.bulk_update(modifiees, ["id_asp", "siret", "nom", "type", "code_postal", "commune"], batch_size=LOT)
+    compte.noter("crees", len(nouvelles))
+    compte.noter("modifies", len(modifiees))
     return resultat
 
 

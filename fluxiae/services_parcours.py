@@ -16,8 +16,9 @@ from .lecture import LecteurVue
 from .transit import Ecriture, analyser, creer, different, executer, inserer, nouvel_identifiant, sql
 
 CONTRATS, PERSONNES = "fluxiae_contrats", "fluxiae_personnes"
-SUITES, PASSES, GROUPES, VOULUS = "fluxiae_suites", "fluxiae_passes", "fluxiae_groupes", "fluxiae_contrats_voulus"
-TABLES = (CONTRATS, PERSONNES, SUITES, PASSES, GROUPES, VOULUS)
+IDENTITES, SUITES, PASSES = "fluxiae_identites", "fluxiae_suites", "fluxiae_passes"
+GROUPES, VOULUS = "fluxiae_groupes", "fluxiae_contrats_voulus"
+TABLES = (CONTRATS, PERSONNES, IDENTITES, SUITES, PASSES, GROUPES, VOULUS)
 AGREMENT = re.compile(r"[0-9A-Z]{12}")
 
 
@@ -138,15 +139,19 @@ def charger_parcours(bilan) -> None:
         compte_parcours.ignores["salarié anonymisé (durée de conservation échue)"] += anonymises
     # A person listed twice keeps the last row of the file; a contract listed twice, likewise.
     creer(
+        IDENTITES,
+        f"""AS SELECT personne, agrement, nom, prenom, naissance, genre, qpv, zrr FROM (
+            SELECT *, ROW_NUMBER() OVER (PARTITION BY personne ORDER BY ligne DESC) AS r FROM {PERSONNES}
+        ) i WHERE i.r = 1""",
+    )
+    creer(
         SUITES,
         f"""AS SELECT c.*, i.agrement, i.qpv, i.zrr,
             SUM(CASE WHEN c.rang = 0 THEN 1 ELSE 0 END) OVER (
                 PARTITION BY c.personne, c.siae_id ORDER BY c.embauche, c.rang, c.ligne ROWS UNBOUNDED PRECEDING
             ) AS groupe
         FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id_asp ORDER BY ligne DESC) AS r FROM {CONTRATS}) c
-        LEFT JOIN (
-            SELECT *, ROW_NUMBER() OVER (PARTITION BY personne ORDER BY ligne DESC) AS r FROM {PERSONNES}
-        ) i ON i.personne = c.personne AND i.r = 1
+        LEFT JOIN {IDENTITES} i ON i.personne = c.personne
         WHERE c.r = 1""",
     )
     [(sans_identite,)] = sql(
@@ -161,45 +166,44 @@ def charger_parcours(bilan) -> None:
     _charger_contrats()
 
 
+def _cle_nouvelle(modele, existante: str, ordre: str) -> str:
+    """SQL for the key of a row: the existing one, else a fresh one drawn at once (so that nothing is updated
+    after the insert to learn it)."""
+    rang = f"ROW_NUMBER() OVER (PARTITION BY {existante} IS NULL ORDER BY {ordre})"
+    return f"CASE WHEN {existante} IS NULL THEN {nouvel_identifiant(modele, rang)} ELSE {existante} END"
+
+
 def _charger_passes(compte) -> None:
     """One salarié and PASS per PASS number: the identity of the highest ASP person id holding it."""
-    personnes = PERSONNES
+    pass_iae, salarie = PassIae._meta.db_table, Salarie._meta.db_table
     creer(
         PASSES,
-        f"""AS SELECT p.agrement, p.nom, p.prenom, p.naissance, p.genre,
-            CAST(NULL AS bigint) AS pass_id, CAST(NULL AS bigint) AS salarie_id, CAST(NULL AS bigint) AS rang
+        f"""AS SELECT i.agrement, i.nom, i.prenom, i.naissance, i.genre, p.id IS NULL AS nouveau,
+            {_cle_nouvelle(PassIae, "p.id", "i.agrement")} AS pass_id,
+            {_cle_nouvelle(Salarie, "p.salarie_id", "i.agrement")} AS salarie_id
         FROM (
-            SELECT *, ROW_NUMBER() OVER (PARTITION BY agrement ORDER BY personne DESC, ligne DESC) AS r
-            FROM {personnes} WHERE personne IN (SELECT personne FROM {SUITES})
-              AND ligne IN (SELECT MAX(ligne) FROM {personnes} GROUP BY personne)
-        ) p WHERE p.r = 1""",
+            SELECT *, ROW_NUMBER() OVER (PARTITION BY agrement ORDER BY personne DESC) AS r
+            FROM {IDENTITES} WHERE personne IN (SELECT personne FROM {SUITES})
+        ) i LEFT JOIN {pass_iae} p ON p.numero = i.agrement
+        WHERE i.r = 1""",
     )
-    executer(f"CREATE INDEX {PASSES}_agrement ON {PASSES} (agrement)")
     analyser(PASSES)
-    pass_iae, salarie = PassIae._meta.db_table, Salarie._meta.db_table
-    executer(
-        f"""UPDATE {PASSES} SET pass_id = p.id, salarie_id = p.salarie_id
-        FROM {pass_iae} p WHERE p.numero = {PASSES}.agrement"""
-    )
     identite = (("nom", "nom"), ("prenom", "prenom"), ("date_naissance", "naissance"), ("genre", "genre"))
     modifies = executer(
         f"""UPDATE {salarie} SET nom = t.nom, prenom = t.prenom, date_naissance = t.naissance, genre = t.genre
-        FROM {PASSES} t WHERE {salarie}.id = t.salarie_id AND {different(salarie, "t", identite)}"""
+        FROM {PASSES} t WHERE {salarie}.id = t.salarie_id AND NOT t.nouveau AND {different(salarie, "t", identite)}"""
     )
-    [(connus,)] = sql(f"SELECT COUNT(*) FROM {PASSES} WHERE pass_id IS NOT NULL")
-    # The new ones: their salarié's key drawn first, so that the PASS can point at it.
-    creer(f"{PASSES}_rangs", f"AS SELECT agrement, ROW_NUMBER() OVER (ORDER BY agrement) AS rang FROM {PASSES} "
-          "WHERE pass_id IS NULL")  # fmt: skip
-    executer(f"""UPDATE {PASSES} SET rang = r.rang FROM {PASSES}_rangs r WHERE r.agrement = {PASSES}.agrement""")
-    executer(f"UPDATE {PASSES} SET salarie_id = {nouvel_identifiant(Salarie, 'rang')} WHERE pass_id IS NULL")
+    [(connus,)] = sql(f"SELECT COUNT(*) FROM {PASSES} WHERE NOT nouveau")
     crees = inserer(
         Salarie,
         {"id": "salarie_id", "nom": "nom", "prenom": "prenom", "date_naissance": "naissance", "genre": "genre"},
-        f"FROM {PASSES} WHERE pass_id IS NULL ORDER BY salarie_id",
+        f"FROM {PASSES} WHERE nouveau ORDER BY salarie_id",
     )
-    inserer(PassIae, {"numero": "agrement", "salarie_id": "salarie_id"}, f"FROM {PASSES} WHERE pass_id IS NULL")
-    executer(f"UPDATE {PASSES} SET pass_id = p.id FROM {pass_iae} p WHERE p.numero = {PASSES}.agrement "
-             f"AND {PASSES}.pass_id IS NULL")  # fmt: skip
+    inserer(
+        PassIae,
+        {"id": "pass_id", "numero": "agrement", "salarie_id": "salarie_id"},
+        f"FROM {PASSES} WHERE nouveau ORDER BY pass_id",
+    )
     compte.noter("crees", crees)
     compte.noter("modifies", modifies)
     compte.noter("inchanges", connus - modifies)
@@ -215,9 +219,12 @@ def _charger_groupes(compte) -> None:
     """One parcours per group, keyed (PASS, structure, hire date of the initial contract): the situation at hire
     from the initial contract, the exit from the last one. Two groups on one key (two ASP persons sharing a PASS):
     the last one counts."""
+    parcours = Parcours._meta.db_table
     creer(
         GROUPES,
-        f"""AS SELECT g.*, CAST(NULL AS bigint) AS parcours_id FROM (
+        f"""AS SELECT g.*, e.id IS NULL AS nouveau,
+            {_cle_nouvelle(Parcours, "e.id", "g.pass_id, g.siae_id, g.embauche")} AS parcours_id
+        FROM (
             SELECT p.personne, p.siae_id, p.groupe, t.pass_id, t.salarie_id, p.embauche, d.sortie,
                 CASE WHEN d.sortie IS NOT NULL THEN d.motif_id END AS motif_id, p.brsa, p.rqth, p.qpv, p.zrr,
                 p.niveau, p.chomage,
@@ -233,37 +240,28 @@ def _charger_groupes(compte) -> None:
             ) d ON d.personne = p.personne AND d.siae_id = p.siae_id AND d.groupe = p.groupe AND d.n = 1
             JOIN {PASSES} t ON t.agrement = p.agrement
             WHERE p.n = 1
-        ) g WHERE g.r = 1""",
+        ) g
+        LEFT JOIN {parcours} e ON e.pass_iae_id = g.pass_id AND e.siae_id = g.siae_id AND e.date_embauche = g.embauche
+        WHERE g.r = 1""",
     )
-    executer(f"CREATE INDEX {GROUPES}_cle ON {GROUPES} (pass_id, siae_id, embauche)")
     analyser(GROUPES)
-    parcours = Parcours._meta.db_table
-    executer(
-        f"""UPDATE {GROUPES} SET parcours_id = p.id FROM {parcours} p
-        WHERE p.pass_iae_id = {GROUPES}.pass_id AND p.siae_id = {GROUPES}.siae_id
-          AND p.date_embauche = {GROUPES}.embauche"""
-    )
     affectations = ", ".join(f"{champ} = g.{source}" for champ, source in CHAMPS_PARCOURS)
     modifies = executer(
         f"""UPDATE {parcours} SET {affectations} FROM {GROUPES} g
-        WHERE {parcours}.id = g.parcours_id AND {different(parcours, "g", CHAMPS_PARCOURS)}"""
+        WHERE {parcours}.id = g.parcours_id AND NOT g.nouveau AND {different(parcours, "g", CHAMPS_PARCOURS)}"""
     )
-    [(connus,)] = sql(f"SELECT COUNT(*) FROM {GROUPES} WHERE parcours_id IS NOT NULL")
+    [(connus,)] = sql(f"SELECT COUNT(*) FROM {GROUPES} WHERE NOT nouveau")
     crees = inserer(
         Parcours,
         {
+            "id": "parcours_id",
             "salarie_id": "salarie_id",
             "siae_id": "siae_id",
             "pass_iae_id": "pass_id",
             "date_embauche": "embauche",
             **dict(CHAMPS_PARCOURS),
         },  # fmt: skip
-        f"FROM {GROUPES} WHERE parcours_id IS NULL",
-    )
-    executer(
-        f"""UPDATE {GROUPES} SET parcours_id = p.id FROM {parcours} p
-        WHERE {GROUPES}.parcours_id IS NULL AND p.pass_iae_id = {GROUPES}.pass_id
-          AND p.siae_id = {GROUPES}.siae_id AND p.date_embauche = {GROUPES}.embauche"""
+        f"FROM {GROUPES} WHERE nouveau ORDER BY parcours_id",
     )
     compte.noter("crees", crees)
     compte.noter("modifies", modifies)

@@ -344,5 +344,5 @@ def test_les_etapes_se_voient_pendant_l_analyse(agent_55, archive_55):
         fini.set()
         regard.join()
     assert journal.statut == StatutImport.ANALYSE
-    # Some of the seven steps were seen while they ran (each takes milliseconds here: not necessarily all).
-    assert {(rang, 7) for rang in range(7)} & vues
+    # Some of the eight steps were seen while they ran (each takes milliseconds here: not necessarily all).
+    assert {(rang, 8) for rang in range(8)} & vues
