@@ -17,6 +17,7 @@ from imports.lecture import ErreurLigne, date_fr, decimal_fr, texte
 from .models import NatureVersement, Versement
 
 MAXIMUM = Decimal("9999999999.99")
+ENTIERS = Versement._meta.get_field("montant").max_digits - Versement._meta.get_field("montant").decimal_places
 
 
 class ImportVersements(Importeur):
@@ -34,7 +35,8 @@ class ImportVersements(Importeur):
         if not texte(brut["montant"]):
             raise ErreurColonne("montant", "obligatoire")
         try:
-            montant = decimal_fr(brut["montant"])
+            # Refused before any arithmetic: 1e30 has no cents to round to within the decimal context.
+            montant = decimal_fr(brut["montant"], entiers=ENTIERS)
         except ValueError as erreur:
             raise ErreurColonne("montant", str(erreur)) from None
         if montant != montant.quantize(Decimal("0.01")):

@@ -2,6 +2,7 @@
 page reserved to a role answers 404 to the others, as an object out of scope does."""
 
 from django.http import Http404
+from django.shortcuts import render
 
 
 class PerimetreMixin:
@@ -28,3 +29,9 @@ class NominatifRequisMixin:
         if not (perimetre.est_agent or perimetre.siae_ids):
             raise Http404("Page réservée aux agents de la DDETS et aux structures.")
         return super().dispatch(request, *args, **kwargs)
+
+
+def echec_csrf(request, reason=""):
+    """settings.CSRF_FAILURE_VIEW: a form refused for its missing or stale security token, said in French on the
+    design system's page (Django's own is in English). The reason stays out of the page: it is for developers."""
+    return render(request, "403_csrf.html", status=403)

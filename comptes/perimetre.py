@@ -4,6 +4,7 @@ Every queryset a view or an endpoint shows goes through a model manager's `visib
 the user's `Perimetre`. An object outside it is simply absent from the queryset, so views answer 404.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -53,6 +54,17 @@ class Perimetre:
     def voit_nominatif(self, siae) -> bool:
         """Whether the people of this (visible) structure may be shown: not to CDIAE members."""
         return self.administrateur or siae.departement in self.departements_ddets or siae.pk in self.siae_ids
+
+    def peut_modifier_identite(self, employeurs: Iterable[tuple[int, str]]) -> bool:
+        """Whether a person's identity (name, birth date, sex) may be changed, given (structure id, département)
+        of every structure that ever employed them: by a DDETS agent of a département that follows them, or by a
+        structure's staff when theirs is the only structure that ever employed the person. Anyone else would
+        change it for structures and départements they do not answer for."""
+        employeurs = set(employeurs)
+        if self.administrateur or any(departement in self.departements_ddets for _, departement in employeurs):
+            return True
+        structures = {siae for siae, _ in employeurs}
+        return len(structures) == 1 and structures <= self.siae_ids
 
     def filtre_structures(self, siae: str = "siae", departement: str = "siae__departement") -> Q:
         """Structures and their non-nominative data: the DDETS and CDIAE of the département, the SIAE itself."""

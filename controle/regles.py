@@ -19,6 +19,7 @@ PART_EMBAUCHES = 20  # % of a drawn structure's auto-prescriptions
 EMBAUCHES_MIN, EMBAUCHES_MAX = 2, 20
 
 TAILLE_MAX_JUSTIFICATIF = 5 * 1024 * 1024  # 5 Mo
+TROP_GRAND = "Le fichier dépasse 5 Mo : réduisez-le ou scannez moins de pages à la fois."
 SIGNATURE_PDF = b"%PDF-"
 
 
@@ -141,7 +142,7 @@ def erreurs_calendrier(annee: int, dates: dict[str, dt.date]) -> dict[str, str]:
 def erreur_justificatif(taille: int, debut: bytes) -> str | None:
     """Why an uploaded proof is refused, or None: a PDF (recognised by its first bytes, not its name), 5 Mo at most."""
     if taille > TAILLE_MAX_JUSTIFICATIF:
-        return "Le fichier dépasse 5 Mo : réduisez-le ou scannez moins de pages à la fois."
+        return TROP_GRAND
     if taille == 0:
         return "Le fichier est vide."
     if not debut.startswith(SIGNATURE_PDF):

@@ -6,18 +6,21 @@ CDIAE members get 404 everywhere; another département's or structure's campaign
 the querysets (comptes/perimetre.py), so it answers 404 too.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from base.departements import DEPARTEMENTS
 from base.vues import AgentRequisMixin, NominatifRequisMixin
 
-from . import services
+from . import regles, services
 from .forms import CampagneForm, DecisionForm, JustificatifForm, ResultatForm, SanctionForm
 from .models import (
     ORDRE_DES_PHASES,
@@ -285,18 +288,42 @@ class DecisionEmbauche(AgentRequisMixin, ControlePage):
         return self.afficher(self.get_controle(embauche.controle_id), decisions={pk: form})
 
 
+def taille_annoncee(request) -> int:
+    """The size of the request's body as its headers announce it: all the server will read of it (WSGI reads no
+    more than CONTENT_LENGTH, and nothing without one)."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # checked in dispatch, once the size is known to be sane
 class DepotJustificatif(PersonnelSiaeRequisMixin, ControlePage):
-    """A structure's staff send a proof for one of their hires drawn."""
+    """A structure's staff send a proof for one of their hires drawn. A body larger than a proof can be is refused
+    on its announced size, before a byte of it is read: the CSRF check, which reads the form, comes after."""
 
     http_method_names = ["post"]
 
-    def post(self, request, pk):
-        embauche = get_object_or_404(
+    def dispatch(self, request, *args, **kwargs):
+        if request.method == "POST" and taille_annoncee(request) > settings.JUSTIFICATIF_TAILLE_MAX_REQUETE:
+            if not request.user.is_authenticated or not request.user.perimetre.siae_ids:
+                raise Http404("Page réservée aux structures.")
+            embauche = self.embauche(request, kwargs["pk"])
+            messages.error(request, f"Le justificatif n'a pas été déposé : {regles.TROP_GRAND}")
+            return redirect(adresse_controle(embauche.controle_id, f"embauche-{embauche.pk}"))
+        return csrf_protect(super().dispatch)(request, *args, **kwargs)
+
+    @staticmethod
+    def embauche(request, pk) -> ControleEmbauche:
+        return get_object_or_404(
             ControleEmbauche.objects.visible_to(request.user).filter(
                 controle__siae_id__in=request.user.perimetre.siae_ids
             ),
             pk=pk,
         )
+
+    def post(self, request, pk):
+        embauche = self.embauche(request, pk)
         form = JustificatifForm(request.POST, request.FILES, prefix=f"justificatif-{pk}")
         if form.is_valid():
             try:

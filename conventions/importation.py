@@ -71,18 +71,28 @@ class ImportAnnexes(Importeur):
         }
     )
 
-    def _decimal(self, brut, colonne, obligatoire=True, minimum=None, maximum=None):
+    def _decimal(self, brut, colonne, obligatoire=True, minimum=None, maximum=None, decimales=None):
+        """The column's number, within [minimum, maximum] when given. Without a maximum, one too large for its field
+        (an amount of 1e12) is refused here rather than by the database at writing; so is one with more decimals
+        than `decimales`."""
         valeur = texte(brut.get(colonne, ""))
         if not valeur:
             if obligatoire:
                 raise ErreurColonne(colonne, "obligatoire")
             return None
+        entiers = None
+        if maximum is None:
+            champ = AnnexeFinanciere._meta.get_field(colonne)
+            entiers = champ.max_digits - champ.decimal_places
         try:
-            nombre = decimal_fr(valeur)
+            nombre = decimal_fr(valeur, entiers=entiers, decimales=decimales)
         except ValueError as erreur:
             raise ErreurColonne(colonne, str(erreur)) from None
         if (minimum is not None and nombre < minimum) or (maximum is not None and nombre > maximum):
-            raise ErreurColonne(colonne, f"doit être entre {minimum} et {maximum}")
+            raise ErreurColonne(
+                colonne,
+                f"doit être entre {minimum} et {maximum}" if maximum is not None else f"doit être au moins {minimum}",
+            )
         return nombre
 
     def nettoyer_ligne(self, brut):
@@ -117,7 +127,9 @@ class ImportAnnexes(Importeur):
             "etp_conventionnes": self._decimal(brut, "etp_conventionnes", minimum=0, maximum=10000),
             "heures_annuelles_par_etp": heures or HEURES_ANNUELLES_PAR_DEFAUT[type_],
             "taux_modulation": None if taux is None else taux / CENT,  # None: not given
-            "montant_cofinance_cd": self._decimal(brut, "montant_cofinance_cd", obligatoire=False, minimum=0)
+            "montant_cofinance_cd": self._decimal(
+                brut, "montant_cofinance_cd", obligatoire=False, minimum=0, decimales=2
+            )
             or Decimal(0),
             "etat": etat,
             "objectif_sorties_dynamiques": self._decimal(brut, "objectif_sorties_dynamiques", False, 0, 100),

@@ -42,6 +42,20 @@ def mois_fr(valeur) -> dt.date:
     raise ValueError(f"« {brut} » n'est pas un mois (AAAA-MM)")
 
 
+_HEURES = LigneDeclaration._meta.get_field("heures_travaillees")
+
+
+def decimal_heures(valeur):
+    """Hours of a month as a line keeps them: 2 decimals at most, refused beyond rather than rounded."""
+    return decimal_fr(valeur, entiers=_HEURES.max_digits - _HEURES.decimal_places, decimales=_HEURES.decimal_places)
+
+
+def pas_la_votre(numero_annexe: str) -> str:
+    """Said alike of an annexe number that does not exist and of one that is another structure's: a structure
+    learns neither that it exists elsewhere nor whose it is."""
+    return f"aucune annexe n° {numero_annexe} parmi celles de vos structures"
+
+
 class ImportDeclarations(Importeur):
     type = "declarations"
     colonnes = ("siret", "numero_annexe", "mois", "numero_pass", "heures_travaillees", "date_sortie", "motif_sortie")
@@ -54,7 +68,7 @@ class ImportDeclarations(Importeur):
             "numero_pass": texte(brut["numero_pass"]).replace(" ", "").upper(),
             "motif_sortie": texte(brut.get("motif_sortie", "")).upper(),
         }
-        for colonne, analyseur in (("mois", mois_fr), ("heures_travaillees", decimal_fr)):
+        for colonne, analyseur in (("mois", mois_fr), ("heures_travaillees", decimal_heures)):
             try:
                 valeurs[colonne] = analyseur(brut[colonne])
             except ValueError as erreur:
@@ -87,14 +101,14 @@ class ImportDeclarations(Importeur):
         groupes = defaultdict(list)
         for numero, v in lignes:
             annexe = versions.get(v["numero_annexe"])
+            if autorisees is not None and (annexe is None or annexe.siae_id not in autorisees):
+                analyse.erreurs.append(ErreurLigne(numero, "numero_annexe", pas_la_votre(v["numero_annexe"])))
+                continue
             if annexe is None:
                 analyse.erreurs.append(ErreurLigne(numero, "numero_annexe", f"aucune annexe n° {v['numero_annexe']}"))
                 continue
             if annexe.siae.siret != v["siret"]:
                 analyse.erreurs.append(ErreurLigne(numero, "siret", "cette annexe n'est pas celle de ce SIRET"))
-                continue
-            if autorisees is not None and annexe.siae_id not in autorisees:
-                analyse.erreurs.append(ErreurLigne(numero, "siret", "cette SIAE n'est pas dans votre périmètre"))
                 continue
             if annexe.etat not in ETATS_ACTIFS:
                 analyse.erreurs.append(

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from base.calendrier import dernier_jour_du_mois
 from base.formats import nombre_fr
 from base.rafraichissement import rafraichir_apres_commit
+from conventions.models import AnnexeFinanciere
 from parcours.models import Contrat, MotifSortie, Parcours
 from parcours.regles import chevauche_le_mois, depasse_le_contrat, erreurs_ligne_declaration
 
@@ -138,10 +139,17 @@ def derniere_version(annexe, mois) -> DeclarationMensuelle | None:
 
 
 def _derniere_version_verrouillee(annexe, mois) -> DeclarationMensuelle | None:
-    # Lock the month's versions: two clicks, or a click and an import, open one version, not two.
+    # Lock the annexe, then the month's versions: two clicks, or a click and an import, open one version, not two,
+    # the month's first one included (no version yet to lock: the annexe's row is what they queue on).
+    AnnexeFinanciere.objects.select_for_update().filter(pk=annexe.pk).values_list("pk").first()
     return (
         DeclarationMensuelle.objects.select_for_update().filter(annexe=annexe, mois=mois).order_by("-version").first()
     )
+
+
+class EcritureConcurrente(IntegrityError):
+    """Another request wrote the same month at the same moment (a database without row locks, a write outside
+    these services): nothing of this one is written."""
 
 
 def _version_suivante(actuelle: DeclarationMensuelle, auteur, motif: str, lignes: dict) -> DeclarationMensuelle:
@@ -207,7 +215,6 @@ def _reporter_sorties(mois: dt.date, lignes: list[LigneSaisie], motifs: dict, so
     Parcours.objects.bulk_update(modifies, ["date_sortie", "motif_sortie"])
 
 
-@transaction.atomic
 def enregistrer_lignes(
     annexe,
     mois: dt.date,
@@ -221,7 +228,20 @@ def enregistrer_lignes(
     """Check then write the lines of a month, all or nothing. `remplacer`: the lines are the whole declaration
     (the browser grid); otherwise they complete it (an imported file). A draft is written in place; a version
     already transmitted is never touched: what changes goes into the next version, opened by `auteur` for `motif`,
-    and nothing at all is written when nothing changes. Returns the declaration and the counts."""
+    and nothing at all is written when nothing changes. Returns the declaration and the counts; EcritureConcurrente
+    when another write of the month got there first."""
+    try:
+        return _enregistrer_lignes(
+            annexe, mois, lignes, auteur=auteur, transmettre=transmettre, remplacer=remplacer, motif=motif
+        )
+    except IntegrityError as erreur:
+        if isinstance(erreur, EcritureConcurrente):
+            raise
+        raise EcritureConcurrente(str(erreur)) from erreur
+
+
+@transaction.atomic
+def _enregistrer_lignes(annexe, mois, lignes, *, auteur, transmettre, remplacer, motif):
     contrats = contrats_par_parcours([s.parcours.pk for s in lignes])
     motifs = codes_motifs()
     verification = verifier_lignes(mois, lignes, contrats, motifs)

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
@@ -78,7 +78,7 @@ class Saisie(NominatifRequisMixin, TemplateView):
         )
         try:
             self.mois = dt.date(kwargs["annee"], kwargs["mois"], 1)
-        except ValueError:
+        except (ValueError, OverflowError):  # a month of 20 digits overflows the C integer before it is checked
             raise Http404("Mois inconnu.") from None
         if not (self.annexe.date_debut <= self.mois <= self.annexe.date_fin) or self.mois > timezone.localdate():
             raise Http404("Ce mois n'est pas à déclarer pour cette annexe.")
@@ -186,6 +186,18 @@ class Saisie(NominatifRequisMixin, TemplateView):
         except services.DeclarationRefusee as refus:
             return self.render_to_response(
                 self.contexte(formset, parcours, refus.erreurs, formulaire_version=formulaire_version)
+            )
+        except services.EcritureConcurrente:
+            return render(
+                request,
+                "409.html",
+                {
+                    "message": f"La déclaration de {self.mois:%m/%Y} a été enregistrée au même moment par une autre "
+                    "page ou une autre personne : la vôtre ne l'a pas été.",
+                    "retour": request.path,
+                    "retour_libelle": "Revoir la déclaration du mois",
+                },
+                status=409,
             )
         for avertissement in comptes["avertissements"]:
             messages.warning(request, str(avertissement))

@@ -70,6 +70,11 @@ def _navigation(request) -> list[dict]:
                     _lien("Déclarations mensuelles", "declarations:suivi"),
                     *([_lien("Écarts ASP / déclarations", "fluxiae:ecarts")] if perimetre.est_agent else []),
                     _lien("Salariés", "parcours:liste"),
+                    *(
+                        [_lien("Discordances d'identité à l'import", "parcours:discordances")]
+                        if perimetre.est_agent
+                        else []
+                    ),
                     _lien("Contrôle a posteriori", "controle:accueil"),
                 ],
             }

@@ -6,10 +6,11 @@ An importer subclass declares its columns, turns a raw line into clean values (`
 with a constant number of queries whatever the size of the file.
 """
 
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from .lecture import ErreurLigne, Tableau
+from .lecture import ErreurLigne, FormuleSansValeur, Tableau
 from .regles import a_noter
 
 
@@ -18,6 +19,27 @@ class ErreurColonne(Exception):
         super().__init__(message)
         self.colonne = colonne
         self.message = message
+
+
+# The control characters no cell may hold: all but tab, line feed and carriage return. Never typed, and PostgreSQL
+# refuses a NUL in any text: such a line is refused before a query or a message could carry it.
+CARACTERES_DE_CONTROLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FORMULES_NON_LUES = (
+    "la cellule contient une formule sans valeur calculée, et les formules ne sont pas lues : ouvrez le classeur "
+    "dans votre tableur et enregistrez-le, ou remplacez les formules par leurs valeurs (collage spécial « valeurs »)"
+)
+
+
+def verifier_cellules(brut: dict) -> None:
+    """ErreurColonne for the first cell of a raw line that cannot be read as it stands."""
+    for colonne, valeur in brut.items():
+        nom = CARACTERES_DE_CONTROLE.sub("\ufffd", colonne)
+        if isinstance(valeur, FormuleSansValeur):
+            raise ErreurColonne(nom, FORMULES_NON_LUES)
+        if isinstance(valeur, str) and (controle := CARACTERES_DE_CONTROLE.search(valeur)):
+            raise ErreurColonne(
+                nom, f"caractère de contrôle interdit (U+{ord(controle.group()):04X}) : retirez-le du fichier"
+            )
 
 
 @dataclass
@@ -77,6 +99,7 @@ class Importeur(ABC):
             self.suivre(0, total)
         for rang, (numero, brut) in enumerate(tableau.lignes, start=1):
             try:
+                verifier_cellules(brut)
                 propres.append((numero, self.nettoyer_ligne(brut)))
             except ErreurColonne as erreur:
                 analyse.erreurs.append(ErreurLigne(numero, erreur.colonne, erreur.message))

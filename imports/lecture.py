@@ -66,13 +66,38 @@ def _lire_csv(contenu: bytes) -> Tableau:
     return Tableau(entetes, lignes)
 
 
+class FormuleSansValeur:
+    """A cell whose formula was saved without its computed value (a file written by a program rather than a
+    spreadsheet): formulas are not computed here, so the line is refused (`Importeur.analyser`), never read empty."""
+
+    def __str__(self):
+        return ""
+
+
+FORMULE_SANS_VALEUR = FormuleSansValeur()
+
+
+def _sans_formules_muettes(valeurs, formules) -> tuple:
+    """The row's values, a formula cell without its computed value marked as such (both readings are of one row)."""
+    return tuple(
+        FORMULE_SANS_VALEUR if valeur is None and formule is not None else valeur
+        for valeur, formule in zip(valeurs, formules, strict=False)
+    )
+
+
 def _lire_xlsx(contenu: bytes) -> Tableau:
     try:
         classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
+        # The same sheet with its formulas: a cell empty above and holding a formula here has no computed value.
+        classeur_formules = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
         raise FichierIllisible("le classeur XLSX ne peut pas être ouvert") from exc
     feuille = classeur.worksheets[0]
-    rangs = feuille.iter_rows(values_only=True)
+    rangs = map(
+        _sans_formules_muettes,
+        feuille.iter_rows(values_only=True),
+        classeur_formules.worksheets[0].iter_rows(values_only=True),
+    )
     try:
         entetes = [_normaliser_entete(v) for v in next(rangs)]
     except StopIteration as exc:
@@ -88,6 +113,7 @@ def _lire_xlsx(contenu: bytes) -> Tableau:
             )
         )
     classeur.close()
+    classeur_formules.close()
     return Tableau(entetes, lignes)
 
 
@@ -106,18 +132,45 @@ def texte(valeur) -> str:
     return str(valeur).strip()
 
 
-def decimal_fr(valeur) -> Decimal:
+def texte_limite(valeur, longueur: int) -> str:
+    """A text that fits a column of `longueur` characters: a longer one is refused, never cut."""
+    brut = texte(valeur)
+    if len(brut) > longueur:
+        raise ValueError(f"trop long : {len(brut)} caractères, {longueur} au plus")
+    return brut
+
+
+def _decimales(nombre: Decimal) -> int:
+    """The decimals a number really has (« 151,670 » has 2), read from its digits: never rounded to do so."""
+    _, chiffres, exposant = nombre.as_tuple()
+    ecrits = "".join(map(str, chiffres))
+    significatifs = ecrits.rstrip("0")
+    if not significatifs:
+        return 0
+    return max(0, -(exposant + len(ecrits) - len(significatifs)))
+
+
+def decimal_fr(valeur, *, entiers: int | None = None, decimales: int | None = None) -> Decimal:
+    """A number. With `entiers`, the digits allowed before the decimal point, and `decimales`, after it (for a
+    DecimalField: max_digits - decimal_places and decimal_places), one that does not fit is refused with its reason:
+    the database would fail on its size, or round its decimals silently."""
     if isinstance(valeur, int | Decimal):
-        return Decimal(valeur)
-    if isinstance(valeur, float):
-        return Decimal(str(valeur))
-    brut = texte(valeur).replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        nombre = Decimal(brut)
-    except InvalidOperation:
-        raise ValueError(f"« {texte(valeur)} » n'est pas un nombre") from None
+        nombre = Decimal(valeur)
+    elif isinstance(valeur, float):
+        nombre = Decimal(str(valeur))
+    else:
+        brut = texte(valeur).replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            nombre = Decimal(brut)
+        except InvalidOperation:
+            raise ValueError(f"« {texte(valeur)} » n'est pas un nombre") from None
     if not nombre.is_finite():
         raise ValueError(f"« {texte(valeur)} » n'est pas un nombre")
+    if entiers is not None and nombre and nombre.adjusted() + 1 > entiers:
+        raise ValueError(f"« {texte(valeur)} » est trop grand : {entiers} chiffres au plus avant la virgule")
+    if decimales is not None and _decimales(nombre) > decimales:
+        unite = "décimale" if decimales == 1 else "décimales"
+        raise ValueError(f"« {texte(valeur)} » a trop de décimales : {decimales} {unite} au plus")
     return nombre
 
 

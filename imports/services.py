@@ -2,7 +2,7 @@ import logging
 from contextlib import contextmanager
 
 from django.core.files.base import ContentFile
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from .importeur import Analyse, ImporteurArchive, Resultat
@@ -162,11 +162,51 @@ def avertissements_non_confirmes(journal: Import, analyse: Analyse) -> list[str]
     return [a for a in analyse.avertissements if a not in confirmes]
 
 
+ECRITURE_CONCURRENTE = (
+    "Un autre import a enregistré les mêmes données pendant que celui-ci s'exécutait : rien n'a été enregistré par ce "
+    "fichier. Déposez-le à nouveau pour voir ce qu'il changerait encore."
+)
+
+
+def _refuser_pour_concurrence(journal: Import) -> None:
+    journal.nb_crees = journal.nb_modifies = journal.nb_inchanges = 0
+    journal.apercu, journal.erreurs = [], [ECRITURE_CONCURRENTE]
+    journal.statut = StatutImport.REFUSE
+    journal.date_fin = timezone.now()
+    journal.save()
+
+
+# The key of the PostgreSQL advisory lock that lets one table import read and write at a time.
+VERROU_DES_IMPORTS = 0x1B9_0A1E
+
+
+@contextmanager
+def _un_import_a_la_fois():
+    """Imports of files of rows read and write one at a time: a second one reads what the first wrote (one file
+    sent twice at once: the second finds its rows unchanged). A session lock of PostgreSQL, held while the import's
+    analysis, outside its transaction, writes its progress; SQLite lets one writer at a time by itself."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT pg_advisory_lock(%s)", [VERROU_DES_IMPORTS])
+    try:
+        yield
+    finally:
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT pg_advisory_unlock(%s)", [VERROU_DES_IMPORTS])
+
+
 def executer_import(journal: Import) -> Import:
     """Read the kept file again (the data may have changed since the preview) and write it all, or nothing; not
     at all when it would replace or remove more than what was confirmed on the preview."""
     if isinstance(importeur_pour(journal.type), ImporteurArchive):
         return executer_archive(journal)
+    with _un_import_a_la_fois():
+        return _executer_tableau(journal)
+
+
+def _executer_tableau(journal: Import) -> Import:
     journal.fichier.open("rb")
     try:
         contenu = journal.fichier.read()
@@ -183,12 +223,19 @@ def executer_import(journal: Import) -> Import:
         analyse = importeur.analyser(tableau)
     non_confirmes = avertissements_non_confirmes(journal, analyse) if analyse.valide else []
     if analyse.valide and not non_confirmes:
-        with transaction.atomic():
-            importeur.appliquer(analyse)
-            _consigner(journal, analyse)
-            journal.statut = StatutImport.TERMINE
-            journal.date_fin = timezone.now()
-            journal.save()
+        try:
+            with transaction.atomic():
+                importeur.appliquer(analyse)
+                _consigner(journal, analyse)
+                journal.statut = StatutImport.TERMINE
+                journal.date_fin = timezone.now()
+                journal.save()
+        except IntegrityError:
+            # Another write reached the same rows between this import's reading and its writing (one outside the
+            # lock above: a fluxIAE, the grid, a database without it): nothing of this one is written, and its
+            # journal says so rather than claim what the other did.
+            logger.warning("import %s refusé : écritures concurrentes", journal.pk)
+            _refuser_pour_concurrence(journal)
     else:
         _consigner(journal, analyse)
         if non_confirmes:

@@ -9,13 +9,16 @@ the official end already known). The contract rules the columns allow are checke
 (regles_pass): a CDDI under 20 hours a week is refused, the file having no derogation column.
 """
 
+from collections import defaultdict
+
+from base.formats import date_fr as date_lisible
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
-from imports.lecture import ErreurLigne, booleen, date_fr, decimal_fr, texte
+from imports.lecture import ErreurLigne, booleen, date_fr, decimal_fr, texte, texte_limite
 from siae.models import Siae, TypeSiae
 from siae.regles import normaliser_siret
 
 from .models import Contrat, DureeChomage, Genre, NiveauFormation, Parcours, PassIae, Salarie, TypeContrat
-from .regles import fin_pass_iae
+from .regles import erreur_age_a_l_embauche, fin_pass_iae, forme_comparable
 from .regles_pass import (
     CONTRATS_PAR_TYPE_DE_SIAE,
     decalage_de_la_fin,
@@ -25,14 +28,38 @@ from .regles_pass import (
     erreurs_type_de_contrat,
 )
 from .services import SITUATION, enregistrer_embauches
+from .services_identite import fin_de_suspension, identites_modifiables, noter_discordances
 
 __all__ = ["CONTRATS_PAR_TYPE_DE_SIAE", "ImportParcours"]
+
+LONGUEURS = {colonne: Salarie._meta.get_field(colonne).max_length for colonne in ("nom", "prenom")}
+_HEURES = Contrat._meta.get_field("heures_hebdo")
+
+
+def decimal_heures(valeur):
+    """Hours a week as the contract keeps them: 2 decimals at most, refused beyond rather than rounded."""
+    return decimal_fr(valeur, entiers=_HEURES.max_digits - _HEURES.decimal_places, decimales=_HEURES.decimal_places)
+
 
 # Where the contract rules' fields are in the file.
 COLONNE_DU_CHAMP = {"type": "type_contrat", "heures_hebdo": "heures_hebdo", "date_debut": "date_embauche"}
 SANS_DEROGATION = (
     " Le fichier n'a pas de colonne de dérogation : enregistrez ce contrat et sa dérogation sur la page du salarié."
 )
+# One message for every identity that does not match the person of a PASS IAE number already known: it says neither
+# which field differs nor which structure or département follows the person (docs/decisions.md).
+IDENTITE_DISCORDANTE = (
+    "ce numéro de PASS IAE ne correspond pas à l'identité de la ligne (nom, prénom, date de naissance, sexe) : "
+    "vérifiez-les. Une identité déjà enregistrée se corrige sur la page du salarié ou avec la DDETS"
+)
+
+
+def imports_suspendus(jusqu_au) -> str:
+    return (
+        "trop de lignes dont l'identité ne correspond pas au numéro de PASS IAE ces dernières heures : vos imports "
+        f"de parcours sont suspendus jusqu'au {date_lisible(jusqu_au)}. La DDETS en est informée ; adressez-vous à "
+        "elle pour corriger une identité"
+    )
 
 
 class ImportParcours(Importeur):
@@ -86,7 +113,7 @@ class ImportParcours(Importeur):
                 "type_siae", f"« {valeurs['type_siae']} » n'est pas un type de SIAE ({', '.join(TypeSiae.values)})"
             )
         for colonne in ("nom", "prenom"):
-            valeurs[colonne] = texte(brut[colonne])
+            valeurs[colonne] = self._valeur(brut, colonne, lambda v, c=colonne: texte_limite(v, LONGUEURS[c]))
             if not valeurs[colonne]:
                 raise ErreurColonne(colonne, "obligatoire")
         for colonne in ("date_naissance", "date_debut_pass", "date_embauche"):
@@ -103,7 +130,7 @@ class ImportParcours(Importeur):
         if valeurs["type_contrat"] not in TypeContrat.values:
             raise ErreurColonne("type_contrat", f"type de contrat inconnu ({', '.join(TypeContrat.values)})")
         heures = texte(brut.get("heures_hebdo", ""))
-        valeurs["heures_hebdo"] = self._valeur(brut, "heures_hebdo", decimal_fr) if heures else None
+        valeurs["heures_hebdo"] = self._valeur(brut, "heures_hebdo", decimal_heures) if heures else None
         if valeurs["heures_hebdo"] is not None and not (0 <= valeurs["heures_hebdo"] <= 48):
             raise ErreurColonne("heures_hebdo", "entre 0 et 48 heures par semaine")
         valeurs["auto_prescription"] = (
@@ -121,8 +148,8 @@ class ImportParcours(Importeur):
         if duree not in DureeChomage.values:
             raise ErreurColonne("duree_chomage", "DELD, DETLD ou vide")
         valeurs["duree_chomage"] = duree
-        if valeurs["date_naissance"] >= valeurs["date_embauche"]:
-            raise ErreurColonne("date_naissance", "la date de naissance doit précéder l'embauche")
+        if erreur := erreur_age_a_l_embauche(valeurs["date_naissance"], valeurs["date_embauche"]):
+            raise ErreurColonne("date_naissance", erreur)
         if valeurs["date_embauche"] < valeurs["date_debut_pass"]:
             raise ErreurColonne(
                 "date_embauche",
@@ -194,7 +221,27 @@ class ImportParcours(Importeur):
             fin += decalage_de_la_fin(pass_iae.date_debut, pass_iae.date_fin)
         return fin
 
+    @staticmethod
+    def identite_de_la_ligne(v, salarie: Salarie, modifiable: bool) -> dict | None:
+        """The line's values when its identity is that of the PASS's person, None when it is not. The name and the
+        birth date must match (case, accents and hyphens aside): the import never changes them. The first name and
+        the sex must too, unless the user may change this person's identity (then a difference corrects it); a mere
+        difference of spelling keeps the identity recorded."""
+        if (forme_comparable(v["nom"]), v["date_naissance"]) != (
+            forme_comparable(salarie.nom),
+            salarie.date_naissance,
+        ):
+            return None
+        if modifiable:
+            return v
+        if (forme_comparable(v["prenom"]), v["genre"]) != (forme_comparable(salarie.prenom), salarie.genre):
+            return None
+        return {**v, "prenom": salarie.prenom, "genre": salarie.genre}
+
     def planifier(self, lignes, analyse: Analyse):
+        if self.utilisateur is not None and (jusqu_au := fin_de_suspension(self.utilisateur)):
+            analyse.erreurs.append(ErreurLigne(1, "numero_pass", imports_suspendus(jusqu_au)))
+            return
         sirets = {v["siret"] for _, v in lignes}
         structures = {}
         for siae in Siae.objects.filter(siret__in=sirets).order_by("type"):
@@ -207,6 +254,8 @@ class ImportParcours(Importeur):
             )
         numeros = {v["numero_pass"] for _, v in lignes}
         passes = PassIae.objects.select_related("salarie").in_bulk(numeros, field_name="numero")
+        identites_permises = identites_modifiables(self.utilisateur, {p.salarie_id for p in passes.values()})
+        discordances = defaultdict(list)  # structure id → the salarié of each line whose identity does not match
         # A person followed by another structure is theirs to correct: here only a new hire may be added.
         visibles = None
         if self.utilisateur is not None:
@@ -243,27 +292,22 @@ class ImportParcours(Importeur):
                 continue
             vues[cle] = numero
             pass_iae = passes.get(v["numero_pass"])
-            if pass_iae and (pass_iae.salarie.nom.lower(), pass_iae.salarie.date_naissance) != (
-                v["nom"].lower(),
-                v["date_naissance"],
-            ):
-                analyse.erreurs.append(
-                    ErreurLigne(numero, "numero_pass", "ce numéro de PASS IAE est attribué à une autre personne")
-                )
-                continue
+            if pass_iae is not None:
+                modifiable = pass_iae.salarie_id in identites_permises
+                v = self.identite_de_la_ligne(v, pass_iae.salarie, modifiable)
+                if v is None:
+                    discordances[siae.pk].append(pass_iae.salarie_id)
+                    analyse.erreurs.append(ErreurLigne(numero, "numero_pass", IDENTITE_DISCORDANTE))
+                    continue
             if pass_iae and visibles is not None and pass_iae.salarie_id not in visibles:
-                salarie = pass_iae.salarie
                 # An unknown start or official end (a PASS from the ASP's flux) is filled in, not corrected.
-                if pass_iae.date_debut not in (None, v["date_debut_pass"]) or (salarie.prenom, salarie.genre) != (
-                    v["prenom"],
-                    v["genre"],
-                ):
+                if pass_iae.date_debut not in (None, v["date_debut_pass"]):
                     analyse.erreurs.append(
                         ErreurLigne(
                             numero,
                             "date_debut_pass",
                             "ce PASS IAE est suivi par une autre structure : seule elle ou la DDETS peut corriger "
-                            "sa date de début ou l'identité de la personne",
+                            "sa date de début",
                         )
                     )
                     continue
@@ -309,6 +353,17 @@ class ImportParcours(Importeur):
             if differences:
                 plan.append((siae, v))
         analyse.plan = plan
+        if discordances and self.utilisateur is not None:
+            self.noter_les_discordances(discordances, analyse)
+
+    def noter_les_discordances(self, discordances: dict, analyse: Analyse) -> None:
+        """Count the lines whose identity did not match against the user; once they reach the limit of the window,
+        the file says nothing more of any line: what it would have said of the others could still tell a right
+        identity from a wrong one."""
+        noter_discordances(self.utilisateur, discordances)
+        if jusqu_au := fin_de_suspension(self.utilisateur):
+            analyse.erreurs = [ErreurLigne(1, "numero_pass", imports_suspendus(jusqu_au))]
+            analyse.changements, analyse.avertissements, analyse.plan = [], [], []
 
     def appliquer(self, analyse):
         enregistrer_embauches(analyse.plan, auteur=self.utilisateur, import_origine=self.journal)

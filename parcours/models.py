@@ -117,6 +117,32 @@ class Salarie(models.Model):
         return self.date_anonymisation is not None
 
 
+class DiscordanceIdentite(models.Model):
+    """Lines of a parcours import whose identity did not match the person of their PASS IAE number, counted per
+    analysis, user and structure: what rate-limits the probing of identities (parcours.services_identite) and what
+    the DDETS of the structure's département reads. It holds counts and ids, never the identity tried."""
+
+    date = models.DateTimeField(auto_now_add=True)
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+", verbose_name="structure")
+    nombre = models.PositiveIntegerField("lignes discordantes")
+
+    objects = perimetre_queryset("siae", nominatif=True).as_manager()
+
+    class Meta:
+        verbose_name = "discordance d'identité à l'import"
+        verbose_name_plural = "discordances d'identité à l'import"
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["auteur", "date"], name="discordance_auteur_date_idx"),
+            models.Index(fields=["siae", "date"], name="discordance_siae_date_idx"),
+        ]
+        constraints = [models.CheckConstraint(condition=models.Q(nombre__gt=0), name="discordance_nombre_positif")]
+
+    def __str__(self):
+        return f"{self.nombre} ligne(s) discordante(s) le {self.date:%d/%m/%Y}"
+
+
 class PassIae(models.Model):
     """A PASS IAE. Its dates may be unknown: the ASP's flux gives the number, not always the start. Then every rule
     that needs them says the date is unknown rather than guess it (regles_pass), and the pages show « inconnue ».

@@ -1,6 +1,7 @@
 """Rules of PASS IAE, contracts and monthly declaration lines (spec §3 and §6), as plain functions."""
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 
 from base.calendrier import dernier_jour_du_mois
@@ -41,6 +42,47 @@ AGE_SENIOR = 50  # "50 and over"
 
 def age_au(date_naissance: dt.date, jour: dt.date) -> int:
     return jour.year - date_naissance.year - ((jour.month, jour.day) < (date_naissance.month, date_naissance.day))
+
+
+# A birth date is plausible when it gives 14 to 100 years on the hire date: anything else is a typing error.
+AGE_MIN_EMBAUCHE = 14
+AGE_MAX_EMBAUCHE = 100
+
+
+def erreur_age_a_l_embauche(date_naissance: dt.date, date_embauche: dt.date) -> str | None:
+    """Why a birth date is refused for a hire on that day, or None."""
+    if date_naissance >= date_embauche:
+        return "la date de naissance doit précéder l'embauche"
+    age = age_au(date_naissance, date_embauche)
+    if not AGE_MIN_EMBAUCHE <= age <= AGE_MAX_EMBAUCHE:
+        return (
+            f"la date de naissance donne {age} ans à l'embauche du {date_embauche:%d/%m/%Y} : "
+            f"de {AGE_MIN_EMBAUCHE} à {AGE_MAX_EMBAUCHE} ans attendus"
+        )
+    return None
+
+
+def forme_comparable(nom: str) -> str:
+    """A name as two spellings of the same person compare equal: case, accents, hyphens, apostrophes and repeated
+    spaces aside (« LEA » from the ASP's flux, « Léa » typed by the structure)."""
+    decompose = unicodedata.normalize("NFKD", nom)
+    sans_accents = "".join(c for c in decompose if not unicodedata.combining(c))
+    return " ".join(sans_accents.casefold().replace("-", " ").replace("'", " ").replace("\u2019", " ").split())
+
+
+def fin_de_la_suspension(
+    discordances: list[tuple[dt.datetime, int]], maximum: int, fenetre: dt.timedelta
+) -> dt.datetime | None:
+    """When a user's parcours imports open again, given (date, number of lines) of their identity mismatches within
+    the window: None while they total less than `maximum`; else once enough of the oldest have left the window."""
+    restant = sum(nombre for _, nombre in discordances)
+    if restant < maximum or not discordances:
+        return None
+    for date, nombre in sorted(discordances):
+        restant -= nombre
+        if restant < maximum:
+            return date + fenetre
+    return max(date for date, _ in discordances) + fenetre  # a maximum below 1: the window must pass over them all
 
 
 def erreurs_ligne_declaration(

@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from .models import Contrat, FinOfficielleHistorique, Parcours, PassIae, Salarie
 from .regles import fin_pass_iae
 from .regles_pass import FinDuPass, decalage_de_la_fin
+from .services_identite import modifier_identite, modifier_identites
 
 SITUATION = ("brsa", "qpv", "zrr", "rqth", "niveau_formation", "duree_chomage")
 
@@ -40,7 +41,7 @@ def enregistrer_embauches(embauches: list[tuple], *, auteur=None, import_origine
     Salarie.objects.bulk_create(nouveaux.values())
     connus.update(nouveaux)
 
-    a_modifier_salaries, a_modifier_pass, nouveaux_pass = {}, {}, {}
+    identites, a_modifier_pass, nouveaux_pass = {}, {}, {}
     fins_changees = {}  # PASS number → PASS whose official end the hires bring or change
     for _, v in embauches:
         pass_iae = passes.get(v["numero_pass"]) or nouveaux_pass.get(v["numero_pass"])
@@ -59,8 +60,7 @@ def enregistrer_embauches(embauches: list[tuple], *, auteur=None, import_origine
             continue
         salarie = pass_iae.salarie
         if (salarie.prenom, salarie.genre) != (v["prenom"], v["genre"]):
-            salarie.prenom, salarie.genre = v["prenom"], v["genre"]
-            a_modifier_salaries[salarie.pk] = salarie
+            identites[salarie.pk] = {"prenom": v["prenom"], "genre": v["genre"]}
         if not pass_iae.pk:
             continue
         debut_change = pass_iae.date_debut != v["date_debut_pass"]
@@ -77,7 +77,8 @@ def enregistrer_embauches(embauches: list[tuple], *, auteur=None, import_origine
             a_modifier_pass[pass_iae.pk] = pass_iae
     PassIae.objects.bulk_create(nouveaux_pass.values())
     passes.update(nouveaux_pass)
-    Salarie.objects.bulk_update(a_modifier_salaries.values(), ["prenom", "genre"])
+    # A first name or sex the hires correct: through the one writer of identities, which checks the author.
+    modifier_identites(identites, auteur=auteur)
     PassIae.objects.bulk_update(a_modifier_pass.values(), ["date_debut", "date_fin_officielle", "date_fin"])
     FinOfficielleHistorique.objects.bulk_create(
         FinOfficielleHistorique(
@@ -139,7 +140,13 @@ def enregistrer_embauches(embauches: list[tuple], *, auteur=None, import_origine
 
 
 @transaction.atomic
-def modifier_salarie_et_situation(formulaire_salarie, formulaire_situation):
-    """The identity and the situation at hire are saved together or not at all."""
-    formulaire_salarie.save()
+def modifier_salarie_et_situation(formulaire_salarie, formulaire_situation, *, auteur):
+    """The identity and the situation at hire, saved together or not at all. The identity is written by
+    `modifier_identite`, which refuses an author who may not change it (the form's fields are then disabled)."""
+    if formulaire_salarie is not None and formulaire_salarie.changed_data:
+        modifier_identite(
+            formulaire_salarie.instance,
+            {champ: formulaire_salarie.cleaned_data[champ] for champ in formulaire_salarie.changed_data},
+            auteur=auteur,
+        )
     return formulaire_situation.save()

@@ -6,6 +6,7 @@ app_name = "parcours"
 
 urlpatterns = [
     path("", views.SalarieListe.as_view(), name="liste"),
+    path("discordances/", views.DiscordancesIdentite.as_view(), name="discordances"),
     path("parcours/<int:pk>/modifier/", views.ParcoursModification.as_view(), name="modification"),
     path("parcours/<int:pk>/suspension/", views_pass.SuspensionCreation.as_view(), name="suspension"),
     path("parcours/<int:pk>/prolongation/", views_pass.ProlongationDemande.as_view(), name="prolongation"),

@@ -1,13 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView, TemplateView
 
-from base.vues import NominatifRequisMixin
+from base.vues import AgentRequisMixin, NominatifRequisMixin
 
 from .filters import ParcoursFilter
 from .forms import SalarieForm, SituationForm
-from .models import Parcours
+from .models import DiscordanceIdentite, Parcours
 from .services import modifier_salarie_et_situation
+from .services_identite import MESSAGE_NON_MODIFIABLE, identite_modifiable
 
 
 class SalarieListe(NominatifRequisMixin, ListView):
@@ -28,8 +30,26 @@ class SalarieListe(NominatifRequisMixin, ListView):
         return super().get_context_data(filtre=self.filtre, **kwargs)
 
 
+class DiscordancesIdentite(AgentRequisMixin, ListView):
+    """The DDETS: the parcours imports of its départements' structures whose lines carried a known PASS IAE number
+    with another identity (parcours.services_identite), who sent them and when."""
+
+    paginate_by = 50
+    template_name = "parcours/discordances.html"
+
+    def get_queryset(self):
+        return DiscordanceIdentite.objects.gerees_par(self.request.user).select_related("auteur", "siae")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            maximum=settings.IDENTITE_DISCORDANCES_MAX, fenetre=settings.IDENTITE_DISCORDANCES_FENETRE_HEURES, **kwargs
+        )
+
+
 class ParcoursModification(NominatifRequisMixin, TemplateView):
-    """A salarié's identity and situation at hire, corrected by their structure or the DDETS."""
+    """A parcours's situation at hire, corrected by its structure or the DDETS; the salarié's identity too, for whom
+    may change it (a DDETS agent of a département that follows the person, the structure that alone employed
+    them): others see it read-only."""
 
     template_name = "parcours/modification.html"
 
@@ -41,26 +61,44 @@ class ParcoursModification(NominatifRequisMixin, TemplateView):
             .select_related("salarie", "siae"),
             pk=kwargs["pk"],
         )
+        self.identite_modifiable = identite_modifiable(request.user, self.parcours.salarie)
         return super().dispatch(request, *args, **kwargs)
 
     def formulaires(self):
         donnees = self.request.POST if self.request.method == "POST" else None
+        salarie = self.parcours.salarie
         return (
-            SalarieForm(donnees, instance=self.parcours.salarie, prefix="salarie"),
+            SalarieForm(
+                donnees,
+                instance=salarie,
+                prefix="salarie",
+                modifiable=self.identite_modifiable,
+                embauches=salarie.parcours.values_list("date_embauche", flat=True),
+            ),
             SituationForm(donnees, instance=self.parcours, prefix="situation"),
         )
 
+    def contexte(self, salarie, situation):
+        return {
+            "parcours": self.parcours,
+            "salarie": salarie,
+            "situation": situation,
+            "identite_modifiable": self.identite_modifiable,
+            "identite_non_modifiable": MESSAGE_NON_MODIFIABLE,
+        }
+
     def get(self, request, *args, **kwargs):
-        salarie, situation = self.formulaires()
-        return self.render_to_response({"parcours": self.parcours, "salarie": salarie, "situation": situation})
+        return self.render_to_response(self.contexte(*self.formulaires()))
 
     def post(self, request, *args, **kwargs):
         salarie, situation = self.formulaires()
         if salarie.is_valid() and situation.is_valid():
-            modifier_salarie_et_situation(salarie, situation)
+            modifier_salarie_et_situation(
+                salarie if self.identite_modifiable else None, situation, auteur=request.user
+            )
             messages.success(request, "Les informations du salarié ont été enregistrées.")
             return redirect("pilotage:salarie", pk=self.parcours.salarie_id)
-        return self.render_to_response({"parcours": self.parcours, "salarie": salarie, "situation": situation})
+        return self.render_to_response(self.contexte(salarie, situation))
 
 
 # The PASS IAE's life and the parcours's contracts and exit: written by the structure or the DDETS of its

@@ -8,12 +8,25 @@ from django.utils import timezone
 
 from base.departements import DEPARTEMENTS, normaliser_departement
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
-from imports.lecture import ErreurLigne, texte
+from imports.lecture import ErreurLigne, texte, texte_limite
 
 from .models import Ensemblier, Siae, TypeSiae
 from .regles import erreur_siret, normaliser_siret
 
 CHAMPS = ("nom", "code_postal", "commune", "departement")
+# The longest text each column's field keeps: a longer one is refused with its line and column, never cut.
+LONGUEURS = {
+    "nom": Siae._meta.get_field("nom").max_length,
+    "commune": Siae._meta.get_field("commune").max_length,
+    "ensemblier": Ensemblier._meta.get_field("nom").max_length,
+}
+
+
+def texte_de(brut, colonne: str) -> str:
+    try:
+        return texte_limite(brut.get(colonne, ""), LONGUEURS[colonne])
+    except ValueError as erreur:
+        raise ErreurColonne(colonne, str(erreur)) from None
 
 
 class ImportSiae(Importeur):
@@ -25,7 +38,7 @@ class ImportSiae(Importeur):
         siret = normaliser_siret(texte(brut["siret"]))
         if erreur := erreur_siret(siret):
             raise ErreurColonne("siret", erreur)
-        nom = texte(brut["nom"])
+        nom = texte_de(brut, "nom")
         if not nom:
             raise ErreurColonne("nom", "le nom est obligatoire")
         type_ = texte(brut["type"]).upper()
@@ -49,9 +62,9 @@ class ImportSiae(Importeur):
             "nom": nom,
             "type": type_,
             "code_postal": code_postal,
-            "commune": texte(brut["commune"]),
+            "commune": texte_de(brut, "commune"),
             "departement": departement,
-            "ensemblier": texte(brut.get("ensemblier", "")),
+            "ensemblier": texte_de(brut, "ensemblier"),
         }
 
     def planifier(self, lignes, analyse: Analyse):

@@ -112,6 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "base.vues.echec_csrf"
 LOGIN_URL = "comptes:connexion"
 LOGIN_REDIRECT_URL = "pilotage:accueil"
 LOGOUT_REDIRECT_URL = "comptes:connexion"
@@ -140,7 +141,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Import files are read by the worker after the upload; keep them off the web root.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# The fields of a form, files aside: Django's default, refused (400) on the announced size before being read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+# A proof of the contrôle a posteriori is a PDF of 5 Mo at most (controle/regles.py): a request announcing more than
+# that and its form's few fields is refused before its body is read (controle.views.DepotJustificatif).
+JUSTIFICATIF_TAILLE_MAX_REQUETE = 5 * 1024 * 1024 + 64 * 1024
 
 EMAIL_CONFIG = dj_email_url.parse(os.environ.get("EMAIL_URL", "console://"))
 vars().update(EMAIL_CONFIG)
@@ -231,6 +236,13 @@ IMPORTEURS = {
 # national flux (gzip members, some 7 M monthly states); a departmental one weighs a few megabytes. The reverse
 # proxy in front of the web server must let such a body through too.
 FLUXIAE_TAILLE_MAX_ARCHIVE = int(os.environ.get("FLUXIAE_TAILLE_MAX_ARCHIVE", 4 * 1024**3))
+
+# A parcours import line whose identity does not match the person of its PASS IAE number is refused with one message
+# that says neither which field differs nor where the PASS is followed; past this many such lines within the window
+# (hours), the user's parcours imports are suspended until the oldest leave it, and the DDETS sees them
+# (parcours.services_identite, docs/decisions.md): a birth date cannot be found by trying them all.
+IDENTITE_DISCORDANCES_MAX = int(os.environ.get("IDENTITE_DISCORDANCES_MAX", "20"))
+IDENTITE_DISCORDANCES_FENETRE_HEURES = int(os.environ.get("IDENTITE_DISCORDANCES_FENETRE_HEURES", "24"))
 
 # Consumption thresholds (spec §4): below is sous-consommation, above is sur-consommation.
 SEUIL_SOUS_CONSOMMATION = "0.95"

@@ -1,16 +1,18 @@
-"""Production: refuses to start without a real secret key; HTTPS only."""
+"""Production: refuses to start without a strong secret key (base/cle_secrete.py); HTTPS only."""
 
 from django.core.exceptions import ImproperlyConfigured
+
+from base.cle_secrete import faiblesse_de_la_cle
 
 from .base import *  # noqa: F403
 from .base import SECRET_KEY, env_bool
 
 DEBUG = False
 
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
+if faiblesse := faiblesse_de_la_cle(SECRET_KEY):
     raise ImproperlyConfigured(
-        "SECRET_KEY doit être défini dans l'environnement : au moins 50 caractères aléatoires "
-        '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
+        f"SECRET_KEY est trop faible ({faiblesse}) : définissez dans l'environnement au moins 50 caractères "
+        'aléatoires (python -c "import secrets; print(secrets.token_urlsafe(50))").'
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
