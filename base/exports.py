@@ -1,20 +1,50 @@
-"""Tables to CSV and XLSX: the same rows for the exporter command and the pages' downloads."""
+"""Tables to CSV and XLSX: the same rows for the exporter command and the pages' downloads.
+
+Every cell goes through `est_une_formule`: a text that a spreadsheet would take for a formula (a structure named
+`=HYPERLINK(…)`, `+33…` typed as text, `@SUM(…)`) is written as text, never as a formula. In a CSV, which has no
+types, it is prefixed with an apostrophe (the spreadsheets' own mark of "this is text"); in an XLSX it is a string
+cell marked as quoted text, its value unchanged. Numbers, negative ones included, stay numbers."""
 
 import csv
 import io
+import re
 
 import openpyxl
 from django.http import HttpResponse
+
+# What makes a spreadsheet read a cell as a formula (or, for a tab or a carriage return, shift it into one).
+DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
+# A number written as text ("-12.50", "-1 234,56", "+3"): a spreadsheet reads it as a number, never as a formula.
+NOMBRE = re.compile(r"[+-]?\d[\d\u00a0\u202f ]*(?:[.,]\d+)?")
+
+
+def est_une_formule(valeur) -> bool:
+    """Whether this cell, as text, would be read as a formula: the one test of every export."""
+    return isinstance(valeur, str) and valeur.startswith(DEBUTS_DE_FORMULE) and not NOMBRE.fullmatch(valeur)
+
+
+def neutraliser(valeur):
+    """The value as a CSV cell: a would-be formula prefixed with an apostrophe, anything else as it is."""
+    return f"'{valeur}" if est_une_formule(valeur) else valeur
 
 
 def en_csv(lignes: list[dict], colonnes: list[str] | None = None) -> str:
     colonnes = colonnes or list(dict.fromkeys(cle for ligne in lignes for cle in ligne))
     sortie = io.StringIO()
-    ecrivain = csv.DictWriter(sortie, fieldnames=colonnes, delimiter=";", lineterminator="\n", extrasaction="ignore")
-    ecrivain.writeheader()
+    ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\n")
+    ecrivain.writerow([neutraliser(c) for c in colonnes])
     for ligne in lignes:
-        ecrivain.writerow({c: "" if ligne.get(c) is None else ligne.get(c) for c in colonnes})
+        ecrivain.writerow([neutraliser("" if ligne.get(c) is None else ligne.get(c)) for c in colonnes])
     return sortie.getvalue()
+
+
+def _ajouter_rang(feuille, valeurs: list) -> None:
+    feuille.append(valeurs)
+    for cellule in feuille[feuille.max_row]:
+        if est_une_formule(cellule.value):
+            # openpyxl typed "=…" as a formula: a string cell, quoted as Excel marks text typed after an apostrophe.
+            cellule.data_type = "s"
+            cellule.quotePrefix = True
 
 
 def en_xlsx(feuilles: dict[str, list[dict]]) -> bytes:
@@ -23,9 +53,9 @@ def en_xlsx(feuilles: dict[str, list[dict]]) -> bytes:
     for nom, lignes in feuilles.items():
         feuille = classeur.create_sheet(nom[:31])
         colonnes = list(dict.fromkeys(cle for ligne in lignes for cle in ligne))
-        feuille.append(colonnes)
+        _ajouter_rang(feuille, colonnes)
         for ligne in lignes:
-            feuille.append([ligne.get(c) for c in colonnes])
+            _ajouter_rang(feuille, [ligne.get(c) for c in colonnes])
     sortie = io.BytesIO()
     classeur.save(sortie)
     return sortie.getvalue()

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from base.departements import DEPARTEMENT_CHOICES
-from comptes.perimetre import perimetre_departement_queryset
+from comptes.perimetre import perimetre_departement_queryset, perimetre_queryset
 
 # A département's documents: no structure hangs them (as for the campaigns of the contrôle a posteriori). Read by the
 # DDETS and the CDIAE of the département, written by its DDETS.
@@ -81,6 +81,64 @@ class BilanCdiae(models.Model):
 
     def __str__(self):
         return f"Bilan du CDIAE {self.departement} {self.annee} ({self.get_statut_display().lower()})"
+
+    @property
+    def actif(self) -> bool:
+        return self.statut in STATUTS_ACTIFS
+
+
+def chemin_fiche(instance, nom):
+    # A random name, as a bilan's: never guessed, never served but through the scoped view.
+    return f"dialogues/{instance.annee}/{uuid.uuid4().hex}.pdf"
+
+
+class FicheDialogue(models.Model):
+    """One generation of the dialogue de gestion sheet of a structure for a year: asked by anyone who sees the
+    structure, built by a task as a bilan is. Its figures are aggregated: the structure's staff, its DDETS and
+    its CDIAE read it (`Siae.objects.visible_to`)."""
+
+    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+", verbose_name="structure")
+    annee = models.PositiveSmallIntegerField("année")
+    statut = models.CharField(max_length=10, choices=StatutBilan.choices, default=StatutBilan.EN_ATTENTE)
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0)
+    etape = models.CharField("étape", max_length=120, blank=True)
+    fichier = models.FileField(upload_to=chemin_fiche, max_length=255, blank=True)
+    taille = models.PositiveIntegerField("taille (octets)", default=0)
+    pages = models.PositiveSmallIntegerField("nombre de pages", default=0)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date_demande = models.DateTimeField("demandée le", auto_now_add=True)
+    date_debut = models.DateTimeField("commencée le", null=True, blank=True)
+    date_fin = models.DateTimeField("terminée le", null=True, blank=True)
+    erreur = models.TextField(blank=True)
+
+    objects = perimetre_queryset("siae").as_manager()
+
+    class Meta:
+        verbose_name = "fiche de dialogue de gestion"
+        verbose_name_plural = "fiches de dialogue de gestion"
+        ordering = ["-date_demande", "-pk"]
+        indexes = [models.Index(fields=["siae", "annee", "-date_demande"], name="fiche_siae_annee_date_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(progression__lte=100), name="fiche_progression_0_100"),
+            models.CheckConstraint(condition=Q(annee__gte=2000, annee__lte=2100), name="fiche_annee"),
+            models.CheckConstraint(condition=Q(statut__in=StatutBilan.values), name="fiche_statut_valide"),
+            models.CheckConstraint(
+                condition=~Q(statut=StatutBilan.PRET) | (~Q(fichier="") & Q(progression=100)),
+                name="fiche_prete_avec_fichier",
+            ),
+            # One generation at a time per structure and year: a second click follows the first.
+            models.UniqueConstraint(
+                fields=["siae", "annee"],
+                condition=Q(statut__in=STATUTS_ACTIFS),
+                name="fiche_une_seule_en_cours",
+                violation_error_message="Une fiche de cette année est déjà en préparation.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Fiche de dialogue {self.siae_id} {self.annee} ({self.get_statut_display().lower()})"
 
     @property
     def actif(self) -> bool:

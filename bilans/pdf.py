@@ -10,9 +10,13 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+
+if TYPE_CHECKING:
+    from .recuperateur import RecuperateurStatique
 
 POLICES = (
     ("Marianne-Light.woff", 300, "normal"),
@@ -77,17 +81,23 @@ def bloc_marque_css() -> str:
     )
 
 
-def rendre(gabarit: str, contexte: dict) -> Pdf:
+def rendre(gabarit: str, contexte: dict, recuperateur: "RecuperateurStatique | None" = None) -> Pdf:
+    """No user text reaches the style sheet: the names a page's margins repeat are taken from the document
+    (`string-set`), where the template escapes them as any HTML text. Nothing is fetched but the project's static
+    files (`RecuperateurStatique`)."""
     from weasyprint import HTML
 
+    from .recuperateur import RecuperateurStatique, racines_statiques
+
     html = render_to_string(gabarit, {**contexte, "polices_css": polices_css(), "bloc_marque_css": bloc_marque_css()})
-    document = HTML(string=html, base_url=str(Path(__file__).resolve().parent)).render()
+    recuperateur = recuperateur or RecuperateurStatique()
+    document = HTML(string=html, base_url=racines_statiques()[0].as_uri() + "/", url_fetcher=recuperateur).render()
     return Pdf(document.write_pdf(), len(document.pages))
 
 
-def pdf_du_bilan(contenu) -> Pdf:
-    return rendre("bilans/pdf/bilan.html", {"c": contenu})
+def pdf_du_bilan(contenu, recuperateur: "RecuperateurStatique | None" = None) -> Pdf:
+    return rendre("bilans/pdf/bilan.html", {"c": contenu}, recuperateur)
 
 
-def pdf_du_dialogue(contenu) -> Pdf:
-    return rendre("bilans/pdf/dialogue.html", {"c": contenu})
+def pdf_du_dialogue(contenu, recuperateur: "RecuperateurStatique | None" = None) -> Pdf:
+    return rendre("bilans/pdf/dialogue.html", {"c": contenu}, recuperateur)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dialogue
 
 app_name = "bilans"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("generer/", views.GenererBilan.as_view(), name="generer"),
     path("<int:pk>/statut/", views.StatutBilanJson.as_view(), name="statut"),
     path("<int:pk>/telecharger/", views.TelechargerBilan.as_view(), name="telecharger"),
-    path("dialogue/", views.ChoixDialogue.as_view(), name="choix-dialogue"),
-    path("dialogue/<int:pk>/", views.DialoguePdf.as_view(), name="dialogue"),
+    path("dialogue/", views_dialogue.ChoixDialogue.as_view(), name="choix-dialogue"),
+    path("dialogue/<int:pk>/", views_dialogue.Dialogue.as_view(), name="dialogue"),
+    path("dialogue/fiche/<int:pk>/statut/", views_dialogue.StatutFicheJson.as_view(), name="statut-fiche"),
+    path("dialogue/fiche/<int:pk>/telecharger/", views_dialogue.TelechargerFiche.as_view(), name="telecharger-fiche"),
 ]

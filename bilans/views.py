@@ -1,5 +1,5 @@
 """Pages of the bilans: the list of a département's bilans with the button that generates one, its progression
-(polled by the page) and the editorial sections; the download; the dialogue de gestion sheet of a structure.
+(polled by the page) and the editorial sections; the download. The dialogue de gestion sheets: `views_dialogue`.
 
 The bilans are read through `BilanCdiae.objects.visible_to(user)` (DDETS and CDIAE of the département: 404 to
 anyone else), generated and edited through `gerees_par(user)` (the DDETS). The dialogue sheet follows
@@ -7,11 +7,10 @@ anyone else), generated and edited through `gerees_par(user)` (the DDETS). The d
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -21,7 +20,7 @@ from comptes.choix import ChoixDepartementMixin
 from indicateurs.queries import objectif_brsa_du_departement
 from siae.models import Siae
 
-from . import contenu, pdf, regles, services
+from . import regles, services
 from .forms import SectionsForm
 from .models import STATUTS_ACTIFS, BilanCdiae, SectionsEditoriales, StatutBilan
 
@@ -160,31 +159,3 @@ class TelechargerBilan(View):
             filename=regles.nom_du_fichier(bilan.departement, bilan.annee),
             content_type="application/pdf",
         )
-
-
-class ChoixDialogue(View):
-    """The form of the list page names a structure; its sheet has its own address."""
-
-    def get(self, request):
-        # A hand-typed address may name anything: what is not the id of a visible structure is not found.
-        try:
-            pk = int(request.GET.get("siae") or "")
-        except ValueError:
-            raise Http404("Aucune structure de ce numéro.") from None
-        siae = get_object_or_404(Siae.objects.visible_to(request.user), pk=pk)
-        annee = annee_du_bilan(request.GET.get("annee"))
-        return redirect(reverse("bilans:dialogue", args=[siae.pk]) + f"?annee={annee}")
-
-
-class DialoguePdf(View):
-    """The dialogue de gestion sheet of a structure for a year, generated at once (a few pages)."""
-
-    def get(self, request, pk):
-        siae = get_object_or_404(Siae.objects.visible_to(request.user), pk=pk)
-        annee = annee_du_bilan(request.GET.get("annee"))
-        document = pdf.pdf_du_dialogue(contenu.assembler_dialogue(siae, annee))
-        reponse = HttpResponse(document.contenu, content_type="application/pdf")
-        reponse["Content-Disposition"] = content_disposition_header(
-            True, f"dialogue-de-gestion-{siae.siret}-{annee}.pdf"
-        )
-        return reponse

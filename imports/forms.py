@@ -7,13 +7,12 @@ from base.departements import DEPARTEMENTS
 from base.formats import nombre_fr
 
 from .importeur import ImporteurArchive
+from .limites import taille_fr
 from .models import TypeImport
 
-TAILLE_MAX = 20 * 1024 * 1024
 EXTENSIONS_TABLEAU = (".csv", ".xlsx", ".txt")
 # The ASP delivers a Zip, often named `fluxIAE_ITOU_….tar.gz`; the reader recognises it by its first bytes.
 EXTENSIONS_ARCHIVE = (".zip", ".tar.gz", ".tgz", ".gz")
-AIDE_TABLEAU = "CSV (séparé par « ; » ou « , ») ou XLSX, 20 Mo au plus. La première ligne porte les noms des colonnes."
 
 
 def est_une_archive(type_: str) -> bool:
@@ -22,13 +21,11 @@ def est_une_archive(type_: str) -> bool:
     return chemin is not None and issubclass(import_string(chemin), ImporteurArchive)
 
 
-def taille_fr(octets: int) -> str:
-    """« 4 Go », « 1,5 Mo », « 10 octets »: as a French user reads a size (binary units, their usual names)."""
-    for unite, facteur in (("Go", 1024**3), ("Mo", 1024**2), ("ko", 1024)):
-        if octets >= facteur:
-            valeur = octets / facteur
-            return f"{nombre_fr(valeur, 0 if valeur == int(valeur) else 1)} {unite}"
-    return f"{octets} octet{'s' if octets > 1 else ''}"
+def aide_tableau() -> str:
+    return (
+        f"CSV (séparé par « ; » ou « , ») ou XLSX, {taille_fr(settings.IMPORTS_TAILLE_MAX)} et "
+        f"{nombre_fr(settings.IMPORTS_LIGNES_MAX, 0)} lignes au plus. La première ligne porte les noms des colonnes."
+    )
 
 
 def aide_archive() -> str:
@@ -47,7 +44,7 @@ class ImportForm(DsfrBaseForm):
     )
     fichier = forms.FileField(
         label="Fichier",
-        help_text=AIDE_TABLEAU,
+        help_text="",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
 
@@ -55,6 +52,7 @@ class ImportForm(DsfrBaseForm):
         """`types`: the kinds the user may import; `departements`: those an archive may load for them (None: all,
         an administrator). The choice of département is offered only when there is one to make."""
         super().__init__(*args, **kwargs)
+        self.fields["fichier"].help_text = aide_tableau()
         if types is not None:
             self.fields["type"].choices = [(v, nom) for v, nom in TypeImport.choices if v in types]
         self.types_archive = [v for v, _ in self.fields["type"].choices if est_une_archive(v)]
@@ -85,8 +83,10 @@ class ImportForm(DsfrBaseForm):
             if not fichier.name.lower().endswith(EXTENSIONS_ARCHIVE):
                 raise forms.ValidationError("L'archive du fluxIAE doit être un fichier .zip, .tar.gz ou .gz.")
             return fichier
-        if fichier.size > TAILLE_MAX:
-            raise forms.ValidationError("Le fichier dépasse 20 Mo.")
+        if fichier.size > settings.IMPORTS_TAILLE_MAX:
+            raise forms.ValidationError(
+                f"Le fichier dépasse {taille_fr(settings.IMPORTS_TAILLE_MAX)}, la taille acceptée."
+            )
         if not fichier.name.lower().endswith(EXTENSIONS_TABLEAU):
             raise forms.ValidationError("Le fichier doit être un CSV ou un XLSX.")
         return fichier

@@ -10,7 +10,8 @@ import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from .lecture import ErreurLigne, FormuleSansValeur, Tableau
+from .lecture import ErreurLigne, Tableau
+from .lecture_xlsx import FormuleSansValeur
 from .regles import a_noter
 
 

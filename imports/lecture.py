@@ -1,16 +1,25 @@
 """Reading import files (formats.md): CSV with `;` or `,`, UTF-8 with or without BOM or Windows-1252, or XLSX.
 
+A file is read as a stream, within `Limites` (settings `IMPORTS_*`): its size is checked before it is read, its
+lines and columns while it is read, and a file beyond them is refused with one French message naming the line.
+The lines are kept as tuples of the columns the importer reads, not as a dict each.
+
 Values are parsed by small functions that raise `ValueError` with a French message; the importer turns it
 into `ligne N, colonne C : message`.
 """
 
+import codecs
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import openpyxl
+from .lecture_xlsx import ClasseurXlsx
+from .limites import FichierIllisible, Limites
+
+__all__ = ["ErreurLigne", "FichierIllisible", "Lignes", "Tableau", "lire_tableau"]
 
 
 @dataclass(frozen=True)
@@ -23,104 +32,147 @@ class ErreurLigne:
         return f"ligne {self.ligne}, colonne {self.colonne} : {self.message}"
 
 
-class FichierIllisible(Exception):
-    """The file cannot be read as a table at all."""
+class Lignes(Sequence):
+    """The data lines of a file: (line number, values of the columns kept), read as (line number, {column: value})
+    with "" for a column the line leaves empty."""
+
+    def __init__(self, colonnes: list[str]):
+        self.colonnes = colonnes
+        self._rangs: list[tuple[int, tuple]] = []
+
+    def ajouter(self, numero: int, valeurs: tuple) -> None:
+        self._rangs.append((numero, valeurs))
+
+    def __len__(self) -> int:
+        return len(self._rangs)
+
+    def __eq__(self, autre):
+        return isinstance(autre, Sequence) and list(self) == list(autre)
+
+    __hash__ = None
+
+    def __getitem__(self, rang):
+        if isinstance(rang, slice):
+            return [self[i] for i in range(*rang.indices(len(self)))]
+        numero, valeurs = self._rangs[rang]
+        return numero, dict(zip(self.colonnes, valeurs, strict=True))
 
 
 @dataclass
 class Tableau:
     entetes: list[str]
-    lignes: list[tuple[int, dict[str, object]]]  # (line number, header as 1, {column: raw value})
+    lignes: Sequence[tuple[int, dict[str, object]]]  # (line number, header as 1, {column: raw value})
 
 
 def _normaliser_entete(valeur) -> str:
     return str(valeur or "").strip().lstrip("\ufeff").strip().lower()
 
 
-def _decoder(contenu: bytes) -> str:
-    if contenu.startswith(b"\xef\xbb\xbf"):
-        return contenu[3:].decode("utf-8")
+class _Lecture:
+    """What the reading of one file keeps: its header, then its lines, and the count that refuses too many."""
+
+    def __init__(self, limites: Limites, colonnes: Iterable[str] | None):
+        self.limites = limites
+        self.voulues = None if colonnes is None else set(colonnes)
+        self.entetes: list[str] | None = None
+
+    def entete(self, numero: int, valeurs: dict[int, object]) -> None:
+        derniere = max(valeurs)
+        if derniere > self.limites.colonnes:
+            raise self.limites.trop_de_colonnes(numero, derniere)
+        self.entetes = [_normaliser_entete(valeurs.get(i)) for i in range(1, derniere + 1)]
+        # The last of two columns of the same name is the one read, as a dict of the line would have it.
+        gardees = {nom: i for i, nom in enumerate(self.entetes) if self.voulues is None or nom in self.voulues}
+        self.positions = [i + 1 for i in sorted(gardees.values())]
+        self.lignes = Lignes([self.entetes[i - 1] for i in self.positions])
+
+    def ligne(self, numero: int, valeurs: dict[int, object]) -> None:
+        if len(self.lignes) >= self.limites.lignes:
+            raise self.limites.trop_de_lignes(numero)
+        self.lignes.ajouter(numero, tuple(valeurs.get(i, "") for i in self.positions))
+
+    def tableau(self) -> Tableau:
+        if self.entetes is None:
+            raise FichierIllisible("le fichier est vide")
+        return Tableau(self.entetes, self.lignes)
+
+
+def _encodage(contenu: bytes) -> str:
+    """UTF-8 (with or without BOM) or, failing that, Windows-1252; checked piece by piece, never decoded whole."""
+    if contenu.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decodeur = codecs.getincrementaldecoder("utf-8")()
     try:
-        return contenu.decode("utf-8")
+        for debut in range(0, len(contenu), 1024**2):
+            decodeur.decode(contenu[debut : debut + 1024**2])
+        decodeur.decode(b"", final=True)
     except UnicodeDecodeError:
-        return contenu.decode("cp1252", errors="strict")
+        return "cp1252"
+    return "utf-8"
 
 
-def _lire_csv(contenu: bytes) -> Tableau:
+def _lignes_de_texte(flux, limite: int) -> Iterator[str]:
+    """The physical lines of the text, none longer than `limite` characters (a line of millions of separators
+    would be a list of millions of cells)."""
+    numero = 0
+    while ligne := flux.readline(limite + 1):
+        numero += 1
+        if len(ligne) > limite and not ligne.endswith(("\n", "\r")):
+            raise FichierIllisible(f"la ligne dépasse {limite} caractères", ligne=numero)
+        yield ligne
+
+
+def _lire_csv(contenu: bytes, lecture: _Lecture) -> Tableau:
+    encodage = _encodage(contenu)
+    flux = io.TextIOWrapper(io.BytesIO(contenu), encoding=encodage, errors="strict", newline="")
     try:
-        texte = _decoder(contenu)
+        lignes = _lignes_de_texte(flux, lecture.limites.caracteres_par_ligne)
+        premiere = next(lignes, "")
+        separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
+        lecteur = csv.reader(_chainer(premiere, lignes), delimiter=separateur)
+        for numero, rang in enumerate(lecteur, start=1):
+            valeurs = {i: cellule for i, cellule in enumerate(rang, start=1) if cellule.strip()}
+            if not valeurs:
+                continue
+            if lecture.entetes is None:
+                lecture.entete(numero, valeurs)
+                continue
+            derniere = max(valeurs)
+            if derniere > lecture.limites.colonnes:
+                raise lecture.limites.trop_de_colonnes(numero, derniere)
+            lecture.ligne(numero, {i: rang[i - 1] if i <= len(rang) else "" for i in lecture.positions})
     except UnicodeDecodeError as exc:
         raise FichierIllisible("encodage non reconnu : enregistrez le fichier en UTF-8 ou Windows-1252") from exc
-    premiere = texte.split("\n", 1)[0]
-    separateur = ";" if premiere.count(";") >= premiere.count(",") else ","
-    lecteur = csv.reader(io.StringIO(texte, newline=""), delimiter=separateur)
-    rangs = list(lecteur)
-    if not rangs:
-        raise FichierIllisible("le fichier est vide")
-    entetes = [_normaliser_entete(v) for v in rangs[0]]
-    lignes = []
-    for numero, rang in enumerate(rangs[1:], start=2):
-        if not any(cellule.strip() for cellule in rang):
-            continue
-        lignes.append((numero, {entete: (rang[i] if i < len(rang) else "") for i, entete in enumerate(entetes)}))
-    return Tableau(entetes, lignes)
+    except csv.Error as exc:
+        raise FichierIllisible(f"le CSV ne peut pas être lu ({exc})", ligne=lecteur.line_num) from exc
+    return lecture.tableau()
 
 
-class FormuleSansValeur:
-    """A cell whose formula was saved without its computed value (a file written by a program rather than a
-    spreadsheet): formulas are not computed here, so the line is refused (`Importeur.analyser`), never read empty."""
-
-    def __str__(self):
-        return ""
+def _chainer(premiere: str, suite: Iterator[str]) -> Iterator[str]:
+    if premiere:
+        yield premiere
+    yield from suite
 
 
-FORMULE_SANS_VALEUR = FormuleSansValeur()
+def _lire_xlsx(contenu: bytes, lecture: _Lecture) -> Tableau:
+    classeur = ClasseurXlsx(io.BytesIO(contenu), lecture.limites)
+    for numero, valeurs in classeur.rangs():
+        if lecture.entetes is None:
+            lecture.entete(numero, valeurs)
+        else:
+            lecture.ligne(numero, valeurs)
+    return lecture.tableau()
 
 
-def _sans_formules_muettes(valeurs, formules) -> tuple:
-    """The row's values, a formula cell without its computed value marked as such (both readings are of one row)."""
-    return tuple(
-        FORMULE_SANS_VALEUR if valeur is None and formule is not None else valeur
-        for valeur, formule in zip(valeurs, formules, strict=False)
-    )
-
-
-def _lire_xlsx(contenu: bytes) -> Tableau:
-    try:
-        classeur = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
-        # The same sheet with its formulas: a cell empty above and holding a formula here has no computed value.
-        classeur_formules = openpyxl.load_workbook(io.BytesIO(contenu), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
-        raise FichierIllisible("le classeur XLSX ne peut pas être ouvert") from exc
-    feuille = classeur.worksheets[0]
-    rangs = map(
-        _sans_formules_muettes,
-        feuille.iter_rows(values_only=True),
-        classeur_formules.worksheets[0].iter_rows(values_only=True),
-    )
-    try:
-        entetes = [_normaliser_entete(v) for v in next(rangs)]
-    except StopIteration as exc:
-        raise FichierIllisible("le fichier est vide") from exc
-    lignes = []
-    for numero, rang in enumerate(rangs, start=2):
-        if not any(v not in (None, "") for v in rang):
-            continue
-        lignes.append(
-            (
-                numero,
-                {entete: ("" if i >= len(rang) or rang[i] is None else rang[i]) for i, entete in enumerate(entetes)},
-            )
-        )
-    classeur.close()
-    classeur_formules.close()
-    return Tableau(entetes, lignes)
-
-
-def lire_tableau(nom_fichier: str, contenu: bytes) -> Tableau:
+def lire_tableau(
+    nom_fichier: str, contenu: bytes, colonnes: Iterable[str] | None = None, limites: Limites | None = None
+) -> Tableau:
+    """The header and the lines of a CSV or XLSX file; of the lines, only the `colonnes` given (all without)."""
+    lecture = _Lecture(limites or Limites.des_reglages(), colonnes)
+    lecture.limites.verifier_taille(len(contenu))
     if contenu[:4] == b"PK\x03\x04" or nom_fichier.lower().endswith(".xlsx"):
-        return _lire_xlsx(contenu)
-    return _lire_csv(contenu)
+        return _lire_xlsx(contenu, lecture)
+    return _lire_csv(contenu, lecture)
 
 
 # Value parsers -----------------------------------------------------------------------------------------------

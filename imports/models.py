@@ -52,7 +52,9 @@ class Import(models.Model):
     nb_crees = models.PositiveIntegerField("créés", default=0)
     nb_modifies = models.PositiveIntegerField("modifiés", default=0)
     nb_inchanges = models.PositiveIntegerField("inchangés", default=0)
+    # The first errors (settings.IMPORTS_ERREURS_GARDEES), in French, and how many there were in all.
     erreurs = models.JSONField(default=list, blank=True)
+    nb_erreurs = models.PositiveIntegerField("erreurs", default=0)
     apercu = models.JSONField(default=list, blank=True)
     # What the preview says would replace or remove something already transmitted: the import runs only once
     # someone has ticked that they read it, and only if running it finds nothing beyond what was confirmed.
@@ -95,3 +97,12 @@ class Import(models.Model):
 
     def __str__(self):
         return f"Import {self.get_type_display()} – {self.nom_fichier}"
+
+    @property
+    def nombre_d_erreurs(self) -> int:
+        """All the errors found, of which `erreurs` lists the first (a journal older than the count: its list)."""
+        return max(self.nb_erreurs, len(self.erreurs))
+
+    @property
+    def erreurs_non_listees(self) -> int:
+        return self.nombre_d_erreurs - len(self.erreurs)

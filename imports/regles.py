@@ -33,6 +33,7 @@ def texte_progression(traitees: int, total: int) -> str:
 LECTURE = "Lecture du fichier"
 VERIFICATION = "Vérification des lignes"
 ENREGISTREMENT = "Contrôles et enregistrement, tout ou rien"
+COMPARAISON = "Comparaison avec les données enregistrées"
 
 
 def mesurable(traitees: int, total: int) -> bool:
@@ -40,12 +41,15 @@ def mesurable(traitees: int, total: int) -> bool:
     return total > 0 and traitees < total
 
 
-def etape(traitees: int, total: int) -> str:
-    """What an import being executed is doing. Its writing is one transaction, invisible until it commits: past
-    the checking of the lines, the page can only say that it is under way."""
+def etape(traitees: int, total: int, analyse: bool = False) -> str:
+    """What an import being analysed or executed is doing. Past the checking of the lines, the analysis compares
+    them with the data; the execution writes them in one transaction, invisible until it commits: the page can
+    only say that it is under way."""
     if total == 0:
         return LECTURE
-    return VERIFICATION if mesurable(traitees, total) else ENREGISTREMENT
+    if mesurable(traitees, total):
+        return VERIFICATION
+    return COMPARAISON if analyse else ENREGISTREMENT
 
 
 def etape_d_archive(rang: int, total: int) -> str:

@@ -1,12 +1,14 @@
 import logging
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from .importeur import Analyse, ImporteurArchive, Resultat
 from .lecture import ErreurLigne, FichierIllisible, lire_tableau
+from .limites import Limites
 from .models import Import, StatutImport
 from .registre import importeur_pour
 from .regles import progression
@@ -15,13 +17,25 @@ TAILLE_APERCU = 200
 logger = logging.getLogger(__name__)
 
 
-def analyser_fichier(type_: str, nom_fichier: str, contenu: bytes, utilisateur=None) -> Analyse:
+def _refus(exc: FichierIllisible) -> Analyse:
+    return Analyse(erreurs=[ErreurLigne(exc.ligne, exc.colonne, exc.message)])
+
+
+def analyser_fichier(type_: str, nom_fichier: str, contenu: bytes, utilisateur=None, suivre=None) -> Analyse:
     importeur = importeur_pour(type_, utilisateur)
+    importeur.suivre = suivre
     try:
-        tableau = lire_tableau(nom_fichier, contenu)
+        tableau = lire_tableau(nom_fichier, contenu, importeur.colonnes)
     except FichierIllisible as exc:
-        return Analyse(erreurs=[ErreurLigne(1, "-", str(exc))])
+        return _refus(exc)
     return importeur.analyser(tableau)
+
+
+def garder_les_erreurs(journal: Import, erreurs: list) -> None:
+    """The first errors, in French, and the count of them all: a file of a million wrong lines does not make a
+    journal (and a page) of a million lines."""
+    journal.erreurs = [str(e) for e in erreurs[: settings.IMPORTS_ERREURS_GARDEES]]
+    journal.nb_erreurs = len(erreurs)
 
 
 def _consigner(journal: Import, analyse: Analyse) -> None:
@@ -29,7 +43,7 @@ def _consigner(journal: Import, analyse: Analyse) -> None:
     journal.nb_crees = analyse.compte("creation")
     journal.nb_modifies = analyse.compte("modification")
     journal.nb_inchanges = analyse.compte("inchange")
-    journal.erreurs = [str(e) for e in analyse.erreurs]
+    garder_les_erreurs(journal, analyse.erreurs)
     journal.apercu = [
         {"action": c.action, "ligne": c.ligne, "libelle": c.libelle, "details": c.details}
         for c in analyse.changements
@@ -39,13 +53,46 @@ def _consigner(journal: Import, analyse: Analyse) -> None:
     journal.avertissements = list(analyse.avertissements)
 
 
+def deposer_import(type_: str, nom_fichier: str, fichier, utilisateur=None) -> Import:
+    """Keep the file (bytes, or an upload streamed to storage) for its analysis: on the upload page, a task
+    (`analyser_import_task`), since reading a file, however small it looks, never holds a web request."""
+    journal = Import(type=type_, nom_fichier=nom_fichier, auteur=utilisateur, statut=StatutImport.EN_ANALYSE)
+    journal.fichier.save(nom_fichier, ContentFile(fichier) if isinstance(fichier, bytes) else fichier, save=False)
+    journal.save()
+    return journal
+
+
 def preparer_import(type_: str, nom_fichier: str, contenu: bytes, utilisateur=None) -> Import:
-    """Keep the file and record what importing it would change (nothing is written to the data yet)."""
-    analyse = analyser_fichier(type_, nom_fichier, contenu, utilisateur)
-    journal = Import(type=type_, nom_fichier=nom_fichier, auteur=utilisateur)
+    """Keep the file and analyse it at once: the operator's command line, which has no page to wait on."""
+    return analyser_import(deposer_import(type_, nom_fichier, contenu, utilisateur))
+
+
+def _contenu(journal: Import) -> bytes:
+    """The kept file, its size checked before a byte of it is read."""
+    Limites.des_reglages().verifier_taille(journal.fichier.size)
+    journal.fichier.open("rb")
+    try:
+        return journal.fichier.read()
+    finally:
+        journal.fichier.close()
+
+
+def analyser_import(journal: Import) -> Import:
+    """The preview of a table of rows: what importing it would change (nothing is written to the data yet), or
+    why it is refused. The lines checked are written as they go, for the page that polls them."""
+    noter_progression(journal, 0, 0)
+    try:
+        contenu = _contenu(journal)
+    except FichierIllisible as exc:
+        analyse = _refus(exc)
+    else:
+
+        def suivre(traitees: int, total: int) -> None:
+            noter_progression(journal, traitees, total)
+
+        analyse = analyser_fichier(journal.type, journal.nom_fichier, contenu, journal.auteur, suivre)
     _consigner(journal, analyse)
     journal.statut = StatutImport.ANALYSE if analyse.valide else StatutImport.REFUSE
-    journal.fichier.save(nom_fichier, ContentFile(contenu), save=False)
     journal.save()
     return journal
 
@@ -60,7 +107,7 @@ def noter_progression(journal: Import, traitees: int, total: int) -> None:
 
 
 def _consigner_archive(journal: Import, resultat: Resultat) -> None:
-    journal.erreurs = resultat.erreurs
+    garder_les_erreurs(journal, resultat.erreurs)
     journal.comptes_par_vue = resultat.comptes
     journal.fichiers_ignores = resultat.fichiers_ignores
     journal.nb_crees, journal.nb_modifies = resultat.total("crees"), resultat.total("modifies")
@@ -207,18 +254,13 @@ def executer_import(journal: Import) -> Import:
 
 
 def _executer_tableau(journal: Import) -> Import:
-    journal.fichier.open("rb")
-    try:
-        contenu = journal.fichier.read()
-    finally:
-        journal.fichier.close()
     importeur = importeur_pour(journal.type, journal.auteur)
     importeur.journal = journal  # what an importer may record as the origin of the rows it writes
     importeur.suivre = lambda traitees, total: noter_progression(journal, traitees, total)
     try:
-        tableau = lire_tableau(journal.nom_fichier, contenu)
+        tableau = lire_tableau(journal.nom_fichier, _contenu(journal), importeur.colonnes)
     except FichierIllisible as exc:
-        analyse = Analyse(erreurs=[ErreurLigne(1, "-", str(exc))])
+        analyse = _refus(exc)
     else:
         analyse = importeur.analyser(tableau)
     non_confirmes = avertissements_non_confirmes(journal, analyse) if analyse.valide else []
@@ -239,6 +281,7 @@ def _executer_tableau(journal: Import) -> Import:
     else:
         _consigner(journal, analyse)
         if non_confirmes:
+            journal.nb_erreurs = len(non_confirmes)
             journal.erreurs = [
                 f"{avertissement} Ce changement n'était pas dans l'aperçu confirmé : déposez à nouveau le fichier "
                 "pour le voir et le confirmer."

@@ -1,15 +1,20 @@
 from celery import shared_task
 from django.db import transaction
 
+from .importeur import ImporteurArchive
 from .models import Import, StatutImport
-from .services import analyser_archive, executer_import
+from .registre import importeur_pour
+from .services import analyser_archive, analyser_import, executer_import
 
 
 @shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
 def executer_import_task(self, import_id: int) -> dict:
     # Claim the import so that two deliveries of the same message cannot write it twice.
     with transaction.atomic():
-        pris = Import.objects.filter(pk=import_id, statut=StatutImport.ANALYSE).update(statut=StatutImport.EN_COURS)
+        # What the analysis measured is no progress of the execution: it starts again from the reading.
+        pris = Import.objects.filter(pk=import_id, statut=StatutImport.ANALYSE).update(
+            statut=StatutImport.EN_COURS, lignes_traitees=0, lignes_total=0, progression=0
+        )
     journal = Import.objects.get(pk=import_id)
     if not pris:
         return {"statut": journal.statut, "crees": journal.nb_crees, "modifies": journal.nb_modifies}
@@ -23,7 +28,7 @@ def executer_import_task(self, import_id: int) -> dict:
 
 @shared_task(bind=True, acks_late=True, time_limit=4 * 3600, soft_time_limit=4 * 3600 - 60)
 def analyser_import_task(self, import_id: int) -> dict:
-    """The preview of an archive, which reads it whole: never in a web request."""
+    """The preview of a file (a table of rows or an archive), which reads it whole: never in a web request."""
     with transaction.atomic():
         pris = Import.objects.filter(pk=import_id, statut=StatutImport.EN_ANALYSE).update(
             statut=StatutImport.EN_ANALYSE, lignes_traitees=0
@@ -32,7 +37,10 @@ def analyser_import_task(self, import_id: int) -> dict:
     if not pris:
         return {"statut": journal.statut}
     try:
-        journal = analyser_archive(journal)
+        if isinstance(importeur_pour(journal.type), ImporteurArchive):
+            journal = analyser_archive(journal)
+        else:
+            journal = analyser_import(journal)
     except Exception:
         Import.objects.filter(pk=import_id).update(statut=StatutImport.ECHEC)
         raise

@@ -13,7 +13,7 @@ from .forms import ConfirmationForm, ImportForm, aide_archive, est_une_archive
 from .models import Import, StatutImport, TypeImport
 from .registre import importeur_pour
 from .regles import etape, etape_d_archive, mesurable, progression, texte_progression, texte_progression_archive
-from .services import confirmer_import, preparer_archive, preparer_import
+from .services import confirmer_import, deposer_import, preparer_archive
 from .tasks import analyser_import_task, executer_import_task
 
 EN_ATTENTE = "Enregistrement demandé : en attente de son lancement…"
@@ -103,12 +103,13 @@ class ImportNouveau(NominatifRequisMixin, FormView):
 
     def form_valid(self, form):
         type_, fichier, user = form.cleaned_data["type"], form.cleaned_data["fichier"], self.request.user
+        # Stored as uploaded, never read here: reading takes minutes for a national flux, and a small hostile file
+        # can be built to take as long. The analysis is a task; the page follows it.
         if form.archive:
-            # Stored as uploaded; reading it whole takes minutes for a national flux: a task, never this request.
             journal = preparer_archive(type_, fichier.name, fichier, user, form.departements_charges())
-            transaction.on_commit(partial(analyser_import_task.delay, journal.pk))
         else:
-            journal = preparer_import(type_, fichier.name, fichier.read(), user)
+            journal = deposer_import(type_, fichier.name, fichier, user)
+        transaction.on_commit(partial(analyser_import_task.delay, journal.pk))
         return redirect("imports:detail", pk=journal.pk)
 
 
@@ -143,7 +144,7 @@ def etat_d_avancement(journal: Import) -> dict:
     return {
         "statut": journal.statut,
         "statut_libelle": journal.get_statut_display(),
-        "etape": etape(journal.lignes_traitees, journal.lignes_total),
+        "etape": etape(journal.lignes_traitees, journal.lignes_total, journal.statut == StatutImport.EN_ANALYSE),
         "mesurable": mesurable(journal.lignes_traitees, journal.lignes_total),
         "progression": journal.progression,
         "lignes_traitees": journal.lignes_traitees,

@@ -7,7 +7,9 @@ page reserved to another role; an anonymous visitor is sent to the login page (t
 from urllib.parse import quote
 
 import pytest
+from django.core.files.base import ContentFile
 
+from bilans.models import FicheDialogue, StatutBilan
 from imports.models import Import
 from siae.models import Siae
 from tests.factories import (
@@ -71,6 +73,8 @@ MATRICE = {
     # SIAE staff find there their own structure's dialogue de gestion sheet, no bilan.
     "/bilans/": (CONNEXION, 200, 200, 200, 200, 200, 200),
     "/bilans/dialogue/{a}/?annee=2024": (CONNEXION, 200, 404, 200, 404, 200, 200),
+    "/bilans/dialogue/fiche/{fiche_a}/statut/": (CONNEXION, 200, 404, 200, 404, 200, 200),
+    "/bilans/dialogue/fiche/{fiche_a}/telecharger/": (CONNEXION, 200, 404, 200, 404, 200, 200),
     "/api/v1/siae/": (403, 200, 200, 200, 200, 200, 200),
     "/api/v1/siae/{a}/": (403, 200, 404, 200, 404, 200, 200),
     "/api/v1/siae/{b}/": (403, 200, 404, 404, 200, 200, 200),
@@ -108,11 +112,15 @@ MATRICE = {
 @pytest.fixture
 def monde(siae_a, siae_b, siae_57, agent_55):
     journal = Import.objects.create(type="siae", nom_fichier="structures.csv", auteur=agent_55, departement="55")
+    fiche = FicheDialogue(siae=siae_a, annee=2024, statut=StatutBilan.PRET, progression=100)
+    fiche.fichier.save("fiche.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    fiche.save()
     ligne = LigneDeclarationFactory(declaration__annexe__siae=siae_a)
     return {
         "a": siae_a.pk,
         "b": siae_b.pk,
         "import_55": journal.pk,
+        "fiche_a": fiche.pk,
         "annexe_a": ligne.declaration.annexe.pk,
         "annexe_b": AnnexeFinanciereFactory(siae=siae_b).pk,
         "salarie_a": ligne.parcours.salarie.pk,

@@ -54,16 +54,6 @@ def cle(dictionnaire, nom):
     return dictionnaire.get(nom)
 
 
-ECHAPPEMENTS_CSS = {"\\": "\\5c ", '"': "\\22 ", "<": "\\3c ", ">": "\\3e ", "\n": "\\a "}
-
-
-@register.filter
-def css_chaine(valeur):
-    """Text for a CSS string (`content: "…"` of the page margins): escaped for CSS, not for HTML, since a
-    <style> element's text is not decoded."""
-    return mark_safe("".join(ECHAPPEMENTS_CSS.get(car, car) for car in str(valeur)))  # noqa: S308
-
-
 @register.filter
 def image_svg(svg):
     """A chart of `base.graphiques` as an image: WeasyPrint draws it (its text stays text) without reading

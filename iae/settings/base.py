@@ -232,6 +232,19 @@ IMPORTEURS = {
     "versements": "aides_au_poste.importation.ImportVersements",
     "fluxiae": "fluxiae.importation.ImportFluxIae",
 }
+# A table of rows (CSV, XLSX) is read within these limits (docs/decisions.md), so that no file, however built,
+# holds a worker for long or takes more than about 200 MB: the file's size, checked before it is read; the lines
+# and the columns holding a value, counted while it is read; what an XLSX's parts would unzip to, read from the
+# archive's directory before anything is inflated (all of them, and each part read whole: the shared strings, the
+# styles, the workbook); the characters of one CSV line. Beyond any of them, the file is refused, nothing is read.
+IMPORTS_TAILLE_MAX = int(os.environ.get("IMPORTS_TAILLE_MAX", 20 * 1024**2))
+IMPORTS_LIGNES_MAX = int(os.environ.get("IMPORTS_LIGNES_MAX", 50_000))
+IMPORTS_COLONNES_MAX = int(os.environ.get("IMPORTS_COLONNES_MAX", 50))
+IMPORTS_XLSX_DECOMPRESSE_MAX = int(os.environ.get("IMPORTS_XLSX_DECOMPRESSE_MAX", 100 * 1024**2))
+IMPORTS_XLSX_PARTIE_MAX = int(os.environ.get("IMPORTS_XLSX_PARTIE_MAX", 16 * 1024**2))
+IMPORTS_CARACTERES_PAR_LIGNE_MAX = 100_000
+# The errors an import's journal keeps, the first ones; the others are counted.
+IMPORTS_ERREURS_GARDEES = 200
 # The largest fluxIAE archive the upload page accepts, in bytes, checked before the file is read: room for the
 # national flux (gzip members, some 7 M monthly states); a departmental one weighs a few megabytes. The reverse
 # proxy in front of the web server must let such a body through too.

@@ -9,6 +9,7 @@ import openpyxl
 
 from aides_au_poste.queries import aides_des_annexes
 from aides_au_poste.regles import arrondi_euro
+from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
 from tests.factories import AnnexeFinanciereFactory
 
 
@@ -43,3 +44,14 @@ def test_cofinancement_mois_par_mois(client_de, membre_cdiae_55, siae_a):
     assert (lignes[0]["rsa_forfaitaire"], lignes[3]["rsa_forfaitaire"]) == ("635.71", "646.52")
     assert Decimal(lignes[3]["cible_brsa"]) == round(Decimal(2000) / (Decimal("0.88") * Decimal("646.52")), 2)
     assert lignes[0]["brsa_employes"] == ""  # not declared
+
+
+def test_un_nom_de_structure_piege_sort_en_texte(client_de, agent_55, siae_a):
+    """A structure named as a formula comes out as text in both tables, in both formats."""
+    siae_a.nom = PIEGE
+    siae_a.save()
+    AnnexeFinanciereFactory(siae=siae_a, annee=2025, montant_cofinance_cd=Decimal("24000"))
+    client = client_de(agent_55)
+    for url in ("/aides-au-poste/", "/aides-au-poste/cofinancement/"):
+        verifier_csv(client.get(url, {"annee": 2025, "export": "csv"}).content)
+        verifier_xlsx(client.get(url, {"annee": 2025, "export": "xlsx"}).content)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from bilans.models import BilanCdiae, SectionsEditoriales, StatutBilan
+from bilans.models import BilanCdiae, FicheDialogue, SectionsEditoriales, StatutBilan
 from indicateurs.models import ObjectifBrsa
 from tests.factories import AnnexeFinanciereFactory, UtilisateurFactory
 
@@ -147,16 +147,26 @@ def test_les_sections_redigees_par_l_agent(client_de, agent_55):
 
 
 @lit_le_pdf
-def test_la_fiche_de_dialogue(client_de, personnel_a, agent_57, membre_cdiae_55, siae_a, siae_b):
+def test_la_fiche_de_dialogue(
+    client_de, personnel_a, agent_57, membre_cdiae_55, siae_a, siae_b, django_capture_on_commit_callbacks
+):
+    """Asked from its page, prepared by the task (inline here), downloaded from the same page."""
     AnnexeFinanciereFactory(siae=siae_a, annee=2024)
-    reponse = client_de(personnel_a).get(f"/bilans/dialogue/{siae_a.pk}/", {"annee": 2024})
-    assert reponse.status_code == 200
+    client = client_de(personnel_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(f"/bilans/dialogue/{siae_a.pk}/?annee=2024")
+    assert reponse.status_code == 302 and reponse["Location"] == f"/bilans/dialogue/{siae_a.pk}/?annee=2024#fiches"
+    fiche = FicheDialogue.objects.get()
+    page = client.get(f"/bilans/dialogue/{siae_a.pk}/", {"annee": 2024}).content.decode()
+    assert f"/bilans/dialogue/fiche/{fiche.pk}/telecharger/" in page
+    reponse = client.get(f"/bilans/dialogue/fiche/{fiche.pk}/telecharger/")
     assert reponse["Content-Disposition"] == f'attachment; filename="dialogue-de-gestion-{siae_a.siret}-2024.pdf"'
-    texte = texte_du_pdf(reponse.content)
+    texte = texte_du_pdf(b"".join(reponse.streaming_content))
     assert "Dialogue de gestion 2024" in texte and siae_a.nom in texte
     assert client_de(membre_cdiae_55).get(f"/bilans/dialogue/{siae_a.pk}/", {"annee": 2024}).status_code == 200
     assert client_de(personnel_a).get(f"/bilans/dialogue/{siae_b.pk}/").status_code == 404
     assert client_de(agent_57).get(f"/bilans/dialogue/{siae_a.pk}/").status_code == 404
+    assert client_de(agent_57).get(f"/bilans/dialogue/fiche/{fiche.pk}/telecharger/").status_code == 404
     choix = client_de(personnel_a).get("/bilans/dialogue/", {"siae": siae_a.pk, "annee": 2024})
     assert choix.status_code == 302 and choix["Location"] == f"/bilans/dialogue/{siae_a.pk}/?annee=2024"
     assert client_de(personnel_a).get("/bilans/dialogue/", {"siae": siae_b.pk}).status_code == 404

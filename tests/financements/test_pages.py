@@ -10,6 +10,7 @@ import pytest
 
 from financements.choix import DecisionFdi, EtatProjet, Financeur
 from financements.models import CandidatureFdi, LigneBudgetaire, LigneFinancement, Projet
+from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
 from tests.factories import SiaeFactory
 from tests.financements.factories import AppelAProjetsFactory, LigneFinancementFactory, ProjetFactory, projet_seed_004
 
@@ -346,3 +347,10 @@ def test_la_siae_porteuse_d_un_autre_departement_est_refusee_sous_son_champ(clie
         ]
     }
     assert not Projet.objects.exists()
+
+
+def test_un_libelle_piege_sort_en_texte(client_de, donnees, agent_55):
+    LigneFinancement.objects.filter(libelle="Soutien bRSA").update(libelle=PIEGE)
+    client = client_de(agent_55)
+    verifier_csv(client.get("/financements/departement/2025/", {"export": "csv", "departement": "55"}).content)
+    verifier_xlsx(client.get("/financements/departement/2025/", {"export": "xlsx", "departement": "55"}).content)

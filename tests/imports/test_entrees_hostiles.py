@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
 
 from conventions.importation import ImportAnnexes
 from imports.importeur import FORMULES_NON_LUES
@@ -80,7 +81,9 @@ def test_un_texte_trop_long_est_refuse_pas_coupe():
 
 
 def deposer(client, type_, contenu: bytes, nom="fichier.csv") -> Import:
-    reponse = client.post("/imports/nouveau/", {"type": type_, "fichier": SimpleUploadedFile(nom, contenu)})
+    # The analysis runs in a task sent once the upload is committed.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        reponse = client.post("/imports/nouveau/", {"type": type_, "fichier": SimpleUploadedFile(nom, contenu)})
     assert reponse.status_code == 302
     return Import.objects.get(pk=reponse.url.rstrip("/").rsplit("/", 1)[1])
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from declarations.models import DeclarationMensuelle, EtatDeclaration
@@ -43,9 +44,11 @@ def fichier(novembre, lea_sortie=None) -> bytes:
 
 
 def deposer(novembre, contenu: bytes, nom="novembre.csv") -> Import:
-    reponse = novembre.client.post(
-        "/imports/nouveau/", {"type": "declarations", "fichier": SimpleUploadedFile(nom, contenu)}
-    )
+    # The analysis is a task sent once the upload is committed: here, at the end of the request.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        reponse = novembre.client.post(
+            "/imports/nouveau/", {"type": "declarations", "fichier": SimpleUploadedFile(nom, contenu)}
+        )
     assert reponse.status_code == 302
     return Import.objects.get(pk=reponse.url.rstrip("/").rsplit("/", 1)[1])
 

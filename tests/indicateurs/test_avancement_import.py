@@ -29,7 +29,8 @@ def fichier_de_structures(nombre: int) -> bytes:
 class TestLaProgressionAvance:
     def test_ecrite_toutes_les_200_lignes(self, agent_55):
         journal = preparer_import("siae", "structures.csv", fichier_de_structures(450), agent_55)
-        assert (journal.lignes_total, journal.lignes_traitees, journal.progression) == (0, 0, 0)
+        # The analysis checked the 450 lines, as the execution will.
+        assert (journal.lignes_total, journal.lignes_traitees, journal.progression) == (450, 450, 100)
         vues_en_base = []
         noter = services.noter_progression
 

@@ -9,6 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from siae.models import Siae
+from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
 from tests.conventions.test_departement import departement  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,9 @@ def test_sorties_et_publics(departement):  # noqa: F811
 def test_departement_inconnu():
     with pytest.raises(CommandError, match="département inconnu"):
         call_command("exporter", "indicateurs", "--annee", "2024", "--departement", "99")
+
+
+def test_un_nom_de_structure_piege_sort_en_texte(departement):  # noqa: F811
+    Siae.objects.filter(departement="55").update(nom=PIEGE)
+    verifier_csv(exporter(departement, "csv", "i.csv").read_bytes())
+    verifier_xlsx(exporter(departement, "xlsx", "i.xlsx").read_bytes())

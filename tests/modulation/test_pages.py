@@ -10,6 +10,7 @@ import pytest
 from conventions.models import AnnexeFinanciere
 from modulation.models import DecisionModulation, EnveloppeModulation
 from modulation.services import decider_modulation
+from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
 from tests.modulation.donnees import creer
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,10 @@ def test_nombre_de_requetes_de_la_page_d_une_annexe(client_de, agent_55, departe
     client.get(f"/modulation/annexe/{departement.pk}/")
     with django_assert_max_num_queries(16):
         assert client.get(f"/modulation/annexe/{departement.pk}/").status_code == 200
+
+
+def test_un_nom_de_structure_piege_sort_en_texte(client_de, agent_55, departement):
+    departement.siae.nom = PIEGE
+    departement.siae.save()
+    verifier_csv(client_de(agent_55).get("/modulation/export/?annee=2025&format=csv").content)
+    verifier_xlsx(client_de(agent_55).get("/modulation/export/?annee=2025&format=xlsx").content)

@@ -22,6 +22,7 @@ from indicateurs.services import rafraichir_tout
 from parcours.models import MotifSortie
 from pilotage.cockpit import Cockpit
 from siae.models import Siae
+from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
 from tests.factories import (
     AnnexeFinanciereFactory,
     LigneDeclarationFactory,
@@ -422,3 +423,12 @@ def test_nombre_de_requetes_constant(departement, agent_55, client_de, django_as
     client = client_de(agent_55)
     with django_assert_max_num_queries(27):
         assert page(client).status_code == 200
+
+
+def test_un_nom_de_structure_piege_sort_en_texte(departement, agent_55, client_de, siae_a):
+    """The structures out of norm and the late declarations name the structure: text in the CSV and the workbook."""
+    siae_a.nom = PIEGE
+    siae_a.save()
+    for bloc in ("structures", "retards"):
+        verifier_csv(page(client_de(agent_55), export="csv", bloc=bloc).content)
+    verifier_xlsx(page(client_de(agent_55), export="xlsx").content)

@@ -13,6 +13,7 @@ import pytest
 
 from aides_au_poste.models import BaremeAideAuPoste
 from aides_au_poste.regles import arrondi_euro
+from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
 from tests.factories import AnnexeFinanciereFactory, LigneDeclarationFactory, SiaeFactory
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +268,11 @@ def test_nombre_de_requetes_constant(client_de, agent_55, annexes, django_assert
     with django_assert_max_num_queries(9):
         reponse = client.get(URL, parametres)
     assert len(reponse.context["simulation"].annexes) == 19
+
+
+def test_un_nom_de_structure_piege_sort_en_texte(client_de, agent_55, annexes, siae_a):
+    siae_a.nom = PIEGE
+    siae_a.save()
+    proposition = mouvement(1, annexes["a"], annexes["b"], "1", "2024-07")
+    verifier_csv(client_de(agent_55).get(URL, simulation(proposition, export="csv")).content)
+    verifier_xlsx(client_de(agent_55).get(URL, simulation(proposition, export="xlsx")).content)

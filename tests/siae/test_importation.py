@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from imports.models import Import, StatutImport
 from siae.models import Ensemblier, Siae
@@ -243,7 +244,9 @@ class TestCommande:
 
 def televerser(client, contenu: str, nom="structures.csv"):
     fichier = SimpleUploadedFile(nom, contenu.encode(), content_type="text/csv")
-    return client.post("/imports/nouveau/", {"type": "siae", "fichier": fichier})
+    # The analysis is a task sent once the upload is committed: here, at the end of the request.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/imports/nouveau/", {"type": "siae", "fichier": fichier})
 
 
 class TestTeleversement:

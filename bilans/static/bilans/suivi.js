@@ -1,5 +1,6 @@
-// While a bilan is being generated, its row asks the server for its progression every 2 seconds and shows it;
-// once ready, the row offers the download, without reloading the page (a form being typed is kept).
+// While a bilan (or a dialogue de gestion sheet) is being generated, its row asks the server for its progression
+// every 2 seconds and shows it; once ready, the row offers the download, without reloading the page (a form being
+// typed is kept). The row names its download (`data-libelle`); the form that asks for one is `data-generation`.
 (function () {
   "use strict";
   var INTERVALLE = 2000;
@@ -20,7 +21,7 @@
       var lien = document.createElement("a");
       lien.className = "fr-link fr-icon-download-line fr-link--icon-left";
       lien.href = donnees.url;
-      lien.textContent = "Télécharger le bilan (PDF, " + donnees.pages + " pages)";
+      lien.textContent = (ligne.dataset.libelle || "Télécharger le bilan") + " (PDF, " + donnees.pages + " pages)";
       fichier.replaceChildren(lien);
     } else {
       var erreur = document.createElement("p");
@@ -28,7 +29,7 @@
       erreur.textContent = donnees.erreur;
       fichier.replaceChildren(erreur);
     }
-    var bouton = document.querySelector("form[action$='/generer/'] button[disabled]");
+    var bouton = document.querySelector("form[data-generation] button[disabled]");
     if (bouton) {
       bouton.disabled = false;
       bouton.removeAttribute("title");

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from imports.importeur import ImporteurArchive
+from imports.limites import FichierIllisible, Limites
 from imports.models import Import, StatutImport
 from imports.registre import importeur_pour, types_d_import
 from imports.services import analyser_archive, confirmer_import, executer_archive, executer_import, preparer_import
@@ -31,6 +32,10 @@ class Command(BaseCommand):
         else:
             if not fichier.is_file():
                 raise CommandError(f"fichier introuvable : {fichier}")
+            try:
+                Limites.des_reglages().verifier_taille(fichier.stat().st_size)  # before a byte is read
+            except FichierIllisible as refus:
+                raise CommandError(f"{fichier.name} : {refus.message}") from None
             journal = preparer_import(type, fichier.name, fichier.read_bytes())
             for avertissement in journal.avertissements:
                 self.stdout.write(f"Avertissement : {avertissement}")
@@ -43,7 +48,9 @@ class Command(BaseCommand):
         if journal.statut != attendu:
             for erreur in journal.erreurs:
                 self.stderr.write(erreur)
-            self.stderr.write(f"Fichier refusé : {len(journal.erreurs)} erreur(s), rien n'a été enregistré.")
+            if journal.erreurs_non_listees:
+                self.stderr.write(f"… et {journal.erreurs_non_listees} autre(s) erreur(s), non listée(s).")
+            self.stderr.write(f"Fichier refusé : {journal.nombre_d_erreurs} erreur(s), rien n'a été enregistré.")
             raise SystemExit(1)
         for vue, compte in journal.comptes_par_vue.items():
             ignores = sum(compte["ignores"].values())
