@@ -3,7 +3,6 @@
 import csv
 import io
 
-import openpyxl
 from django.http import HttpResponse
 
 
@@ -18,6 +17,8 @@ def en_csv(lignes: list[dict], colonnes: list[str] | None = None) -> str:
 
 
 def en_xlsx(feuilles: dict[str, list[dict]]) -> bytes:
+    import openpyxl  # with numpy, half a second: only when a workbook is written
+
     classeur = openpyxl.Workbook()
     classeur.remove(classeur.active)
     for nom, lignes in feuilles.items():
