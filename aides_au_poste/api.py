@@ -1,17 +1,18 @@
 """/api/v1/bareme/, /api/v1/aides-au-poste/ and /api/v1/versements/: read-only."""
 
 import django_filters
+from django.db.models.functions import Lower
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aides_au_poste.exports import ligne_aides
-from base.api import EntierFilter, ParametresAnneeDepartement, annee_et_departement
+from base.api import PARAMETRE_PAGE, EntierFilter, ParametresAnneeDepartement, annee_et_departement, paginer
 from base.formats import montant
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
-from siae.models import TypeSiae
+from siae.models import Siae, TypeSiae
 
 from . import queries
 from .models import BaremeAideAuPoste, NatureVersement, Versement
@@ -61,17 +62,25 @@ class AidesAuPosteView(APIView):
         description=(
             "Par type (puis TOTAL) et par structure, sur les annexes actives qui commencent dans l'année et que "
             "l'utilisateur peut voir : socle conventionné, modulation, total conventionné, dû (ETP réalisés des "
-            "mois déclarés, plafonné au socle conventionné), versé. Un département hors du périmètre répond 404."
+            "mois déclarés, plafonné au socle conventionné), versé. Un département hors du périmètre répond 404. "
+            "Les lignes par structure viennent par pages (`page`)."
         ),
-        parameters=[ParametresAnneeDepartement],
+        parameters=[ParametresAnneeDepartement, PARAMETRE_PAGE],
         responses=AidesAuPosteSerializer,
     )
     def get(self, request):
         annee, departement, parametres = annee_et_departement(request)
         annexes = annexes_du_departement(departement, annee, base=AnnexeFinanciere.objects.visible_to(request.user))
-        aides = queries.aides_des_annexes(queries.annexes_de_l_annee(annexes, annee))
-        sirets = queries.siret_par_siae(aides)
+        annexes = queries.annexes_de_l_annee(annexes, annee)
+        aides = queries.aides_des_annexes(annexes)
+        # The rows per structure one page at a time, in the order of `par_siae`.
+        structures = Siae.objects.filter(pk__in=annexes.values("siae_id")).order_by("type", Lower("nom"), "pk")
+        page, pagination = paginer(request, self, structures.values_list("pk", flat=True))
+        dans_la_page = set(page)
+        aides_de_la_page = [a for a in aides if a.siae_id in dans_la_page]
+        sirets = queries.siret_par_siae(aides_de_la_page)
         donnees = {
+            **pagination,
             "annee": annee,
             "departement": departement,
             "par_type": [ligne_aides(g.cle, g) for g in queries.par_type(aides)],
@@ -83,7 +92,7 @@ class AidesAuPosteView(APIView):
                     **ligne_aides(g.type, g),
                     "ecart": montant(g.ecart),
                 }
-                for g in queries.par_siae(aides)
+                for g in queries.par_siae(aides_de_la_page)
             ],
         }
         return Response(AidesAuPosteSerializer(donnees).data)

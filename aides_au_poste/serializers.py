@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from base.api import PaginationSerializer
+
 from .models import BaremeAideAuPoste, Versement
 
 
@@ -36,8 +38,8 @@ class AidesSiaeSerializer(AidesTypeSerializer):
     ecart = serializers.CharField(help_text="Dû − versé.")
 
 
-class AidesAuPosteSerializer(serializers.Serializer):
+class AidesAuPosteSerializer(PaginationSerializer):
     annee = serializers.IntegerField()
     departement = serializers.CharField(allow_null=True)
     par_type = AidesTypeSerializer(many=True, help_text="Une ligne par type présent, puis TOTAL.")
-    siae = AidesSiaeSerializer(many=True)
+    siae = AidesSiaeSerializer(many=True, help_text="Les structures de la page.")

@@ -8,7 +8,7 @@ from decimal import Decimal
 import django_filters
 from django import forms
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
@@ -137,3 +137,35 @@ def annee_et_departement(request, parametres_class=ParametresAnneeDepartement) -
     if departement and not request.user.perimetre.voit_le_departement(departement):
         raise NotFound("Ce département n'est pas dans votre périmètre.")
     return donnees["annee"], departement, donnees
+
+
+# Figures endpoints: the aggregates of the scope (by kind, TOTAL) in full, the rows per structure one page at a time,
+# computed for that page's structures only. The page is DRF's (`?page=`, PAGE_SIZE rows), its links those of a list.
+PARAMETRE_PAGE = OpenApiParameter(
+    "page",
+    {"type": "integer", "minimum": 1},
+    description="Numéro de la page des lignes par structure (à partir de 1). Une page au-delà de la dernière répond "
+    "404.",
+    required=False,
+)
+
+
+# What a figures endpoint says of its pages, as a list endpoint does (no docstring: it would be the schema's text).
+class PaginationSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Nombre de structures sur l'ensemble des pages.")
+    next = serializers.URLField(allow_null=True, help_text="La page suivante ; null sur la dernière.")
+    previous = serializers.URLField(allow_null=True, help_text="La page précédente ; null sur la première.")
+
+
+def paginer(request, vue, queryset) -> tuple[list, dict]:
+    """One page of `queryset` (ordered) as the API's lists paginate, and the `count`, `next` and `previous` to put
+    in the response. A page out of range answers 404."""
+    from rest_framework.settings import api_settings
+
+    pagination = api_settings.DEFAULT_PAGINATION_CLASS()
+    page = pagination.paginate_queryset(queryset, request, view=vue)
+    return list(page), {
+        "count": pagination.page.paginator.count,
+        "next": pagination.get_next_link(),
+        "previous": pagination.get_previous_link(),
+    }

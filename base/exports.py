@@ -9,7 +9,6 @@ import csv
 import io
 import re
 
-import openpyxl
 from django.http import HttpResponse
 
 # What makes a spreadsheet read a cell as a formula (or, for a tab or a carriage return, shift it into one).
@@ -48,6 +47,8 @@ def _ajouter_rang(feuille, valeurs: list) -> None:
 
 
 def en_xlsx(feuilles: dict[str, list[dict]]) -> bytes:
+    import openpyxl  # with numpy, half a second: only when a workbook is written
+
     classeur = openpyxl.Workbook()
     classeur.remove(classeur.active)
     for nom, lignes in feuilles.items():

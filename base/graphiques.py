@@ -1,35 +1,29 @@
-"""Charts drawn on the server as SVG strings, so that a page and its PDF show the very same picture.
+"""Charts drawn on the server as SVG strings, so that a page and its PDF show the very same picture; each drawn once
+per version of its figures, whatever the process that asks.
 
-Each function takes plain values (Decimal, dates, labels) and returns the `<svg>` element to inline in a template.
-The output is deterministic (same input, same bytes: fixed hash salt, no date in the metadata), text stays text
-(`svg.fonttype = none`: the PDF stays searchable, the page can be read by a screen reader), the figure scales with
-its container (`viewBox`, `width="100%"`), and carries its accessible name (`<title>`, `role="img"`,
-`aria-labelledby`). The title is not drawn: the page puts it in a heading, and the table next to the chart gives
-the figures to those who cannot see it.
+A chart only depends on what it is given (figures, labels, title, size): its key in the shared cache (the
+`graphiques` cache: Redis in production, files in development) is the hash of that input and of the drawing code.
+Any process (a web worker, the Celery worker warming the cockpits after a refresh, the bilan's PDF) reads what
+another drew; a refresh that leaves a chart's figures as they were leaves its key, so nothing is drawn again.
+Only a miss draws, with matplotlib (`base.dessins`), imported then and not before: a command, the URLconf or a
+page whose charts are all cached never loads it.
 
-Figures are built with `matplotlib.figure.Figure`, not pyplot: nothing is registered in pyplot's global state, so
-nothing is left open between two requests.
+While one process draws a chart, the others asking for the same one wait for it a few seconds rather than draw it
+too (a lock in the cache): fifty clients on a cockpit whose figures just changed cost one drawing, not fifty.
 """
 
-import datetime
-import functools
+import contextlib
+import contextvars
 import hashlib
-import html
-import io
-import re
-import threading
-from collections import OrderedDict
-from decimal import Decimal
+import logging
+import time
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 
-import matplotlib
+from django.core.cache import caches
 
-matplotlib.use("Agg")
-
-from matplotlib import ticker  # noqa: E402  (the backend must be chosen before these imports)
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from base.formats import nombre_fr  # noqa: E402
+journal = logging.getLogger(__name__)
 
 BLEU_FRANCE = "#000091"
 BLEU_CLAIR = "#6a6af4"
@@ -43,135 +37,87 @@ GRILLE = "#dddddd"
 POLICE_PAGE = "Marianne, arial, sans-serif"
 MOIS_COURTS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
-# A px is a pt here: the SVG backend counts in points at 72 per inch, so a figure of w/72 inches has a viewBox
-# w units wide, which the page then scales.
-PX_PAR_POUCE = 72
+CACHE = "graphiques"
+# A chart not asked for in five weeks leaves the cache; the warming after each night's refresh keeps the cockpits'.
+DUREE_DE_VIE = 35 * 24 * 3600
+# How long a process waits for a chart another one is drawing before drawing it itself (a drawing takes a few
+# tenths of a second; the lock outlives a process killed mid-drawing by no more than its own timeout).
+ATTENTE_MAX = 10.0
+DUREE_DU_VERROU = 30
 
-REGLAGES = {
-    "svg.hashsalt": "pilot-iae",
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 11,
-    "axes.edgecolor": GRIS,
-    "axes.labelcolor": TEXTE,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "xtick.color": TEXTE,
-    "ytick.color": TEXTE,
-    "legend.frameon": False,
-}
+# Inside `en_prechauffage()`, a chart found in the cache has its lifetime renewed.
+_prolonger = contextvars.ContextVar("prolonger_les_graphiques", default=False)
 
 
-# The fonts charts are drawn with (Marianne in the PDF) lack the narrow no-break space: thousands are separated by a
-# plain no-break space in charts.
-SEPARATEUR = "\u00a0"
+@cache
+def _version_du_dessin() -> str:
+    """The drawing code and matplotlib's version: a deployment that draws differently draws everything again."""
+    source = (Path(__file__).with_name("dessins.py")).read_bytes()
+    return hashlib.sha256(source + version("matplotlib").encode()).hexdigest()[:16]
 
 
-def _nombre(valeur, decimales: int, unite: str = "") -> str:
-    texte = nombre_fr(valeur, decimales, separateur=SEPARATEUR)
-    if not unite:
-        return texte
-    return f"{texte}\u00a0{unite}"
+def cle(nom: str, args: tuple, kwargs: dict) -> str:
+    """The cache key of one chart: the drawing function, its input (repr of Decimal, dates, str and lists is
+    stable), the drawing code's version."""
+    entree = repr((_version_du_dessin(), nom, args, sorted(kwargs.items())))
+    return "graphique:" + hashlib.sha256(entree.encode()).hexdigest()
 
 
-def _decimales(valeurs, maximum: int = 2) -> int:
-    """The fewest decimals that show every value exactly (up to `maximum`): 10, 20 → 0; 12,5 → 1."""
-    for decimales in range(maximum + 1):
-        pas = Decimal(1).scaleb(-decimales)
-        if all(Decimal(str(v)) == Decimal(str(v)).quantize(pas) for v in valeurs):
-            return decimales
-    return maximum
+def _lire(cache_, cle_: str) -> str | None:
+    try:
+        return cache_.get(cle_)
+    except Exception:  # a cache down must not fail the page: the chart is drawn instead
+        journal.exception("Cache des graphiques illisible")
+        return None
 
 
-class FormatFrancais(ticker.Formatter):
-    """Axis graduations in French: decimal comma, narrow no-break space between thousands, the same number of
-    decimals on every tick of an axis."""
+def _dessiner(nom: str, args: tuple, kwargs: dict) -> str:
+    from base import dessins  # matplotlib: only when a chart is really drawn
 
-    def __init__(self, unite: str = ""):
-        self.unite = unite
-        self.decimales = 0
-
-    def format_ticks(self, values):
-        self.decimales = _decimales([round(v, 6) for v in values], maximum=2)
-        return [self(v) for v in values]
-
-    def __call__(self, x, pos=None):
-        return _nombre(round(x, 6), self.decimales, self.unite)
+    return getattr(dessins, nom)(*args, **kwargs)
 
 
-# Drawing takes a few tenths of a second per chart; the output only depends on the input, so the last charts drawn
-# are kept, per process, keyed by their input.
-TAILLE_DU_CACHE = 128
-_cache: OrderedDict[str, str] = OrderedDict()
-_verrou = threading.Lock()
-
-
-def _memorise(fonction):
-    @functools.wraps(fonction)
-    def enveloppe(*args, **kwargs):
-        cle = hashlib.sha256(repr((fonction.__name__, args, sorted(kwargs.items()))).encode()).hexdigest()
-        with _verrou:
-            if cle in _cache:
-                _cache.move_to_end(cle)
-                return _cache[cle]
-        svg = fonction(*args, **kwargs)
-        with _verrou:
-            _cache[cle] = svg
-            while len(_cache) > TAILLE_DU_CACHE:
-                _cache.popitem(last=False)
+def _graphique(nom: str, *args, **kwargs) -> str:
+    cache_ = caches[CACHE]
+    cle_ = cle(nom, args, kwargs)
+    svg = _lire(cache_, cle_)
+    if svg is not None:
+        if _prolonger.get():
+            cache_.touch(cle_, DUREE_DE_VIE)
         return svg
-
-    return enveloppe
-
-
-def _figure(largeur: int, hauteur: int) -> Figure:
-    return Figure(figsize=(largeur / PX_PAR_POUCE, hauteur / PX_PAR_POUCE), dpi=PX_PAR_POUCE)
-
-
-def _identifiant(*parties) -> str:
-    return "graphique-" + hashlib.sha256(repr(parties).encode()).hexdigest()[:10]
-
-
-def _en_svg(figure: Figure, titre: str, identifiant: str) -> str:
-    with matplotlib.rc_context(REGLAGES):
-        tampon = io.StringIO()
-        figure.savefig(tampon, format="svg", metadata={"Date": None, "Creator": None})
-    figure.clear()
-    svg = tampon.getvalue()
-    svg = svg[svg.index("<svg") :]
-    # Several charts share a page: the inner ids that are referenced (clip paths, markers) get the chart's own
-    # prefix, the others (one per drawn group) are dropped.
-    references = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'xlink:href="#([^"]+)"', svg))
-    svg = re.sub(
-        r'\s\bid="([^"]+)"',
-        lambda m: f' id="{identifiant}-{m.group(1)}"' if m.group(1) in references else "",
-        svg,
-    )
-    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{identifiant}-\1)", svg)
-    svg = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{identifiant}-\1"', svg)
-    svg = svg.replace("font-family: 'DejaVu Sans'", f"font-family: {POLICE_PAGE}")
-    svg = svg.replace("'DejaVu Sans'", POLICE_PAGE)
-    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
-    entete = re.match(r"<svg [^>]*>", svg).group(0)
-    largeur, hauteur = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', entete).groups()
-    nouvel_entete = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
-        f'id="{identifiant}" class="graphique" width="100%" viewBox="0 0 {largeur} {hauteur}" '
-        f'style="max-width: {largeur}px; height: auto" preserveAspectRatio="xMidYMid meet" '
-        f'role="img" aria-labelledby="{identifiant}-titre">'
-        f'<title id="{identifiant}-titre">{html.escape(titre or "Graphique")}</title>'
-    )
-    return svg.replace(entete, nouvel_entete, 1).strip() + "\n"
+    verrou = cle_ + ":verrou"
+    try:
+        a_le_verrou = cache_.add(verrou, 1, DUREE_DU_VERROU)
+    except Exception:
+        a_le_verrou = True
+    if not a_le_verrou:
+        fin = time.monotonic() + ATTENTE_MAX
+        while time.monotonic() < fin:
+            time.sleep(0.05)
+            svg = _lire(cache_, cle_)
+            if svg is not None:
+                return svg
+    try:
+        svg = _dessiner(nom, args, kwargs)
+        try:
+            cache_.set(cle_, svg, DUREE_DE_VIE)
+        except Exception:
+            journal.exception("Cache des graphiques non écrit")
+    finally:
+        if a_le_verrou:
+            with contextlib.suppress(Exception):
+                cache_.delete(verrou)
+    return svg
 
 
-def _sans_donnees(axes) -> None:
-    axes.set_axis_off()
-    axes.text(0.5, 0.5, "Aucune donnée", ha="center", va="center", color=TEXTE, transform=axes.transAxes)
-
-
-def _en_float(valeurs) -> list[float | None]:
-    return [None if v is None else float(v) for v in valeurs]
+@contextlib.contextmanager
+def en_prechauffage():
+    """The charts asked for inside are drawn if missing, and kept five more weeks if present."""
+    jeton = _prolonger.set(True)
+    try:
+        yield
+    finally:
+        _prolonger.reset(jeton)
 
 
 def courbe_consommation(courbe, titre: str = "", largeur: int = 720, hauteur: int = 320) -> str:
@@ -181,7 +127,8 @@ def courbe_consommation(courbe, titre: str = "", largeur: int = 720, hauteur: in
     the base imports no app): its `mois`, `cumul_conventionne`, `cumul_realise` (None for the months not shown
     réalisé) and `projection` (None up to the last month réalisé; None altogether when nothing is projected).
     """
-    return _courbe_consommation(
+    return _graphique(
+        "courbe_consommation",
         list(courbe.mois),
         list(courbe.cumul_conventionne),
         list(courbe.cumul_realise),
@@ -192,208 +139,33 @@ def courbe_consommation(courbe, titre: str = "", largeur: int = 720, hauteur: in
     )
 
 
-@_memorise
-def _courbe_consommation(
-    mois: list[datetime.date],
-    cumul_conventionne: list[Decimal],
-    cumul_realise: list[Decimal | None],
-    projection: list[Decimal | None] | None,
-    titre: str,
-    largeur: int,
-    hauteur: int,
-) -> str:
-    identifiant = _identifiant("courbe", mois, cumul_conventionne, cumul_realise, projection, titre)
-    with matplotlib.rc_context(REGLAGES):
-        figure = _figure(largeur, hauteur)
-        axes = figure.add_subplot()
-        if not mois:
-            _sans_donnees(axes)
-            return _en_svg(figure, titre, identifiant)
-        x = list(range(len(mois)))
-        axes.plot(x, _en_float(cumul_conventionne), color=GRIS, linewidth=2, label="Conventionné (cumul)")
-        realise = _en_float(cumul_realise)
-        points = [(i, v) for i, v in zip(x, realise, strict=True) if v is not None]
-        if points:
-            axes.plot(
-                [i for i, _ in points],
-                [v for _, v in points],
-                color=BLEU_FRANCE,
-                linewidth=2.5,
-                marker="o",
-                markersize=4,
-                label="Réalisé (cumul)",
-            )
-        if projection and any(v is not None for v in projection):
-            prevus = [(i, float(v)) for i, v in zip(x, projection, strict=True) if v is not None]
-            axes.plot(
-                [i for i, _ in prevus],
-                [v for _, v in prevus],
-                color=BLEU_CLAIR,
-                linewidth=2,
-                linestyle="--",
-                label="Projection",
-            )
-            # Below the line: the conventionné's label sits above, and both end on the same month.
-            dernier_i, dernier_v = prevus[-1]
-            axes.annotate(
-                nombre_fr(dernier_v, 2, separateur=SEPARATEUR),
-                (dernier_i, dernier_v),
-                xytext=(0, -16),
-                textcoords="offset points",
-                ha="center",
-                color=BLEU_CLAIR,
-            )
-        if points:
-            dernier_i, dernier_v = points[-1]
-            axes.annotate(
-                nombre_fr(dernier_v, 2, separateur=SEPARATEUR),
-                (dernier_i, dernier_v),
-                xytext=(0, -16),
-                textcoords="offset points",
-                ha="center",
-                color=BLEU_FRANCE,
-            )
-        fin = float(cumul_conventionne[-1]) if cumul_conventionne else 0.0
-        axes.annotate(
-            nombre_fr(fin, 2, separateur=SEPARATEUR),
-            (x[-1], fin),
-            xytext=(0, 6),
-            textcoords="offset points",
-            ha="center",
-            color=TEXTE,
-        )
-        axes.set_xticks(x, [MOIS_COURTS[m.month - 1] for m in mois])
-        axes.set_xlim(-0.5, len(mois) - 0.5)
-        axes.set_ylim(bottom=0)
-        axes.margins(y=0.12)
-        axes.yaxis.set_major_formatter(FormatFrancais())
-        axes.set_ylabel("ETP-mois cumulés")
-        axes.grid(axis="y", color=GRILLE)
-        axes.set_axisbelow(True)
-        axes.legend(loc="upper left")
-        figure.tight_layout()
-        return _en_svg(figure, titre, identifiant)
-
-
-def _decimales_valeurs(valeurs, unite: str) -> int:
-    presentes = [v for v in valeurs if v is not None]
-    if unite == "€":
-        return 0
-    return _decimales(presentes, maximum=1 if unite == "%" else 2)
-
-
-@_memorise
 def barres(
     categories: list[str],
-    series: dict[str, list[Decimal | None]],
+    series: dict,
     titre: str = "",
     unite: str = "",
-    ligne_objectif: Decimal | None = None,
+    ligne_objectif=None,
     largeur: int = 720,
     hauteur: int = 320,
 ) -> str:
     """Bars grouped by category, one colour per series (e.g. a rate per kind of SIAE, one series per year), each
     bar labelled with its value; `ligne_objectif` draws the target as a red dashed line. None draws no bar."""
-    identifiant = _identifiant("barres", categories, series, titre, unite, ligne_objectif)
-    with matplotlib.rc_context(REGLAGES):
-        figure = _figure(largeur, hauteur)
-        axes = figure.add_subplot()
-        toutes = [v for valeurs in series.values() for v in valeurs if v is not None]
-        if not categories or not toutes:
-            _sans_donnees(axes)
-            return _en_svg(figure, titre, identifiant)
-        decimales = _decimales_valeurs(toutes, unite)
-        comptes = unite != "%" and all(Decimal(str(v)) == int(v) for v in toutes)
-        nombre_series = max(len(series), 1)
-        epaisseur = min(0.8 / nombre_series, 0.5)
-        for rang, (nom, valeurs) in enumerate(series.items()):
-            decalage = (rang - (nombre_series - 1) / 2) * epaisseur
-            presentes = [(i, float(v)) for i, v in enumerate(valeurs) if v is not None]
-            rectangles = axes.bar(
-                [i + decalage for i, _ in presentes],
-                [v for _, v in presentes],
-                width=epaisseur * 0.92,
-                color=PALETTE[rang % len(PALETTE)],
-                label=nom,
-            )
-            axes.bar_label(
-                rectangles,
-                # A count of zero draws no bar and needs no label; a rate of 0 % keeps its own.
-                labels=["" if comptes and v == 0 else _nombre(v, decimales, unite) for _, v in presentes],
-                padding=2,
-                fontsize=9,
-                color=TEXTE,
-            )
-        if ligne_objectif is not None:
-            axes.axhline(
-                float(ligne_objectif),
-                color=ROUGE,
-                linestyle="--",
-                linewidth=1.5,
-                label=f"Objectif {_nombre(ligne_objectif, _decimales([ligne_objectif], 1), unite)}",
-            )
-        axes.set_xticks(range(len(categories)), categories)
-        axes.set_ylim(bottom=0)
-        axes.margins(y=0.15)
-        if comptes:
-            # Counts: no half graduation.
-            axes.yaxis.set_major_locator(ticker.MaxNLocator(integer=True))
-        axes.yaxis.set_major_formatter(FormatFrancais(unite))
-        axes.grid(axis="y", color=GRILLE)
-        axes.set_axisbelow(True)
-        if len(series) > 1 or ligne_objectif is not None:
-            # Built by hand: a series without any value (a year with no data) keeps its colour in the legend,
-            # and the objective comes last.
-            poignees = [Patch(color=PALETTE[rang % len(PALETTE)], label=nom) for rang, nom in enumerate(series)]
-            poignees += [p for p in axes.get_lines() if not p.get_label().startswith("_")]
-            axes.legend(handles=poignees, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=len(poignees))
-        figure.tight_layout()
-        return _en_svg(figure, titre, identifiant)
+    return _graphique(
+        "barres",
+        list(categories),
+        {nom: list(valeurs) for nom, valeurs in series.items()},
+        titre=titre,
+        unite=unite,
+        ligne_objectif=ligne_objectif,
+        largeur=largeur,
+        hauteur=hauteur,
+    )
 
 
-@_memorise
-def barres_horizontales(
-    categories: list[str],
-    valeurs: list[Decimal | None],
-    titre: str = "",
-    unite: str = "",
-    largeur: int = 720,
-) -> str:
+def barres_horizontales(categories: list[str], valeurs: list, titre: str = "", unite: str = "", largeur: int = 720):
     """One horizontal bar per category (e.g. amounts by financeur), first category on top, value at the end.
     The height follows the number of categories. With negative values (gaps to a target), the bars diverge from a
     zero line, negative ones in the lighter blue, positive ones signed."""
-    identifiant = _identifiant("horizontales", categories, valeurs, titre, unite)
-    hauteur = max(160, 60 + 34 * len(categories))
-    with matplotlib.rc_context(REGLAGES):
-        figure = _figure(largeur, hauteur)
-        axes = figure.add_subplot()
-        presentes = [v for v in valeurs if v is not None]
-        if not categories or not presentes:
-            _sans_donnees(axes)
-            return _en_svg(figure, titre, identifiant)
-        decimales = _decimales_valeurs(presentes, unite)
-        divergent = any(v < 0 for v in presentes)
-        rangs = list(range(len(categories)))
-        nombres = [0.0 if v is None else float(v) for v in valeurs]
-        couleurs = [BLEU_CLAIR if v < 0 else BLEU_FRANCE for v in nombres]
-        rectangles = axes.barh(rangs, nombres, height=0.6, color=couleurs)
-
-        def etiquette(v):
-            if v is None:
-                return "–"
-            return ("+" if divergent and v > 0 else "") + _nombre(v, decimales, unite)
-
-        axes.bar_label(rectangles, labels=[etiquette(v) for v in valeurs], padding=3, fontsize=9, color=TEXTE)
-        if divergent:
-            axes.axvline(0, color=TEXTE, linewidth=0.8)
-        else:
-            axes.set_xlim(left=0)
-        axes.set_yticks(rangs, categories)
-        axes.invert_yaxis()
-        axes.margins(x=0.2)
-        axes.xaxis.set_major_locator(ticker.MaxNLocator(nbins=5))
-        axes.xaxis.set_major_formatter(FormatFrancais(unite))
-        axes.grid(axis="x", color=GRILLE)
-        axes.set_axisbelow(True)
-        figure.tight_layout()
-        return _en_svg(figure, titre, identifiant)
+    return _graphique(
+        "barres_horizontales", list(categories), list(valeurs), titre=titre, unite=unite, largeur=largeur
+    )

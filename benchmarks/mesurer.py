@@ -1,12 +1,15 @@
 """The time and the number of queries of the key reads, on the benchmark's database (`benchmarks.generer` first).
 
-    python -m benchmarks.mesurer [--repetitions 5] [--departement 01] [--reference]
+    python -m benchmarks.mesurer [--repetitions 5] [--departement 01] [--reference] [--requetes 1000] [--clients 50]
 
 Each read runs once to warm the caches while its queries are counted, then `--repetitions` times timed: the
 median is what is compared. The results go to `benchmarks/resultats-<date>.json` (not versioned); with
 `--reference` also to `benchmarks/reference.json`, the versioned run, with the machine that made it, that later
 runs are compared to (time ratio, query difference). A measurement, never an assertion: nothing fails on a
-slow read, the table says it."""
+slow read, the table says it.
+
+Then, unless `--sans-charge`, the cockpit of the largest département under `--clients` concurrent clients against
+`/sante/` under the same load, on gunicorn with the production settings (`benchmarks.charge`)."""
 
 import argparse
 import datetime as dt
@@ -138,8 +141,6 @@ def mesurer(operation: Operation, repetitions: int, portees: dict) -> Mesure:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from base import graphiques
-
     # A request empties the query log when it starts: counted from an empty log, its queries are all kept.
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as requetes:
@@ -148,8 +149,8 @@ def mesurer(operation: Operation, repetitions: int, portees: dict) -> Mesure:
     nombre_de_requetes = len(requetes.captured_queries)
     durees = []
     for _ in range(operation.repetitions or repetitions):
-        # The charts are kept per process: each timed run draws them again, as a new request would.
-        graphiques._cache.clear()
+        # The charts are in the shared cache since the first run: each timed run reads them, as does any request
+        # whose figures did not change (`benchmarks.charge` measures the cockpit with its charts to draw).
         debut = time.perf_counter()
         operation.executer()
         durees.append((time.perf_counter() - debut) * 1000)
@@ -242,6 +243,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--departement", help="le département des lectures départementales (le premier généré)")
     parser.add_argument("--reference", action="store_true", help="enregistrer aussi ce résultat comme référence")
     parser.add_argument("--sortie", type=Path, help="le fichier de résultats (benchmarks/resultats-<date>.json)")
+    parser.add_argument("--sans-charge", action="store_true", help="sans la mesure sous charge (gunicorn)")
+    parser.add_argument("--requetes", type=int, default=1000, help="requêtes par page sous charge")
+    parser.add_argument("--clients", type=int, default=50, help="clients simultanés sous charge")
     options = parser.parse_args(argv)
     url = installer_django()
 
@@ -278,6 +282,14 @@ def main(argv: list[str] | None = None) -> None:
         print(f"La référence a été mesurée à une autre échelle ({reference['echelle']}) : ratios indicatifs.\n")
     imprimer(mesures, reference)
 
+    charge = None
+    if not options.sans_charge:
+        from .charge import imprimer_charge, mesurer_sous_charge
+
+        print()
+        charge = mesurer_sous_charge(annee, requetes=options.requetes, clients=options.clients)
+        imprimer_charge(charge)
+
     resultat = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
@@ -285,6 +297,7 @@ def main(argv: list[str] | None = None) -> None:
         "annee": annee,
         "departement": departement,
         "mesures": [asdict(m) for m in mesures],
+        "charge": charge,
     }
     sortie = options.sortie or DOSSIER / f"resultats-{dt.datetime.now():%Y-%m-%d-%H%M}.json"
     sortie.write_text(json.dumps(resultat, ensure_ascii=False, indent=2) + "\n")

@@ -4,6 +4,8 @@ The list is not nominative (counts and hours): it follows the structures' scope,
 detail carries the lines, which name people: it follows the nominative scope, so CDIAE members get 404.
 """
 
+from decimal import Decimal
+
 import django_filters
 from django.db.models import Count, DecimalField, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
@@ -13,6 +15,18 @@ from base.api import AnneeFilter, EntierFilter, MoisFilter
 
 from .models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
 from .serializers import DeclarationDetailSerializer, DeclarationSerializer
+
+ZERO = Decimal("0.00")
+TOTAUX_DES_LIGNES = {
+    "nombre_lignes": Count("lignes"),
+    "heures_travaillees": Coalesce(
+        Sum("lignes__heures_travaillees"), Value(0), output_field=DecimalField(max_digits=12, decimal_places=2)
+    ),
+}
+TOTAUX_DES_LIGNES_PAR_DECLARATION = {
+    "nombre_lignes": Count("pk"),
+    "heures_travaillees": Sum("heures_travaillees"),
+}
 
 
 class DeclarationFilter(django_filters.FilterSet):
@@ -49,9 +63,25 @@ class DeclarationViewSet(viewsets.ReadOnlyModelViewSet):
                 .order_by("parcours__salarie__nom", "parcours__salarie__prenom", "pk")
             )
             declarations = declarations.de_la_structure(user).prefetch_related(Prefetch("lignes", queryset=lignes))
-        return declarations.select_related("annexe__siae").annotate(
-            nombre_lignes=Count("lignes"),
-            heures_travaillees=Coalesce(
-                Sum("lignes__heures_travaillees"), Value(0), output_field=DecimalField(max_digits=12, decimal_places=2)
-            ),
-        )
+        declarations = declarations.select_related("annexe__siae")
+        if self.action == "retrieve":
+            return declarations.annotate(**TOTAUX_DES_LIGNES)
+        return declarations
+
+    def paginate_queryset(self, queryset):
+        """The lines are counted and summed for the page's declarations only, once the page is cut: counting
+        them over every declaration of the scope (an aggregate before the LIMIT) cost seconds nationally, on the
+        first page as on the last."""
+        page = super().paginate_queryset(queryset) or []
+        totaux = {
+            ligne["declaration_id"]: ligne
+            for ligne in LigneDeclaration.objects.filter(declaration__in=[d.pk for d in page])
+            .values("declaration_id")
+            .annotate(**TOTAUX_DES_LIGNES_PAR_DECLARATION)
+            .order_by()
+        }
+        for declaration in page:
+            ligne = totaux.get(declaration.pk, {})
+            declaration.nombre_lignes = ligne.get("nombre_lignes", 0)
+            declaration.heures_travaillees = ligne.get("heures_travaillees", ZERO)
+        return page

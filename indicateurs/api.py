@@ -1,13 +1,27 @@
 """/api/v1/indicateurs/sorties/ and /api/v1/indicateurs/publics/: the rows of `exporter indicateurs` (sections
 `sorties` and `publics`), and the same per structure. Aggregated, not nominative: the DDETS and the CDIAE of the
-département, SIAE staff for their own structure; the scoping and validation of /api/v1/consommation/."""
+département, SIAE staff for their own structure; the scoping and validation of /api/v1/consommation/.
 
+The rows by kind are the scope's, in full; the rows per structure come one page at a time (`?page=`), computed for
+that page's structures only: nationally, thousands of structures would otherwise be aggregated for every call.
+The structures paginated are those that may have a row (an annexe in the year, a parcours in the year, an exit
+in the year): a page lists those of its structures that have one.
+"""
+
+from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from base.api import ParametresAnneeDepartement, annee_et_departement
+from base.api import (
+    PARAMETRE_PAGE,
+    PaginationSerializer,
+    ParametresAnneeDepartement,
+    annee_et_departement,
+    bornes_annee,
+    paginer,
+)
 from base.formats import etp, taux
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
@@ -22,6 +36,7 @@ from indicateurs.sections import (
     structures_du_departement,
 )
 from indicateurs.serializers import ConsommationSerializer
+from parcours.models import Parcours
 from siae.models import Siae
 
 PARTS_PUBLICS = ("femmes", "brsa", "qpv", "moins_26_ans", "50_ans_et_plus", "rqth", "zrr", "deld_detld", "infra_cap")
@@ -86,24 +101,55 @@ PublicsSiaeSerializer = type(
 )
 
 
-class SortiesSerializer(serializers.Serializer):
+class SortiesSerializer(PaginationSerializer):
     annee = serializers.IntegerField()
     departement = serializers.CharField(allow_null=True)
     par_type = SortiesTypeSerializer(many=True, help_text="Une ligne par type présent, puis TOTAL.")
-    siae = SortiesSiaeSerializer(many=True, help_text="Les structures ayant des sorties examinées dans l'année.")
+    siae = SortiesSiaeSerializer(
+        many=True, help_text="Les structures de la page ayant des sorties examinées dans l'année."
+    )
 
 
-class PublicsSerializer(serializers.Serializer):
+class PublicsSerializer(PaginationSerializer):
     annee = serializers.IntegerField()
     departement = serializers.CharField(allow_null=True)
     par_type = PublicsTypeSerializer(many=True, help_text="Une ligne par type présent, puis TOTAL.")
-    siae = PublicsSiaeSerializer(many=True)
+    siae = PublicsSiaeSerializer(many=True, help_text="Les structures de la page ayant des salariés ou des embauches.")
 
 
 def annee_et_structures(request) -> tuple[int, str | None, object]:
     """The year (400 when missing or invalid), the département (404 out of scope) and the structures seen."""
     annee, departement, parametres = annee_et_departement(request)
     return annee, departement, structures_du_departement(departement, base=Siae.objects.visible_to(request.user))
+
+
+ORDRE_DES_STRUCTURES = ("type", "nom", "siret", "pk")
+
+
+def page_de_structures(request, vue, structures) -> tuple[object, dict]:
+    """The structures of the requested page (a queryset), in the rows' order, and the pagination to answer."""
+    ids, pagination = paginer(request, vue, structures.order_by(*ORDRE_DES_STRUCTURES).values_list("pk", flat=True))
+    return Siae.objects.filter(pk__in=ids), pagination
+
+
+def avec_sorties(structures, annee: int):
+    """The structures with a parcours ending in the year: those whose exits may be examined."""
+    debut, fin = bornes_annee(annee)
+    return structures.filter(
+        Exists(Parcours.objects.filter(siae=OuterRef("pk"), date_sortie__gte=debut, date_sortie__lte=fin))
+    )
+
+
+def avec_parcours(structures, annee: int):
+    """The structures with a parcours overlapping the year: those that may have salariés or hires in it."""
+    debut, fin = bornes_annee(annee)
+    return structures.filter(
+        Exists(
+            Parcours.objects.filter(siae=OuterRef("pk"), date_embauche__lte=fin).filter(
+                Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut)
+            )
+        )
+    )
 
 
 def _identite(structure) -> dict:
@@ -127,13 +173,15 @@ class SortiesView(APIView):
             "moins 150 heures travaillées dans le parcours ; EITI : toujours), par catégorie du motif (sa catégorie "
             "actuelle), retraits neutralisés. " + PERIMETRE
         ),
-        parameters=[ParametresAnneeDepartement],
+        parameters=[ParametresAnneeDepartement, PARAMETRE_PAGE],
         responses=SortiesSerializer,
     )
     def get(self, request):
         annee, departement, structures = annee_et_structures(request)
-        siae = sorted(sorties_des_siae(structures, annee), key=lambda s: (s.structure.type, s.structure.nom))
+        page, pagination = page_de_structures(request, self, avec_sorties(structures, annee))
+        siae = sorted(sorties_des_siae(page, annee), key=lambda s: (s.structure.type, s.structure.nom))
         donnees = {
+            **pagination,
             "annee": annee,
             "departement": departement,
             "par_type": section_sorties(structures, annee),
@@ -153,12 +201,13 @@ class PublicsView(APIView):
             "embauches de l'année et la part des bénéficiaires du RSA, contre l'objectif de l'annexe (40 % à "
             "défaut). " + PERIMETRE
         ),
-        parameters=[ParametresAnneeDepartement],
+        parameters=[ParametresAnneeDepartement, PARAMETRE_PAGE],
         responses=PublicsSerializer,
     )
     def get(self, request):
         annee, departement, structures = annee_et_structures(request)
-        siae = sorted(publics_des_siae(structures, annee), key=lambda s: (s.structure.type, s.structure.nom))
+        page, pagination = page_de_structures(request, self, avec_parcours(structures, annee))
+        siae = sorted(publics_des_siae(page, annee), key=lambda s: (s.structure.type, s.structure.nom))
         lignes = [
             {
                 **_identite(s.structure),
@@ -171,6 +220,7 @@ class PublicsView(APIView):
             for s in siae
         ]
         donnees = {
+            **pagination,
             "annee": annee,
             "departement": departement,
             "par_type": section_publics(structures, annee),
@@ -207,16 +257,18 @@ class ConsommationView(APIView):
             "passée, de janvier au dernier mois déclaré pour l'année en cours ; la projection prolonge linéairement "
             "les mois déclarés jusqu'à décembre."
         ),
-        parameters=[ParametresAnneeDepartement],
+        parameters=[ParametresAnneeDepartement, PARAMETRE_PAGE],
         responses=ConsommationSerializer,
     )
     def get(self, request):
         annee, departement, parametres = annee_et_departement(request)
         annexes = annexes_du_departement(departement, annee, base=AnnexeFinanciere.objects.visible_to(request.user))
+        page, pagination = page_de_structures(request, self, Siae.objects.filter(pk__in=annexes.values("siae_id")))
         donnees = {
+            **pagination,
             "annee": annee,
             "departement": departement,
             "par_type": section_consommation(annexes, annee),
-            "siae": lignes_siae(annexes, annee),
+            "siae": lignes_siae(annexes.filter(siae__in=page), annee),
         }
         return Response(ConsommationSerializer(donnees).data)

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from base.api import PaginationSerializer
+
 
 class ConsommationTypeSerializer(serializers.Serializer):
     type = serializers.CharField(help_text="Type de structure, ou TOTAL.")
@@ -35,8 +37,8 @@ class ConsommationSiaeSerializer(serializers.Serializer):
     projection = ProjectionSerializer(allow_null=True, help_text="Null tant que rien n'est déclaré dans l'année.")
 
 
-class ConsommationSerializer(serializers.Serializer):
+class ConsommationSerializer(PaginationSerializer):
     annee = serializers.IntegerField()
     departement = serializers.CharField(allow_null=True)
     par_type = ConsommationTypeSerializer(many=True, help_text="Une ligne par type présent, puis TOTAL.")
-    siae = ConsommationSiaeSerializer(many=True)
+    siae = ConsommationSiaeSerializer(many=True, help_text="Les structures de la page.")

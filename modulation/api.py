@@ -20,7 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from aides_au_poste.queries import annexes_de_l_annee
-from base.api import annee_et_departement
+from base.api import PARAMETRE_PAGE, annee_et_departement, paginer
 from base.formats import montant
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
@@ -49,6 +49,7 @@ class ModulationViewSet(viewsets.GenericViewSet):
     queryset = AnnexeFinanciere.objects.none()  # for the schema; requests read get_queryset()
     serializer_class = ModulationAnnexeSerializer
     filter_backends = []
+    # The list paginates by hand (`base.api.paginer`): its envelope is the département's, its rows the page's.
     pagination_class = None
 
     def get_queryset(self):
@@ -60,24 +61,37 @@ class ModulationViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Modulation des annexes d'une année",
-        parameters=[ParametresSerializer],
+        description="Les annexes viennent par pages (`page`) ; l'enveloppe et son reste sont ceux du département.",
+        parameters=[ParametresSerializer, PARAMETRE_PAGE],
         responses=ModulationSerializer,
     )
     def list(self, request):
         annee, departement, parametres = annee_et_departement(request, ParametresSerializer)
-        annexes = annexes_du_departement(departement, annee, base=self.get_queryset())
-        lignes = queries.lignes_de_modulation(annexes_de_l_annee(annexes, annee))
-        enveloppe = None
+        annexes = annexes_de_l_annee(annexes_du_departement(departement, annee, base=self.get_queryset()), annee)
+        # The annexes one page at a time, in the order of `lignes_de_modulation`; only the page is computed.
+        page, pagination = paginer(
+            request, self, annexes.order_by("type", "siae__nom", "numero", "pk").values_list("pk", flat=True)
+        )
+        trouvee = None
         if departement and request.user.perimetre.gere_le_departement(departement):
             trouvee = queries.enveloppe_de(departement, annee)
-            if trouvee is not None:
-                bilan = queries.bilan_enveloppe(trouvee, queries.totaux(lignes))
-                enveloppe = {
-                    "montant": montant(bilan.enveloppe),
-                    "modulation": montant(bilan.total),
-                    "reste": montant(bilan.reste),
-                }
+        enveloppe = None
+        if trouvee is None:
+            lignes = queries.lignes_de_modulation(annexes.filter(pk__in=page))
+        else:
+            # The envelope is the département's: its balance counts every annexe of the département, the rows of
+            # the page are read from them.
+            toutes = queries.lignes_de_modulation(annexes)
+            bilan = queries.bilan_enveloppe(trouvee, queries.totaux(toutes))
+            enveloppe = {
+                "montant": montant(bilan.enveloppe),
+                "modulation": montant(bilan.total),
+                "reste": montant(bilan.reste),
+            }
+            dans_la_page = set(page)
+            lignes = [ligne for ligne in toutes if ligne.aide.annexe_id in dans_la_page]
         donnees = {
+            **pagination,
             "annee": annee,
             "departement": departement,
             "enveloppe": enveloppe,

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from base.api import PourcentageField
+from base.api import PaginationSerializer, PourcentageField
 from base.calendrier import ANNEE_MAX, ANNEE_MIN
 from base.departements import DEPARTEMENT_CHOICES
 from base.formats import montant, taux
@@ -173,13 +173,13 @@ class EnveloppeSerializer(serializers.Serializer):
     reste = serializers.CharField(help_text="Enveloppe − modulation : négatif, un dépassement.")
 
 
-class ModulationSerializer(serializers.Serializer):
+class ModulationSerializer(PaginationSerializer):
     annee = serializers.IntegerField()
     departement = serializers.CharField(allow_null=True)
     enveloppe = EnveloppeSerializer(
         allow_null=True, help_text="Pour les agents de la DDETS du département ; null sans enveloppe saisie."
     )
-    annexes = LigneModulationSerializer(many=True)
+    annexes = LigneModulationSerializer(many=True, help_text="Les annexes de la page.")
 
 
 class DecisionCreationSerializer(serializers.Serializer):

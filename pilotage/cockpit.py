@@ -35,6 +35,9 @@ from indicateurs.regles_sorties import OBJECTIF_PART_BRSA
 from indicateurs.sections import ligne_publics, ligne_siae, ligne_sorties
 
 NOMBRE_D_ANNEES_DE_SORTIES = 3
+# The chart of structures shows the ones furthest from their ETP conventionnés; the table lists them all. Nationally
+# there are hundreds: one bar each would be unreadable.
+STRUCTURES_DU_GRAPHIQUE = 15
 
 
 def en_pourcentage(ratio: Decimal | None) -> Decimal | None:
@@ -132,6 +135,23 @@ class Cockpit:
             (s for s in self.siae if s.reference.statut in (SOUS_CONSOMMATION, SUR_CONSOMMATION)),
             key=lambda s: (s.reference.taux, s.nom),
         )
+
+    @cached_property
+    def structures_du_graphique(self):
+        """The `STRUCTURES_DU_GRAPHIQUE` structures out of range with the widest projected gap (either way), by
+        gap; those without a projection come last."""
+        plus_eloignees = sorted(
+            self.hors_norme,
+            key=lambda s: (s.ecart_projection_etp is None, -abs(s.ecart_projection_etp or 0), s.nom, s.siret),
+        )[:STRUCTURES_DU_GRAPHIQUE]
+        return sorted(
+            plus_eloignees, key=lambda s: (s.ecart_projection_etp is None, s.ecart_projection_etp or 0, s.nom)
+        )
+
+    @property
+    def autres_hors_norme(self) -> int:
+        """The structures out of range the chart leaves to the table."""
+        return len(self.hors_norme) - len(self.structures_du_graphique)
 
     @property
     def nombre_par_statut(self) -> dict[str, int]:
@@ -365,15 +385,17 @@ def graphique_mensuel(cockpit: Cockpit) -> str:
 
 
 def graphique_structures(cockpit: Cockpit) -> str:
-    """The gap each structure is heading for: the table's last column, what a redeployment would balance."""
-    structures = cockpit.hors_norme
+    """The gap each structure is heading for: the table's last column, what a redeployment would balance; the
+    furthest ones only (`Cockpit.structures_du_graphique`)."""
+    structures = cockpit.structures_du_graphique
+    autres = f", les {len(structures)} plus éloignées de leur objectif" if cockpit.autres_hors_norme else ""
     return mark_safe(
         graphiques.barres_horizontales(
             [s.nom for s in structures],
             [s.ecart_projection_etp for s in structures],
             titre=(
                 f"Écart en fin d'année entre ETP réalisés projetés et conventionnés des structures en sous- ou "
-                f"sur-consommation, {cockpit.annee}"
+                f"sur-consommation{autres}, {cockpit.annee}"
             ),
             largeur=960,
         )
@@ -450,3 +472,20 @@ def graphique_declarations(cockpit: Cockpit) -> str:
             largeur=660,
         )
     )
+
+
+GRAPHIQUES = {
+    "consommation": graphique_consommation,
+    "mensuel": graphique_mensuel,
+    "structures": graphique_structures,
+    "sorties": graphique_sorties,
+    "publics": graphique_publics,
+    "aides": graphique_aides,
+    "financeurs": graphique_financeurs,
+    "declarations": graphique_declarations,
+}
+
+
+def graphiques_du_cockpit(cockpit: Cockpit) -> dict[str, str]:
+    """Every chart of the page, by block: read from the shared cache, drawn only when its figures are new."""
+    return {nom: graphique(cockpit) for nom, graphique in GRAPHIQUES.items()}

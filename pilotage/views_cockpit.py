@@ -131,15 +131,6 @@ class Cockpit(ChoixAnnexesMixin, TemplateView):
             peut_generer_bilan=perimetre.gere_le_departement(self.departement_choisi),
             parametres=urlencode(parametres),
             parametres_annee_departement=urlencode({k: v for k, v in parametres.items() if k != "type"}),
-            graphiques={
-                "consommation": tableau_de_bord.graphique_consommation(c),
-                "mensuel": tableau_de_bord.graphique_mensuel(c),
-                "structures": tableau_de_bord.graphique_structures(c),
-                "sorties": tableau_de_bord.graphique_sorties(c),
-                "publics": tableau_de_bord.graphique_publics(c),
-                "aides": tableau_de_bord.graphique_aides(c),
-                "financeurs": tableau_de_bord.graphique_financeurs(c),
-                "declarations": tableau_de_bord.graphique_declarations(c),
-            },
+            graphiques=tableau_de_bord.graphiques_du_cockpit(c),
             **kwargs,
         )

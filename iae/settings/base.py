@@ -186,6 +186,27 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month="1", hour="3", minute="30"),
     },
 }
+# The charts (base.graphiques) are drawn once per version of their figures and shared by every process: in Redis
+# when there is one (production), else in files under var/ (`make run`, several processes of one machine). The
+# default cache stays each process' own memory.
+if REDIS_URL:
+    _CACHE_GRAPHIQUES = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "pilotiae",
+    }
+else:
+    _CACHE_GRAPHIQUES = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / "cache" / "graphiques"),
+        # Eight charts per cockpit (département, year, kind), one per structure's home.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "graphiques": _CACHE_GRAPHIQUES,
+}
+
 # The results of tasks (counts and statuses; a failure's message) are dropped from the broker after a day.
 CELERY_RESULT_EXPIRES = 24 * 3600
 # The worker logs through LOGGING below (and its filter of personal data) rather than through handlers of its own.

@@ -19,3 +19,8 @@ AXES_ENABLED = True
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
 # The live server's request threads must not keep connections open past the test database's teardown.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Charts are cached in the test process' memory, whatever REDIS_URL says (tests run in parallel on one Redis).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "graphiques": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "graphiques"},
+}

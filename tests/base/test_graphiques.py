@@ -1,12 +1,26 @@
 import datetime
 import re
+import subprocess
+import sys
+import threading
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from types import SimpleNamespace
+from unittest import mock
 
 import matplotlib.pyplot as plt
+import pytest
+from django.core.cache import caches
 
-from base import graphiques
+from base import dessins, graphiques
+
+
+@pytest.fixture(autouse=True)
+def cache_vide():
+    caches[graphiques.CACHE].clear()
+    yield
+    caches[graphiques.CACHE].clear()
+
 
 SVG = "{http://www.w3.org/2000/svg}"
 MOIS = [datetime.date(2025, m, 1) for m in range(1, 13)]
@@ -100,10 +114,10 @@ def test_barres_horizontales_montants_separateur_de_milliers():
 
 
 def test_graduations_a_la_francaise():
-    formateur = graphiques.FormatFrancais()
+    formateur = dessins.FormatFrancais()
     assert formateur.format_ticks([0, 2.5, 5, 7.5]) == ["0,0", "2,5", "5,0", "7,5"]
     assert formateur.format_ticks([0, 200000, 400000]) == ["0", "200\u00a0000", "400\u00a0000"]
-    assert graphiques.FormatFrancais("%").format_ticks([0, 20, 40]) == ["0\u00a0%", "20\u00a0%", "40\u00a0%"]
+    assert dessins.FormatFrancais("%").format_ticks([0, 20, 40]) == ["0\u00a0%", "20\u00a0%", "40\u00a0%"]
 
 
 def test_sans_donnees():
@@ -118,7 +132,7 @@ def test_sans_donnees():
 
 def test_sortie_deterministe_et_identifiants_propres_a_chaque_graphique():
     premier = graphiques.courbe_consommation(courbe(), titre="A")
-    graphiques._cache.clear()  # drawn again, not read from the cache
+    caches[graphiques.CACHE].clear()  # drawn again, not read from the cache
     assert premier == graphiques.courbe_consommation(courbe(), titre="A")
     autre = graphiques.courbe_consommation(courbe(), titre="B")
     ids_premier = set(re.findall(r'\bid="([^"]+)"', premier))
@@ -160,13 +174,67 @@ def test_ecarts_negatifs_divergent_de_zero():
     assert graphiques.BLEU_CLAIR in svg and graphiques.BLEU_FRANCE in svg
 
 
-def test_cache_borne_et_par_entree(monkeypatch):
-    monkeypatch.setattr(graphiques, "TAILLE_DU_CACHE", 3)
-    graphiques._cache.clear()
-    premier = graphiques.barres(["ACI"], {"2025": [Decimal(1)]}, titre="Cache")
-    assert len(graphiques._cache) == 1
-    assert graphiques.barres(["ACI"], {"2025": [Decimal(1)]}, titre="Cache") is premier
-    assert graphiques.barres(["ACI"], {"2025": [Decimal(2)]}, titre="Cache") != premier
-    for i in range(5):
-        graphiques.barres_horizontales(["A"], [Decimal(i + 1)])
-    assert len(graphiques._cache) == 3
+def test_dessine_une_fois_par_version_des_chiffres():
+    """Same figures: read from the shared cache, not drawn again; other figures: drawn."""
+    with mock.patch.object(dessins, "barres", wraps=dessins.barres) as dessin:
+        premier = graphiques.barres(["ACI"], {"2025": [Decimal(1)]}, titre="Cache")
+        assert graphiques.barres(["ACI"], {"2025": [Decimal(1)]}, titre="Cache") == premier
+        assert dessin.call_count == 1
+        assert graphiques.barres(["ACI"], {"2025": [Decimal(2)]}, titre="Cache") != premier
+        assert dessin.call_count == 2
+    assert (
+        caches[graphiques.CACHE].get(
+            graphiques.cle(
+                "barres",
+                (["ACI"], {"2025": [Decimal(1)]}),
+                {
+                    "titre": "Cache",
+                    "unite": "",
+                    "ligne_objectif": None,
+                    "largeur": 720,
+                    "hauteur": 320,
+                },
+            )
+        )
+        == premier
+    )
+
+
+def test_un_cache_en_panne_ne_fait_pas_echouer_la_page():
+    with mock.patch.object(caches[graphiques.CACHE], "get", side_effect=ConnectionError("Redis absent")):
+        svg = graphiques.barres_horizontales(["A"], [Decimal(1)], titre="Panne")
+    verifier_accessible(svg, "Panne")
+
+
+def test_un_seul_dessin_quand_plusieurs_demandent_le_meme_graphique():
+    """While one drawing is in progress, the others wait for its result instead of drawing it too."""
+    commence, continuer = threading.Event(), threading.Event()
+    vrai_dessin = dessins.barres_horizontales
+
+    def dessin_lent(*args, **kwargs):
+        commence.set()
+        continuer.wait(5)
+        return vrai_dessin(*args, **kwargs)
+
+    resultats = []
+    with mock.patch.object(dessins, "barres_horizontales", side_effect=dessin_lent) as dessin:
+        premier = threading.Thread(target=lambda: resultats.append(graphiques.barres_horizontales(["A"], [1])))
+        premier.start()
+        assert commence.wait(5)
+        second = threading.Thread(target=lambda: resultats.append(graphiques.barres_horizontales(["A"], [1])))
+        second.start()
+        continuer.set()
+        premier.join(10)
+        second.join(10)
+    assert dessin.call_count == 1
+    assert len(resultats) == 2 and resultats[0] == resultats[1]
+
+
+def test_importer_les_graphiques_ne_charge_pas_matplotlib():
+    """The URLconf and every command import `base.graphiques`: matplotlib comes only with a drawing."""
+    code = (
+        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'iae.settings.test'; django.setup(); "
+        "import base.graphiques, iae.urls; print('matplotlib' in sys.modules)"
+    )
+    sortie = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert sortie.stdout.strip() == "False"

@@ -2,8 +2,10 @@
 
 import datetime as dt
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from rest_framework.pagination import PageNumberPagination
 
 from parcours.models import MotifSortie
 from tests.factories import (
@@ -232,10 +234,11 @@ def test_nombre_de_requetes_de_la_liste(client_de, agent_55, siae_a, django_asse
     client = client_de(agent_55)
     creer_declarations(3, siae_a)
     client.get("/api/v1/declarations/")  # the session, once
-    with django_assert_max_num_queries(5):
+    # The session, the count, the page, the lines of the page's declarations (counted after the cut).
+    with django_assert_max_num_queries(6):
         assert lire(client, "/api/v1/declarations/")["count"] == 3
     creer_declarations(17, siae_a)
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert lire(client, "/api/v1/declarations/")["count"] == 20
 
 
@@ -259,3 +262,27 @@ def test_schema(client_de, membre_cdiae_55):
     assert {"annexe", "mois", "etat", "siae", "annee", "retenue"} <= parametres
     assert "lignes" not in schema["components"]["schemas"]["Declaration"]["properties"]
     assert "lignes" in schema["components"]["schemas"]["DeclarationDetail"]["properties"]
+
+
+def test_les_lignes_ne_sont_comptees_que_pour_la_page(client_de, agent_55, siae_a, django_assert_max_num_queries):
+    """The count of the list and the cut of the page read no line; the lines are counted and summed for the
+    page's declarations only, whatever the page."""
+    client = client_de(agent_55)
+    declarations = creer_declarations(12, siae_a)
+    LigneDeclarationFactory(declaration=declarations[0], heures_travaillees=Decimal("35.50"))
+    client.get("/api/v1/declarations/")  # the session, once
+    with mock.patch.object(PageNumberPagination, "page_size", 5):
+        for page in (1, 3):
+            with django_assert_max_num_queries(6) as requetes:
+                reponse = lire(client, "/api/v1/declarations/", page=page)
+            sur_les_lignes = [q["sql"] for q in requetes.captured_queries if "lignedeclaration" in q["sql"].lower()]
+            assert len(sur_les_lignes) == 1
+            assert "LIMIT" not in sur_les_lignes[0] and "COUNT(" in sur_les_lignes[0].upper()
+            assert reponse["count"] == 12
+        toutes = [d for page in (1, 2, 3) for d in lire(client, "/api/v1/declarations/", page=page)["results"]]
+    par_id = {d["id"]: d for d in toutes}
+    assert len(par_id) == 12
+    assert par_id[declarations[0].pk]["nombre_lignes"] == 3
+    attendu = sum((ligne.heures_travaillees for ligne in declarations[0].lignes.all()), Decimal(0))
+    assert Decimal(par_id[declarations[0].pk]["heures_travaillees"]) == attendu
+    assert {d["nombre_lignes"] for i, d in par_id.items() if i != declarations[0].pk} == {2}

@@ -1,8 +1,10 @@
 """/api/v1/indicateurs/sorties/ and /api/v1/indicateurs/publics/: the exporter's rows, scoped like /consommation/."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
+from rest_framework.pagination import PageNumberPagination
 
 from indicateurs.sections import indicateurs
 from tests.factories import AnnexeFinanciereFactory, SiaeFactory, UtilisateurFactory
@@ -108,17 +110,40 @@ class TestPublics:
         assert [s["nom"] for s in reponse["siae"]] == ["Intérim du Barrois"]
 
 
+def douze_structures_de_plus():
+    for rang in range(12):
+        annexe = AnnexeFinanciereFactory(siae=SiaeFactory(ai=rang % 2 == 0, nom=f"Structure {rang:02}"), annee=2024)
+        embaucher(annexe, dt.date(2024, 1, 1), dt.date(2024, 6, 30), "CDI", heures="160")
+
+
 @pytest.mark.parametrize("url", [SORTIES, PUBLICS])
 def test_nombre_de_requetes_constant(client_de, agent_55, donnees, django_assert_max_num_queries, url):  # noqa: F811
+    """Nine queries of figures, two of pagination (the count, the page's structures)."""
     client = client_de(agent_55)
     client.get(url, {"annee": 2024})  # the session, once
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         lire(client, url, annee=2024, departement="55")
-    for rang in range(12):
-        annexe = AnnexeFinanciereFactory(siae=SiaeFactory(ai=rang % 2 == 0), annee=2024)
-        embaucher(annexe, dt.date(2024, 1, 1), dt.date(2024, 6, 30), "CDI", heures="160")
-    with django_assert_max_num_queries(9):
+    douze_structures_de_plus()
+    with django_assert_max_num_queries(11):
         assert len(lire(client, url, annee=2024, departement="55")["siae"]) == 14
+
+
+@pytest.mark.parametrize("url", [SORTIES, PUBLICS, "/api/v1/consommation/", "/api/v1/aides-au-poste/"])
+def test_lignes_par_structure_paginees(client_de, agent_55, donnees, django_assert_max_num_queries, url):  # noqa: F811
+    """The rows per structure come five at a time here (fifty in production): the pages together give every row
+    of the unpaginated answer, each structure once; the rows by kind are the scope's on every page."""
+    douze_structures_de_plus()
+    client = client_de(agent_55)
+    entier = lire(client, url, annee=2024, departement="55")
+    assert entier["count"] == 14 and entier["next"] is None and entier["previous"] is None
+    with mock.patch.object(PageNumberPagination, "page_size", 5):
+        pages = [lire(client, url, annee=2024, departement="55", page=n) for n in (1, 2, 3)]
+        with django_assert_max_num_queries(14):
+            assert client.get(url, {"annee": 2024, "departement": "55", "page": 4}).status_code == 404
+    assert [len(p["siae"]) for p in pages] == [5, 5, 4]
+    assert all(p["count"] == 14 and p["par_type"] == entier["par_type"] for p in pages)
+    assert pages[0]["previous"] is None and "page=2" in pages[0]["next"] and pages[2]["next"] is None
+    assert [ligne for p in pages for ligne in p["siae"]] == entier["siae"]
 
 
 def test_dans_le_schema(client_de, agent_55):

@@ -2,8 +2,10 @@
 
 import datetime as dt
 from decimal import Decimal as D
+from unittest import mock
 
 import pytest
+from rest_framework.pagination import PageNumberPagination
 
 from conventions.models import AnnexeFinanciere
 from modulation.models import DecisionModulation, EnveloppeModulation
@@ -131,11 +133,31 @@ def test_nombre_de_requetes_de_l_api(client_de, agent_55, django_assert_max_num_
     parametres = {"annee": 2025, "departement": "55"}
     creer(2)
     client.get("/api/v1/modulation/", parametres)
-    with django_assert_max_num_queries(16):
+    # Sixteen queries of figures, two of pagination (the count, the page's annexes).
+    with django_assert_max_num_queries(18):
         assert len(client.get("/api/v1/modulation/", parametres).json()["annexes"]) == 2
     creer(6)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert len(client.get("/api/v1/modulation/", parametres).json()["annexes"]) == 8
+
+
+@pytest.mark.parametrize("avec_enveloppe", [False, True])
+def test_liste_paginee(client_de, agent_55, django_assert_max_num_queries, avec_enveloppe):
+    """The annexes three at a time here: every annexe once over the pages; the envelope's balance is the
+    département's on every page."""
+    if avec_enveloppe:
+        EnveloppeModulation.objects.create(departement="55", annee=2025, montant=D("1000.00"))
+    creer(7)
+    client = client_de(agent_55)
+    parametres = {"annee": 2025, "departement": "55"}
+    entiere = client.get("/api/v1/modulation/", parametres).json()
+    with mock.patch.object(PageNumberPagination, "page_size", 3):
+        pages = [client.get("/api/v1/modulation/", {**parametres, "page": n}).json() for n in (1, 2, 3)]
+        assert client.get("/api/v1/modulation/", {**parametres, "page": 4}).status_code == 404
+    assert [len(p["annexes"]) for p in pages] == [3, 3, 1]
+    assert [a for p in pages for a in p["annexes"]] == entiere["annexes"]
+    assert all(p["count"] == 7 and p["enveloppe"] == entiere["enveloppe"] for p in pages)
+    assert (entiere["enveloppe"] is not None) == avec_enveloppe
 
 
 # Insertion actions ----------------------------------------------------------------------------------------------

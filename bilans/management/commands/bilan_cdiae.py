@@ -10,6 +10,9 @@ from bilans.regles import nom_du_fichier
 
 
 class Command(BaseCommand):
+    # A data command: the system checks (and the URLconf they import, every view's module) are run by `manage.py
+    # check` and at deployment, not for seconds at each run (docs/decisions.md).
+    requires_system_checks = []
     help = (
         "Produit le bilan du CDIAE d'un département et d'une année en PDF, le même que la page des bilans. "
         "Exemple : bilan_cdiae --annee 2025 --departement 55 --sortie bilan.pdf"

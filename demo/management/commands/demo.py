@@ -15,6 +15,9 @@ def dossier_par_defaut() -> Path:
 
 
 class Command(BaseCommand):
+    # A data command: the system checks (and the URLconf they import, every view's module) are run by `manage.py
+    # check` and at deployment, not for seconds at each run (docs/decisions.md).
+    requires_system_checks = []
     help = (
         "Crée (ou met à jour) le département de démonstration 55 et un compte par rôle, puis écrit le fluxIAE de "
         "la démo (var/demo/) à importer sur /imports/."

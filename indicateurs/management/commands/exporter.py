@@ -10,6 +10,9 @@ from indicateurs.sections import indicateurs
 
 
 class Command(BaseCommand):
+    # A data command: the system checks (and the URLconf they import, every view's module) are run by `manage.py
+    # check` and at deployment, not for seconds at each run (docs/decisions.md).
+    requires_system_checks = []
     help = "Exporte les indicateurs d'une année (JSON, CSV ou XLSX). Exemple : exporter indicateurs --annee 2022"
 
     def add_arguments(self, parser):

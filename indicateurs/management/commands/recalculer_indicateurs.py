@@ -9,6 +9,9 @@ from ...services import Rafraichissement, departements_avec_annexes, rafraichir_
 
 
 class Command(BaseCommand):
+    # A data command: the system checks (and the URLconf they import, every view's module) are run by `manage.py
+    # check` and at deployment, not for seconds at each run (docs/decisions.md).
+    requires_system_checks = []
     help = (
         "Recalcule les indicateurs mensuels matérialisés depuis les données (tout, un département, une année). "
         "Sans effet sur des chiffres déjà à jour : peut être relancée sans risque."

@@ -7,6 +7,9 @@ from parcours.services_rgpd import purger_donnees_personnelles
 
 
 class Command(BaseCommand):
+    # A data command: the system checks (and the URLconf they import, every view's module) are run by `manage.py
+    # check` and at deployment, not for seconds at each run (docs/decisions.md).
+    requires_system_checks = []
     help = (
         "Anonymise les salariés dont la durée de conservation des données personnelles est échue et efface les "
         "fichiers d'import anciens (docs/rgpd.md). --dry-run : compte sans rien changer."
