@@ -31,7 +31,12 @@ REESSAIS = {
 
 
 def _compte_rendu(resultat) -> dict:
-    return {"annexes": resultat.annexes, "lignes": resultat.lignes, "supprimees": resultat.supprimees}
+    return {
+        "annexes": resultat.annexes,
+        "lignes": resultat.lignes,
+        "supprimees": resultat.supprimees,
+        "faits": resultat.faits,
+    }
 
 
 @shared_task(**REESSAIS)
