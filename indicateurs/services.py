@@ -87,13 +87,13 @@ def _filtre_mois(mois: list[dt.date] | None, champ: str) -> Q:
     return Q() if mois is None else Q(**{f"{champ}__in": mois})
 
 
-def _rafraichir(annexes, mois: list[dt.date] | None) -> Rafraichissement:
+def _rafraichir(annexes, mois: list[dt.date] | None, structures=None) -> Rafraichissement:
     """Bring the rows of these annexes (a queryset, whatever their state) in line with the data, for the given
     months (all when None): one upsert that writes only the rows whose figures change, one delete of the rows
     that have nothing left to show (a declaration no longer retained, an annexe cancelled or shortened)."""
     with transaction.atomic():
         verrouillees = list(annexes.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
-        if not verrouillees:
+        if not verrouillees and structures is None:
             return Rafraichissement()
         sql, params = _source(annexes, mois)
         ecrites = inserer_ou_mettre_a_jour(
@@ -116,7 +116,8 @@ def _rafraichir(annexes, mois: list[dt.date] | None) -> Rafraichissement:
             .delete()
         )
         # The hours of these annexes' months are those of their structures' parcours.
-        structures = Siae.objects.filter(pk__in=annexes.values("siae_id"))
+        if structures is None:
+            structures = Siae.objects.filter(pk__in=annexes.values("siae_id"))
         faits, presences_supprimees = rafraichir_parcours(structures, None if mois is None else {m.year for m in mois})
     return Rafraichissement(len(verrouillees), ecrites, supprimees, faits + presences_supprimees)
 
@@ -131,23 +132,35 @@ def rafraichir(annexe_ids: Iterable[int], mois_list: Iterable | None = None) -> 
     return _rafraichir(AnnexeFinanciere.objects.filter(pk__in=annexe_ids), mois)
 
 
+def rafraichir_structures(siae_ids: Iterable[int]) -> tuple[int, int]:
+    """The facts of every parcours of these structures and their presences, every year, in one transaction.
+    Returns (rows written, rows deleted)."""
+    with transaction.atomic():
+        return rafraichir_parcours(Siae.objects.filter(pk__in=sorted(set(siae_ids))))
+
+
 def rafraichir_departement(departement: str, annee: int | None = None) -> Rafraichissement:
     """Every annexe of the département (whatever its state: a cancelled one loses its rows), every month or the
-    months of one year."""
+    months of one year; the facts of every parcours of its structures (and their presences in that year)."""
     mois = None if annee is None else mois_de_l_annee(annee)
-    resultat = _rafraichir(AnnexeFinanciere.objects.filter(siae__departement=departement), mois)
+    resultat = _rafraichir(
+        AnnexeFinanciere.objects.filter(siae__departement=departement),
+        mois,
+        Siae.objects.filter(departement=departement),
+    )
     CalculDepartement.objects.update_or_create(departement=departement, defaults={"date_calcul": timezone.now()})
     return resultat
 
 
-def departements_avec_annexes() -> list[str]:
-    return sorted(AnnexeFinanciere.objects.values_list("siae__departement", flat=True).distinct().order_by())
+def departements_a_calculer() -> list[str]:
+    """The départements with structures (their parcours have facts even without an annexe)."""
+    return sorted(Siae.objects.values_list("departement", flat=True).distinct().order_by())
 
 
 def rafraichir_tout(annee: int | None = None) -> Rafraichissement:
     """Every département, one transaction each: a long refresh never locks the whole country at once."""
     total = Rafraichissement()
-    for departement in departements_avec_annexes():
+    for departement in departements_a_calculer():
         total += rafraichir_departement(departement, annee)
     return total
 

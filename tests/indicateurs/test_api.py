@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from indicateurs.sections import indicateurs
+from indicateurs.services import rafraichir_tout
 from tests.factories import AnnexeFinanciereFactory, SiaeFactory, UtilisateurFactory
 from tests.indicateurs.test_vues import donnees, embaucher  # noqa: F401 (fixture)
 
@@ -117,6 +118,7 @@ def test_nombre_de_requetes_constant(client_de, agent_55, donnees, django_assert
     for rang in range(12):
         annexe = AnnexeFinanciereFactory(siae=SiaeFactory(ai=rang % 2 == 0), annee=2024)
         embaucher(annexe, dt.date(2024, 1, 1), dt.date(2024, 6, 30), "CDI", heures="160")
+    rafraichir_tout()
     with django_assert_max_num_queries(9):
         assert len(lire(client, url, annee=2024, departement="55")["siae"]) == 14
 

@@ -13,6 +13,7 @@ from conventions.models import AnnexeFinanciere
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
 from indicateurs import queries_sorties as queries
 from indicateurs import regles_sorties as r
+from indicateurs.services import rafraichir_tout
 from parcours.models import MotifSortie
 from parcours.regles import ajouter_mois
 from siae.models import Siae
@@ -123,6 +124,7 @@ def cas():
     c.sortie(eiti, D(2024, 12, 1), D(2024, 12, 2), "CREATION_ENTREPRISE")
     # Moselle: out of the département.
     c.sortie(moselle, D(2023, 1, 1), D(2024, 6, 30), "CDI")
+    rafraichir_tout()  # what the writes of production ask for when they commit
     return c
 
 
@@ -234,6 +236,7 @@ class TestSorties:
             queries.sorties_des_siae(structures_55(), 2024)
         for _ in range(10):
             cas.sortie(SiaeFactory(ai=True), D(2024, 1, 1), D(2024, 6, 1), "CDI", {D(2024, 1, 1): "160"})
+        rafraichir_tout()
         with django_assert_num_queries(1):
             assert len(queries.sorties_des_siae(structures_55(), 2024)) == 15
 
@@ -274,6 +277,7 @@ class TestPublics:
         salarie(aci_2, salarie=jeune, date_embauche=D(2023, 12, 1), niveau_formation="INFRA_CAP")
         salarie(ai, salarie=jeune, brsa=True)
         salarie(ai, salarie=SalarieFactory(genre="M"), h="0.25", niveau_formation="CAP_BEP")
+        rafraichir_tout()  # what the writes of production ask for when they commit
         return aci, aci_2, ai
 
     def test_par_type_et_total(self, publics):
