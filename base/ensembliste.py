@@ -15,11 +15,20 @@ def compiler(queryset) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def selection(queryset, colonnes: dict[str, object]) -> tuple[str, tuple]:
-    """A SELECT of the given expressions, in this order, over the queryset's rows (grouped when one of them is an
-    aggregate): the source of `inserer_ou_mettre_a_jour`. The aliases keep clear of the model's own names."""
+def selection(queryset, colonnes: dict[str, object], groupes: tuple[str, ...] = ()) -> tuple[str, tuple]:
+    """A SELECT of the given expressions, in this order, over the queryset's rows: the source of
+    `inserer_ou_mettre_a_jour`. With `groupes` (names among the columns), the rows are grouped by these columns
+    and the others are aggregates; without, an aggregate among them groups by the queryset's model. The aliases
+    keep clear of the model's own names."""
     alias = {f"c_{nom}": expression for nom, expression in colonnes.items()}
-    sql, params = compiler(queryset.annotate(**alias).values(*alias).order_by())
+    if groupes:
+        par = {f"c_{nom}": alias[f"c_{nom}"] for nom in groupes}
+        queryset = queryset.annotate(**par).values(*par)
+        alias_restants = {nom: expression for nom, expression in alias.items() if nom not in par}
+        queryset = queryset.annotate(**alias_restants)
+    else:
+        queryset = queryset.annotate(**alias)
+    sql, params = compiler(queryset.values(*alias).order_by())
     liste = ", ".join(connection.ops.quote_name(nom) for nom in alias)
     return f"SELECT {liste} FROM ({sql}) AS selection", params
 

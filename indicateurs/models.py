@@ -99,7 +99,8 @@ class PresenceAnnuelle(models.Model):
     annee = models.PositiveSmallIntegerField("année")
     siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
     pass_iae = models.ForeignKey("parcours.PassIae", on_delete=models.CASCADE, related_name="+")
-    seul = models.BooleanField("seule présence du PASS IAE dans l'année", db_default=False)
+    # True when written (nearly always right); the refresh then corrects the others in the same transaction.
+    seul = models.BooleanField("seule présence du PASS IAE dans l'année", db_default=True)
 
     objects = perimetre_queryset("siae", nominatif=True).as_manager()
 

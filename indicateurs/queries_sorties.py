@@ -111,15 +111,19 @@ def heures_du_parcours():
     return Coalesce(Subquery(total), Value(Decimal(0)), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
+def condition_examinee_hors_heures() -> Q:
+    """The branches of `condition_examinee` that do not read the hours: the kinds judged on the duration, and
+    those always examined."""
+    return Q(siae__type__in=TYPES_A_DUREE, date_sortie__gte=AjouterMois(F("date_embauche"), MOIS_MINIMUM)) | Q(
+        siae__type__in=TYPES_TOUJOURS_EXAMINES
+    )
+
+
 def condition_examinee() -> Q:
     """The parcours qualifies (spec §7, `regles_sorties.parcours_qualifie`); needs the `heures` annotation."""
-    return (
-        Q(siae__type__in=TYPES_A_DUREE, date_sortie__gte=AjouterMois(F("date_embauche"), MOIS_MINIMUM))
-        # The kind first: Q sorts its keyword arguments, which would put the hours' subquery first, and PostgreSQL
-        # does not reorder inside an OR: it would sum the hours of every exit (benchmarks/, national scale).
-        | (Q(siae__type__in=TYPES_A_HEURES) & Q(heures__gte=SEUIL_HEURES_SQL))
-        | Q(siae__type__in=TYPES_TOUJOURS_EXAMINES)
-    )
+    # The kind first: Q sorts its keyword arguments, which would put the hours' subquery first, and PostgreSQL
+    # does not reorder inside an OR: it would sum the hours of every exit (benchmarks/, national scale).
+    return condition_examinee_hors_heures() | (Q(siae__type__in=TYPES_A_HEURES) & Q(heures__gte=SEUIL_HEURES_SQL))
 
 
 def sorties_examinees(structures, annees):

@@ -26,7 +26,7 @@ from declarations.queries import etp_realises_expression
 from siae.models import Siae
 
 from .models import CalculDepartement, IndicateurMensuel, ObjectifBrsa
-from .services_parcours import rafraichir_parcours
+from .services_parcours import rafraichir_parcours, sources_des_parcours
 
 # The columns the refresh writes, in the order of its SELECT.
 CHAMPS_ECRITS = ["annexe", "mois", "siae", "departement", "type", "etp_conventionnes", "etp_realises", "date_calcul"]
@@ -70,6 +70,7 @@ def _source(annexes, mois: list[dt.date] | None) -> tuple[str, tuple]:
             "mois": F("declaration__mois"),
             "etp": Sum(etp_realises_expression()),
         },
+        groupes=("annexe_id", "mois"),
     )
     annexe = AnnexeFinanciere._meta.db_table
     siae = Siae._meta.db_table
@@ -130,6 +131,15 @@ def rafraichir(annexe_ids: Iterable[int], mois_list: Iterable | None = None) -> 
     if not annexe_ids or mois == []:
         return Rafraichissement()
     return _rafraichir(AnnexeFinanciere.objects.filter(pk__in=annexe_ids), mois)
+
+
+def sources_du_calcul(departement: str | None = None) -> list[tuple[str, tuple]]:
+    """The SELECTs a whole recomputation writes from (the monthly indicators, the parcours' facts, their
+    presences), for the country or one département: the bare aggregate the benchmark compares a refresh with."""
+    annexes, structures = AnnexeFinanciere.objects.all(), Siae.objects.all()
+    if departement is not None:
+        annexes, structures = annexes.filter(siae__departement=departement), structures.filter(departement=departement)
+    return [_source(annexes, None), *sources_des_parcours(structures)]
 
 
 def rafraichir_structures(siae_ids: Iterable[int]) -> tuple[int, int]:
