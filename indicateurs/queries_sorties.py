@@ -1,5 +1,9 @@
 """Sorties dynamiques (spec §7) and publics (spec §8), aggregated in SQL.
 
+The figures are read from the materialised facts of the parcours (`FaitParcours`, `PresenceAnnuelle`, refreshed
+by `services_parcours` when their data changes); `sorties_par_en_direct` and `publics_par_en_direct` compute the
+same from the lines, the reference the stored figures are tested against.
+
 The caller scopes: every function takes `structures`, a queryset of `Siae` already limited to what the user may
 see (`Siae.objects.visible_to(user)`, a département's). Each function runs a fixed number of queries, whatever
 the number of structures or salariés.
