@@ -124,6 +124,86 @@ def operations(annee: int, departement: str, repetitions_pdf: int) -> list[Opera
     ]
 
 
+@dataclass
+class Recalcul:
+    """A recomputation against the bare aggregate it writes from (its SELECTs alone, rows fetched)."""
+
+    recalcul: str
+    portee: str
+    agregat_nu_ms: float
+    recalcul_ms: float
+    ratio: float
+
+
+def _mediane_ms(executer, repetitions: int) -> float:
+    """The median time of `executer`, or of the part of it it times itself (it then returns milliseconds)."""
+    durees = []
+    for _ in range(repetitions):
+        debut = time.perf_counter()
+        propre = executer()
+        durees.append(propre if isinstance(propre, float) else (time.perf_counter() - debut) * 1000)
+    return round(statistics.median(durees), 1)
+
+
+def recalculs(departement: str, repetitions: int) -> list[Recalcul]:
+    """The whole recomputation (the country, département by département as `recalculer_indicateurs` does) and one
+    département's, each against its bare aggregate: once the tables are up to date (the nightly case: nothing to
+    write), and from empty tables (every row written)."""
+    from django.db import connection
+
+    from indicateurs.models import FaitParcours, IndicateurMensuel, PresenceAnnuelle
+    from indicateurs.services import rafraichir_departement, rafraichir_tout, sources_du_calcul
+
+    def agregat_nu(portee: str | None):
+        def executer():
+            with connection.cursor() as curseur:
+                for sql, params in sources_du_calcul(portee):
+                    curseur.execute(sql, params)
+                    curseur.fetchall()
+
+        return executer
+
+    def depuis_vide(recalcul, portee: str):
+        def executer():
+            # Emptied outside the time measured: the recomputation alone is timed.
+            for modele, chemin in ((PresenceAnnuelle, "siae"), (FaitParcours, "siae"), (IndicateurMensuel, "annexe")):
+                lignes = modele.objects.all()
+                if portee != "France":
+                    lignes = lignes.filter(
+                        **{f"{chemin}__{'siae__' if chemin == 'annexe' else ''}departement": portee}
+                    )
+                lignes.delete()
+            debut = time.perf_counter()
+            recalcul()
+            return (time.perf_counter() - debut) * 1000
+
+        return executer
+
+    mesures = []
+    for portee, recalcul in (("France", rafraichir_tout), (departement, lambda: rafraichir_departement(departement))):
+        nu = agregat_nu(None if portee == "France" else portee)
+        nu()
+        recalcul()
+        nu_ms = _mediane_ms(nu, repetitions)
+        for nom, executer, fois in (
+            ("à jour", recalcul, repetitions),
+            ("depuis des tables vides", depuis_vide(recalcul, portee), max(1, repetitions // 2)),
+        ):
+            recalcul_ms = _mediane_ms(executer, fois)
+            mesures.append(Recalcul(nom, portee, nu_ms, recalcul_ms, round(recalcul_ms / nu_ms, 2)))
+        # Leave the tables whole for the reads measured next.
+        rafraichir_tout()
+    return mesures
+
+
+def imprimer_recalculs(mesures: list[Recalcul]) -> None:
+    entete = f"{'recalcul':<26} {'portée':<7} {'agrégat nu ms':>14} {'recalcul ms':>12} {'ratio':>6}"
+    print(entete)
+    print("-" * len(entete))
+    for m in mesures:
+        print(f"{m.recalcul:<26} {m.portee:<7} {m.agregat_nu_ms:>14.1f} {m.recalcul_ms:>12.1f} {m.ratio:>6.2f}")
+
+
 def perimetre(annee: int, portee: str) -> tuple[int, int]:
     """Structures and lines of retained declarations of the year in the scope of a read."""
     from declarations.models import LigneDeclaration
@@ -271,6 +351,10 @@ def main(argv: list[str] | None = None) -> None:
         flush=True,
     )
     portees = {"France": perimetre(annee, "France"), departement: perimetre(annee, departement)}
+    print("Recalculs face à l'agrégat nu…", flush=True)
+    mesures_recalculs = recalculs(departement, options.repetitions)
+    imprimer_recalculs(mesures_recalculs)
+    print(flush=True)
     mesures = []
     for operation in operations(annee, departement, repetitions_pdf=1):
         mesures.append(mesurer(operation, options.repetitions, portees))
@@ -281,6 +365,8 @@ def main(argv: list[str] | None = None) -> None:
     if reference and reference.get("echelle") != taille:
         print(f"La référence a été mesurée à une autre échelle ({reference['echelle']}) : ratios indicatifs.\n")
     imprimer(mesures, reference)
+    print()
+    imprimer_recalculs(mesures_recalculs)
 
     charge = None
     if not options.sans_charge:
@@ -298,6 +384,7 @@ def main(argv: list[str] | None = None) -> None:
         "departement": departement,
         "mesures": [asdict(m) for m in mesures],
         "charge": charge,
+        "recalculs": [asdict(m) for m in mesures_recalculs],
     }
     sortie = options.sortie or DOSSIER / f"resultats-{dt.datetime.now():%Y-%m-%d-%H%M}.json"
     sortie.write_text(json.dumps(resultat, ensure_ascii=False, indent=2) + "\n")

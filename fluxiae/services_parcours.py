@@ -9,6 +9,7 @@ Pilot'IAE) and writes the differences. The time and memory do not grow with Pyth
 import re
 from operator import itemgetter
 
+from base.rafraichissement import rafraichir_structure_apres_commit
 from parcours.models import Contrat, Parcours, PassIae, Salarie, TypeContrat
 
 from . import regles
@@ -246,10 +247,17 @@ def _charger_groupes(compte) -> None:
     )
     analyser(GROUPES)
     affectations = ", ".join(f"{champ} = g.{source}" for champ, source in CHAMPS_PARCOURS)
-    modifies = executer(
+    # The structures whose parcours change: their per-parcours facts are refreshed after the commit.
+    modifies = sql(
         f"""UPDATE {parcours} SET {affectations} FROM {GROUPES} g
-        WHERE {parcours}.id = g.parcours_id AND NOT g.nouveau AND {different(parcours, "g", CHAMPS_PARCOURS)}"""
+        WHERE {parcours}.id = g.parcours_id AND NOT g.nouveau AND {different(parcours, "g", CHAMPS_PARCOURS)}
+        RETURNING {parcours}.siae_id"""
     )
+    structures = {siae_id for (siae_id,) in modifies}
+    structures.update(siae_id for (siae_id,) in sql(f"SELECT DISTINCT siae_id FROM {GROUPES} WHERE nouveau"))
+    for siae_id in sorted(structures):
+        rafraichir_structure_apres_commit(siae_id)
+    modifies = len(modifies)
     [(connus,)] = sql(f"SELECT COUNT(*) FROM {GROUPES} WHERE NOT nouveau")
     crees = inserer(
         Parcours,

@@ -9,6 +9,6 @@ class IndicateursConfig(AppConfig):
         # The writes of the lower floors ask for refreshes through the base; this is what answers them.
         from base import rafraichissement
 
-        from .declencheurs import rafraichir_apres_commit
+        from .declencheurs import rafraichir_apres_commit, rafraichir_structure_apres_commit
 
-        rafraichissement.brancher(rafraichir_apres_commit)
+        rafraichissement.brancher(rafraichir_apres_commit, rafraichir_structure_apres_commit)

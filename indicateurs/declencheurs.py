@@ -19,14 +19,17 @@ class _Lot:
 
     def __init__(self):
         self.demandes: set[tuple[int, dt.date | None]] = set()
+        self.structures: set[int] = set()
         self.envoye = False
 
     def envoyer(self):
-        from .tasks import rafraichir_indicateurs_task
+        from .tasks import rafraichir_indicateurs_task, rafraichir_structures_task
 
         self.envoye = True
         for annexe_ids, mois in regrouper_demandes(self.demandes):
             rafraichir_indicateurs_task.delay(annexe_ids, None if mois is None else [m.isoformat() for m in mois])
+        if self.structures:
+            rafraichir_structures_task.delay(sorted(self.structures))
 
 
 def _lot_en_attente(connexion) -> _Lot | None:
@@ -36,16 +39,24 @@ def _lot_en_attente(connexion) -> _Lot | None:
     return next((lot for lot in lots if isinstance(lot, _Lot) and not lot.envoye), None)
 
 
-def rafraichir_apres_commit(annexe_id: int, mois: dt.date | None = None) -> None:
-    """Ask for the refresh of one annexe's month (every month when None) after the current transaction."""
-    demande = (annexe_id, None if mois is None else premier_du_mois(mois))
+def _lot() -> _Lot:
+    """The batch of the current transaction, created (and sent on its commit) when it is the first demand."""
     connexion = transaction.get_connection()
     lot = _lot_en_attente(connexion) if connexion.in_atomic_block else None
     if lot is not None:
-        lot.demandes.add(demande)
-        return
+        return lot
     lot = _Lot()
-    lot.demandes.add(demande)
     # Robust: the data is committed whatever happens to its refresh (a broker down, a locked database inline in
     # development); the error is logged and the night's refresh catches up.
     transaction.on_commit(lot.envoyer, robust=True)
+    return lot
+
+
+def rafraichir_apres_commit(annexe_id: int, mois: dt.date | None = None) -> None:
+    """Ask for the refresh of one annexe's month (every month when None) after the current transaction."""
+    _lot().demandes.add((annexe_id, None if mois is None else premier_du_mois(mois)))
+
+
+def rafraichir_structure_apres_commit(siae_id: int) -> None:
+    """Ask for the refresh of the facts of a structure's parcours after the current transaction."""
+    _lot().structures.add(siae_id)

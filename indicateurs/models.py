@@ -10,7 +10,8 @@ class IndicateurMensuel(models.Model):
     """The consumption of one active annexe for one month, materialised from the same SQL aggregates the live pages
     run (`indicateurs.queries_consommation`) and rebuilt by `indicateurs.services.rafraichir`: what the curves and
     the monthly summary read (`indicateurs.queries`). Never written by hand; a row is as fresh as its
-    `date_calcul`. It holds only what is read: the ETP-mois, and what they are grouped and scoped by."""
+    `date_calcul`: the last time its figures changed (a refresh that finds them right does not rewrite it). It holds
+    only what is read: the ETP-mois, and what they are grouped and scoped by."""
 
     annexe = models.ForeignKey(
         "conventions.AnnexeFinanciere", on_delete=models.CASCADE, related_name="indicateurs_mensuels"
@@ -45,6 +46,92 @@ class IndicateurMensuel(models.Model):
 
     def __str__(self):
         return f"{self.annexe.numero} – {self.mois:%m/%Y}"
+
+
+class FaitParcours(models.Model):
+    """What the sorties (spec §7) and the publics (spec §8) need of one parcours, computed once when its data changes
+    (`indicateurs.services_parcours`) rather than on every read: the hours of its whole span (retained
+    declarations of active annexes), whether its exit is examined, its characteristics at hire. The structure's
+    kind and département, and the exit motif's category, are read through their tables: they change without the
+    parcours."""
+
+    parcours = models.OneToOneField(
+        "parcours.Parcours", on_delete=models.CASCADE, primary_key=True, related_name="fait"
+    )
+    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
+    pass_iae = models.ForeignKey("parcours.PassIae", on_delete=models.CASCADE, related_name="+")
+    annee_sortie = models.PositiveSmallIntegerField("année de sortie", null=True, blank=True)
+    motif_sortie = models.ForeignKey(
+        "parcours.MotifSortie", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    heures = models.DecimalField("heures du parcours", max_digits=12, decimal_places=2, default=0)
+    examinee = models.BooleanField("sortie examinée", default=False)
+    femme = models.BooleanField(default=False)
+    brsa = models.BooleanField(default=False)
+    qpv = models.BooleanField(default=False)
+    zrr = models.BooleanField(default=False)
+    rqth = models.BooleanField(default=False)
+    deld_detld = models.BooleanField(default=False)
+    infra_cap = models.BooleanField(default=False)
+    moins_26_ans = models.BooleanField("moins de 26 ans à l'embauche", default=False)
+    cinquante_ans_et_plus = models.BooleanField("50 ans et plus à l'embauche", default=False)
+    date_calcul = models.DateTimeField("calculé le")
+
+    objects = perimetre_queryset("siae", nominatif=True).as_manager()
+
+    class Meta:
+        verbose_name = "fait d'un parcours"
+        verbose_name_plural = "faits des parcours"
+        ordering = ["parcours"]
+        indexes = [models.Index(fields=["siae", "annee_sortie"], name="fait_siae_sortie_idx")]
+
+    def __str__(self):
+        return f"Parcours {self.parcours_id}"
+
+
+class PresenceAnnuelle(models.Model):
+    """A parcours with at least one hour worked in a year (retained declarations of active annexes): the publics of
+    the year count the salariés of these rows. `seul` says the PASS IAE has no other such row that year, which is
+    the case of nearly every salarié: those rows count by a plain sum in any group, and only the salariés present
+    in several parcours need a distinct count."""
+
+    fait = models.ForeignKey(FaitParcours, on_delete=models.CASCADE, related_name="presences", db_column="parcours_id")
+    annee = models.PositiveSmallIntegerField("année")
+    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
+    pass_iae = models.ForeignKey("parcours.PassIae", on_delete=models.CASCADE, related_name="+")
+    # True when written (nearly always right); the refresh then corrects the others in the same transaction.
+    seul = models.BooleanField("seule présence du PASS IAE dans l'année", db_default=True)
+
+    objects = perimetre_queryset("siae", nominatif=True).as_manager()
+
+    class Meta:
+        verbose_name = "présence annuelle d'un parcours"
+        verbose_name_plural = "présences annuelles des parcours"
+        ordering = ["annee", "fait"]
+        constraints = [models.UniqueConstraint(fields=["fait", "annee"], name="presence_parcours_annee_unique")]
+        indexes = [
+            models.Index(fields=["siae", "annee"], name="presence_siae_annee_idx"),
+            models.Index(fields=["pass_iae", "annee"], name="presence_pass_annee_idx"),
+        ]
+
+    def __str__(self):
+        return f"Parcours {self.fait_id} en {self.annee}"
+
+
+class CalculDepartement(models.Model):
+    """When the materialised figures of a département were last recomputed whole (every night, or on demand): every
+    row is at least as fresh. The rows themselves only record when their figures last changed."""
+
+    departement = models.CharField("département", max_length=3, unique=True)
+    date_calcul = models.DateTimeField("recalculé le")
+
+    class Meta:
+        verbose_name = "recalcul d'un département"
+        verbose_name_plural = "recalculs des départements"
+        ordering = ["departement"]
+
+    def __str__(self):
+        return f"{self.departement} : {self.date_calcul:%d/%m/%Y %H:%M}"
 
 
 class ObjectifBrsa(models.Model):

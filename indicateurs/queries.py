@@ -5,9 +5,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Min, Q, Sum
+from django.db.models import Q, Sum
 
-from .models import IndicateurMensuel, ObjectifBrsa
+from .models import CalculDepartement, IndicateurMensuel, ObjectifBrsa
 from .queries_consommation import ZERO, dernier_mois_echu, periode_de_reference
 from .regles import Courbe, courbe_cumulee, taux_consommation
 
@@ -106,12 +106,10 @@ def consommation_du_mois(departements, mois: dt.date, groupe: list[str]) -> dict
 
 
 def dates_du_calcul(departements) -> dict[str, dt.datetime]:
-    """When the oldest row of each département was computed."""
+    """When each département's figures were last recomputed whole: none of them is older (a refresh in between
+    may have made some fresher). One query."""
     return dict(
-        IndicateurMensuel.objects.filter(departement__in=departements)
-        .values_list("departement")
-        .annotate(calcul=Min("date_calcul"))
-        .order_by()
+        CalculDepartement.objects.filter(departement__in=departements).values_list("departement", "date_calcul")
     )
 
 

@@ -1,5 +1,9 @@
 """Sorties dynamiques (spec §7) and publics (spec §8), aggregated in SQL.
 
+The figures are read from the materialised facts of the parcours (`FaitParcours`, `PresenceAnnuelle`, refreshed
+by `services_parcours` when their data changes); `sorties_par_en_direct` and `publics_par_en_direct` compute the
+same from the lines, the reference the stored figures are tested against.
+
 The caller scopes: every function takes `structures`, a queryset of `Siae` already limited to what the user may
 see (`Siae.objects.visible_to(user)`, a département's). Each function runs a fixed number of queries, whatever
 the number of structures or salariés.
@@ -52,6 +56,8 @@ from indicateurs.regles_sorties import (
 )
 from parcours.models import NIVEAUX_INFRA_CAP, CategorieSortie, DureeChomage, Genre, Parcours, TrancheAge
 from siae.models import ORDRE_DES_TYPES
+
+from .models import FaitParcours, PresenceAnnuelle
 
 TOTAL = "TOTAL"
 # Hours have two decimals: any true sum of at least 150 h is 150.00 or more, any smaller one 149.99 or less. Half a
@@ -109,15 +115,19 @@ def heures_du_parcours():
     return Coalesce(Subquery(total), Value(Decimal(0)), output_field=DecimalField(max_digits=12, decimal_places=2))
 
 
+def condition_examinee_hors_heures() -> Q:
+    """The branches of `condition_examinee` that do not read the hours: the kinds judged on the duration, and
+    those always examined."""
+    return Q(siae__type__in=TYPES_A_DUREE, date_sortie__gte=AjouterMois(F("date_embauche"), MOIS_MINIMUM)) | Q(
+        siae__type__in=TYPES_TOUJOURS_EXAMINES
+    )
+
+
 def condition_examinee() -> Q:
     """The parcours qualifies (spec §7, `regles_sorties.parcours_qualifie`); needs the `heures` annotation."""
-    return (
-        Q(siae__type__in=TYPES_A_DUREE, date_sortie__gte=AjouterMois(F("date_embauche"), MOIS_MINIMUM))
-        # The kind first: Q sorts its keyword arguments, which would put the hours' subquery first, and PostgreSQL
-        # does not reorder inside an OR: it would sum the hours of every exit (benchmarks/, national scale).
-        | (Q(siae__type__in=TYPES_A_HEURES) & Q(heures__gte=SEUIL_HEURES_SQL))
-        | Q(siae__type__in=TYPES_TOUJOURS_EXAMINES)
-    )
+    # The kind first: Q sorts its keyword arguments, which would put the hours' subquery first, and PostgreSQL
+    # does not reorder inside an OR: it would sum the hours of every exit (benchmarks/, national scale).
+    return condition_examinee_hors_heures() | (Q(siae__type__in=TYPES_A_HEURES) & Q(heures__gte=SEUIL_HEURES_SQL))
 
 
 def sorties_examinees(structures, annees):
@@ -139,11 +149,22 @@ def _par_categorie(categorie: str) -> Count:
 
 
 def sorties_par(structures, annees, groupe: str) -> dict[tuple, CompteSorties]:
-    """One query: {(year, *group values): CompteSorties} for each year and group with examined exits."""
-    champs = GROUPES[groupe]
+    """One query: {(year, *group values): CompteSorties} for each year and group with examined exits, counted over
+    the parcours' materialised facts (`FaitParcours`: the hours and the rule applied once, when the parcours'
+    data changed)."""
+    examinees = FaitParcours.objects.filter(siae__in=structures, annee_sortie__in=list(annees), examinee=True)
+    return _compter_les_sorties(examinees, annees, GROUPES[groupe])
+
+
+def sorties_par_en_direct(structures, annees, groupe: str) -> dict[tuple, CompteSorties]:
+    """`sorties_par` computed from the declaration lines themselves: the reference the materialised facts are
+    checked against."""
+    return _compter_les_sorties(sorties_examinees(structures, annees), annees, GROUPES[groupe])
+
+
+def _compter_les_sorties(examinees, annees, champs: list[str]) -> dict[tuple, CompteSorties]:
     lignes = (
-        sorties_examinees(structures, annees)
-        .values_list("annee_sortie", *champs)
+        examinees.values_list("annee_sortie", *champs)
         .annotate(
             examinees=Count("pk"),
             retraits=_par_categorie(CategorieSortie.RETRAIT),
@@ -287,27 +308,57 @@ def lignes_de_l_annee(structures, annee: int):
     )
 
 
-def _salaries(condition: Q | None = None) -> Count:
+def _salaries_en_direct(condition: Q | None = None) -> Count:
     return Count("parcours__pass_iae", distinct=True, filter=condition)
 
 
-def publics_par(structures, annee: int, groupe: str) -> dict[tuple, ComptePublics]:
-    """One query: {(group values): ComptePublics}; the group "total" has the single key ()."""
-    champs = [f"parcours__{c}" for c in GROUPES[groupe]]
+def publics_par_en_direct(structures, annee: int, groupe: str) -> dict[tuple, ComptePublics]:
+    """`publics_par` computed from the declaration lines themselves: the reference the materialised presences are
+    checked against."""
     p = "parcours__"
     agregats = {
-        "salaries": _salaries(),
-        "femmes": _salaries(Q(**{f"{p}salarie__genre": Genre.FEMME})),
-        "brsa": _salaries(Q(**{f"{p}brsa": True})),
-        "qpv": _salaries(Q(**{f"{p}qpv": True})),
-        "zrr": _salaries(Q(**{f"{p}zrr": True})),
-        "moins_26_ans": _salaries(Q(age__lt=AGE_JEUNE * 10000)),
-        "cinquante_ans_et_plus": _salaries(Q(age__gte=AGE_SENIOR * 10000)),
-        "rqth": _salaries(Q(**{f"{p}rqth": True})),
-        "deld_detld": _salaries(Q(**{f"{p}duree_chomage__in": [DureeChomage.DELD, DureeChomage.DETLD]})),
-        "infra_cap": _salaries(Q(**{f"{p}niveau_formation__in": NIVEAUX_INFRA_CAP})),
+        "salaries": _salaries_en_direct(),
+        "femmes": _salaries_en_direct(Q(**{f"{p}salarie__genre": Genre.FEMME})),
+        "brsa": _salaries_en_direct(Q(**{f"{p}brsa": True})),
+        "qpv": _salaries_en_direct(Q(**{f"{p}qpv": True})),
+        "zrr": _salaries_en_direct(Q(**{f"{p}zrr": True})),
+        "moins_26_ans": _salaries_en_direct(Q(age__lt=AGE_JEUNE * 10000)),
+        "cinquante_ans_et_plus": _salaries_en_direct(Q(age__gte=AGE_SENIOR * 10000)),
+        "rqth": _salaries_en_direct(Q(**{f"{p}rqth": True})),
+        "deld_detld": _salaries_en_direct(Q(**{f"{p}duree_chomage__in": [DureeChomage.DELD, DureeChomage.DETLD]})),
+        "infra_cap": _salaries_en_direct(Q(**{f"{p}niveau_formation__in": NIVEAUX_INFRA_CAP})),
     }
     lignes = lignes_de_l_annee(structures, annee).annotate(age=age_a_l_embauche(p))
+    return _compter_les_publics(lignes, [f"{p}{c}" for c in GROUPES[groupe]], agregats)
+
+
+def _salaries(condition: Q | None = None):
+    """The distinct salariés among the year's presences that meet the condition: a plain count of those whose PASS
+    IAE has no other presence in the year (nearly all), a distinct count of the others only."""
+    condition = condition or Q()
+    return Count("pk", filter=Q(seul=True) & condition) + Count(
+        "pass_iae", distinct=True, filter=Q(seul=False) & condition
+    )
+
+
+def publics_par(structures, annee: int, groupe: str) -> dict[tuple, ComptePublics]:
+    """One query: {(group values): ComptePublics}; the group "total" has the single key (). Read from the
+    materialised presences of the year and the facts of their parcours (`PresenceAnnuelle`, `FaitParcours`)."""
+    agregats = {"salaries": _salaries()} | {
+        champ: _salaries(Q(**{f"fait__{fait}": True}))
+        for champ, fait in zip(CHAMPS_PUBLICS, FAITS_PUBLICS, strict=True)
+    }
+    presences = PresenceAnnuelle.objects.filter(siae__in=structures, annee=annee)
+    return _compter_les_publics(presences, GROUPES[groupe], agregats)
+
+
+# The flag of `FaitParcours` behind each figure of `CHAMPS_PUBLICS`.
+FAITS_PUBLICS = (
+    "femme", "brsa", "qpv", "zrr", "moins_26_ans", "cinquante_ans_et_plus", "rqth", "deld_detld", "infra_cap",
+)  # fmt: skip
+
+
+def _compter_les_publics(lignes, champs: list[str], agregats: dict) -> dict[tuple, ComptePublics]:
     if not champs:
         return {(): ComptePublics(**lignes.aggregate(**agregats))}
     n = len(champs)

@@ -1,9 +1,10 @@
 """Rebuilding the materialised monthly indicators (`IndicateurMensuel`) from the live SQL aggregates; recording a
 département's bRSA objective.
 
-A refresh reads a fixed number of aggregate queries whatever the number of annexes and months, then upserts the
-rows and deletes those that no longer have anything to show, in one transaction. It is idempotent: run twice, it
-writes the same figures. Two refreshes of the same annexe never interleave: each one first locks the annexes'
+A refresh is set-based: one `INSERT … SELECT … ON CONFLICT … DO UPDATE` whose SELECT is the live aggregate and
+which rewrites only the rows whose figures change, then one DELETE of the rows that have nothing left to show, in
+one transaction, whatever the number of annexes and months (`base.ensembliste`). It is idempotent: run twice,
+the second writes nothing. Two refreshes of the same annexe never interleave: each one first locks the annexes'
 rows (PostgreSQL; SQLite serialises writers by itself), in the order of their ids so that two overlapping
 refreshes cannot deadlock.
 """
@@ -13,52 +14,113 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Q, Sum
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from base.calendrier import mois_de_l_annee, premier_du_mois
+from base.ensembliste import inserer_ou_mettre_a_jour, selection
 from conventions.models import ETATS_ACTIFS, AnnexeFinanciere, EtpConventionneMensuel
 from declarations.models import LigneDeclaration
 from declarations.queries import etp_realises_expression
-from indicateurs.queries_consommation import ZERO
+from siae.models import Siae
 
-from .models import IndicateurMensuel, ObjectifBrsa
+from .models import CalculDepartement, IndicateurMensuel, ObjectifBrsa
+from .services_parcours import rafraichir_parcours, sources_des_parcours
 
-CHAMPS_CALCULES = ["siae", "departement", "type", "etp_conventionnes", "etp_realises", "date_calcul"]
+# The columns the refresh writes, in the order of its SELECT.
+CHAMPS_ECRITS = ["annexe", "mois", "siae", "departement", "type", "etp_conventionnes", "etp_realises", "date_calcul"]
 
 
 @dataclass(frozen=True)
 class Rafraichissement:
-    """What a refresh did: annexes looked at, rows written, rows deleted."""
+    """What a refresh did: annexes looked at, monthly rows written (inserted or changed), monthly rows deleted, rows
+    of the parcours' facts and presences written or deleted."""
 
     annexes: int = 0
     lignes: int = 0
     supprimees: int = 0
+    faits: int = 0
 
     def __add__(self, autre: "Rafraichissement") -> "Rafraichissement":
         return Rafraichissement(
-            self.annexes + autre.annexes, self.lignes + autre.lignes, self.supprimees + autre.supprimees
+            self.annexes + autre.annexes,
+            self.lignes + autre.lignes,
+            self.supprimees + autre.supprimees,
+            self.faits + autre.faits,
         )
 
 
-def _etp_realises(annexes: list[int], filtre_mois: Q) -> dict[tuple, Decimal]:
-    """One query over the lines of the retained declarations: the ETP-mois of each annexe and month, by the very
-    expression of the live consumption."""
-    return {
-        (annexe, mois): etp
-        for annexe, mois, etp in LigneDeclaration.objects.filter(
-            declaration__retenue=True, declaration__annexe__in=annexes
-        )
-        .filter(filtre_mois)
-        .values_list("declaration__annexe_id", "declaration__mois")
-        .annotate(etp=Sum(etp_realises_expression()))
-        .order_by()
-    }
+def _source(annexes, mois: list[dt.date] | None) -> tuple[str, tuple]:
+    """The rows the active annexes among `annexes` must have, in the columns' order of `CHAMPS_ECRITS`: the ETP-mois
+    conventionnés of each month and the réalisés of its retained declaration (by the very expression of the live
+    consumption), one row per annexe and month that has either. One SELECT."""
+    actives = annexes.filter(etat__in=ETATS_ACTIFS).values("pk")
+    conventionnes = EtpConventionneMensuel.objects.filter(annexe__in=actives).filter(_filtre_mois(mois, "mois"))
+    conv_sql, conv_params = selection(
+        conventionnes, {"annexe_id": F("annexe_id"), "mois": F("mois"), "etp": F("etp_conventionnes")}
+    )
+    realises = LigneDeclaration.objects.filter(declaration__retenue=True, declaration__annexe__in=actives).filter(
+        _filtre_mois(mois, "declaration__mois")
+    )
+    real_sql, real_params = selection(
+        realises,
+        {
+            "annexe_id": F("declaration__annexe_id"),
+            "mois": F("declaration__mois"),
+            "etp": Sum(etp_realises_expression()),
+        },
+        groupes=("annexe_id", "mois"),
+    )
+    annexe = AnnexeFinanciere._meta.db_table
+    siae = Siae._meta.db_table
+    sql = (
+        "SELECT u.annexe_id, u.mois, a.siae_id, s.departement, a.type, SUM(u.conv), SUM(u.reel), %s "
+        f"FROM (SELECT c.c_annexe_id AS annexe_id, c.c_mois AS mois, c.c_etp AS conv, 0 AS reel FROM ({conv_sql}) c "
+        f"UNION ALL SELECT r.c_annexe_id, r.c_mois, 0, r.c_etp FROM ({real_sql}) r) u "
+        f"JOIN {annexe} a ON a.id = u.annexe_id JOIN {siae} s ON s.id = a.siae_id "
+        "GROUP BY u.annexe_id, u.mois, a.siae_id, s.departement, a.type"
+    )
+    return sql, (connection.ops.adapt_datetimefield_value(timezone.now()), *conv_params, *real_params)
 
 
 def _filtre_mois(mois: list[dt.date] | None, champ: str) -> Q:
     return Q() if mois is None else Q(**{f"{champ}__in": mois})
+
+
+def _rafraichir(annexes, mois: list[dt.date] | None, structures=None) -> Rafraichissement:
+    """Bring the rows of these annexes (a queryset, whatever their state) in line with the data, for the given
+    months (all when None): one upsert that writes only the rows whose figures change, one delete of the rows
+    that have nothing left to show (a declaration no longer retained, an annexe cancelled or shortened)."""
+    with transaction.atomic():
+        verrouillees = list(annexes.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+        if not verrouillees and structures is None:
+            return Rafraichissement()
+        sql, params = _source(annexes, mois)
+        ecrites = inserer_ou_mettre_a_jour(
+            IndicateurMensuel, sql, params, CHAMPS_ECRITS, ["annexe", "mois"], sans_comparer=("date_calcul",)
+        )
+        a_montrer = Q(annexe__etat__in=ETATS_ACTIFS) & (
+            Exists(EtpConventionneMensuel.objects.filter(annexe=OuterRef("annexe"), mois=OuterRef("mois")))
+            | Exists(
+                LigneDeclaration.objects.filter(
+                    declaration__annexe=OuterRef("annexe"),
+                    declaration__mois=OuterRef("mois"),
+                    declaration__retenue=True,
+                )
+            )
+        )
+        supprimees, _ = (
+            IndicateurMensuel.objects.filter(annexe__in=annexes.values("pk"))
+            .filter(_filtre_mois(mois, "mois"))
+            .exclude(a_montrer)
+            .delete()
+        )
+        # The hours of these annexes' months are those of their structures' parcours.
+        if structures is None:
+            structures = Siae.objects.filter(pk__in=annexes.values("siae_id"))
+        faits, presences_supprimees = rafraichir_parcours(structures, None if mois is None else {m.year for m in mois})
+    return Rafraichissement(len(verrouillees), ecrites, supprimees, faits + presences_supprimees)
 
 
 def rafraichir(annexe_ids: Iterable[int], mois_list: Iterable | None = None) -> Rafraichissement:
@@ -68,72 +130,47 @@ def rafraichir(annexe_ids: Iterable[int], mois_list: Iterable | None = None) -> 
     mois = None if mois_list is None else sorted({premier_du_mois(m) for m in mois_list})
     if not annexe_ids or mois == []:
         return Rafraichissement()
+    return _rafraichir(AnnexeFinanciere.objects.filter(pk__in=annexe_ids), mois)
+
+
+def sources_du_calcul(departement: str | None = None) -> list[tuple[str, tuple]]:
+    """The SELECTs a whole recomputation writes from (the monthly indicators, the parcours' facts, their
+    presences), for the country or one département: the bare aggregate the benchmark compares a refresh with."""
+    annexes, structures = AnnexeFinanciere.objects.all(), Siae.objects.all()
+    if departement is not None:
+        annexes, structures = annexes.filter(siae__departement=departement), structures.filter(departement=departement)
+    return [_source(annexes, None), *sources_des_parcours(structures)]
+
+
+def rafraichir_structures(siae_ids: Iterable[int]) -> tuple[int, int]:
+    """The facts of every parcours of these structures and their presences, every year, in one transaction.
+    Returns (rows written, rows deleted)."""
     with transaction.atomic():
-        annexes = list(
-            AnnexeFinanciere.objects.select_for_update(of=("self",))
-            .filter(pk__in=annexe_ids)
-            .order_by("pk")
-            .values_list("pk", "etat", "siae_id", "type", "siae__departement")
-        )
-        descriptions = {pk: (siae, type_, dep) for pk, etat, siae, type_, dep in annexes if etat in ETATS_ACTIFS}
-        actives = list(descriptions)
-        conventionnes = {
-            (annexe, m): etp
-            for annexe, m, etp in EtpConventionneMensuel.objects.filter(annexe__in=actives)
-            .filter(_filtre_mois(mois, "mois"))
-            .values_list("annexe_id", "mois", "etp_conventionnes")
-        }
-        realises = _etp_realises(actives, _filtre_mois(mois, "declaration__mois"))
-        maintenant = timezone.now()
-        indicateurs = []
-        for cle in sorted(conventionnes.keys() | realises.keys()):
-            annexe, m = cle
-            siae, type_, departement = descriptions[annexe]
-            indicateurs.append(
-                IndicateurMensuel(
-                    annexe_id=annexe,
-                    mois=m,
-                    siae_id=siae,
-                    departement=departement,
-                    type=type_,
-                    etp_conventionnes=conventionnes.get(cle, ZERO),
-                    etp_realises=realises.get(cle) or ZERO,
-                    date_calcul=maintenant,
-                )
-            )
-        IndicateurMensuel.objects.bulk_create(
-            indicateurs,
-            batch_size=500,
-            update_conflicts=True,
-            unique_fields=["annexe", "mois"],
-            update_fields=CHAMPS_CALCULES,
-        )
-        # What was not just written has nothing left to show (a declaration no longer retained, an annexe
-        # cancelled or shortened).
-        supprimees, _ = (
-            IndicateurMensuel.objects.filter(annexe__in=annexe_ids)
-            .filter(_filtre_mois(mois, "mois"))
-            .exclude(date_calcul=maintenant)
-            .delete()
-        )
-    return Rafraichissement(len(annexe_ids), len(indicateurs), supprimees)
+        return rafraichir_parcours(Siae.objects.filter(pk__in=sorted(set(siae_ids))))
 
 
 def rafraichir_departement(departement: str, annee: int | None = None) -> Rafraichissement:
     """Every annexe of the département (whatever its state: a cancelled one loses its rows), every month or the
-    months of one year."""
-    annexe_ids = AnnexeFinanciere.objects.filter(siae__departement=departement).values_list("pk", flat=True)
-    return rafraichir(list(annexe_ids), None if annee is None else mois_de_l_annee(annee))
+    months of one year; the facts of every parcours of its structures (and their presences in that year)."""
+    mois = None if annee is None else mois_de_l_annee(annee)
+    resultat = _rafraichir(
+        AnnexeFinanciere.objects.filter(siae__departement=departement),
+        mois,
+        Siae.objects.filter(departement=departement),
+    )
+    CalculDepartement.objects.update_or_create(departement=departement, defaults={"date_calcul": timezone.now()})
+    return resultat
 
 
-def departements_avec_annexes() -> list[str]:
-    return sorted(AnnexeFinanciere.objects.values_list("siae__departement", flat=True).distinct().order_by())
+def departements_a_calculer() -> list[str]:
+    """The départements with structures (their parcours have facts even without an annexe)."""
+    return sorted(Siae.objects.values_list("departement", flat=True).distinct().order_by())
 
 
 def rafraichir_tout(annee: int | None = None) -> Rafraichissement:
     """Every département, one transaction each: a long refresh never locks the whole country at once."""
     total = Rafraichissement()
-    for departement in departements_avec_annexes():
+    for departement in departements_a_calculer():
         total += rafraichir_departement(departement, annee)
     return total
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from base.calendrier import premier_du_mois
 
-from .services import departements_avec_annexes, rafraichir, rafraichir_departement
+from .services import departements_a_calculer, rafraichir, rafraichir_departement, rafraichir_structures
 from .synthese import messages_de_synthese
 
 ERREURS_PASSAGERES = (OperationalError, InterfaceError)
@@ -31,7 +31,12 @@ REESSAIS = {
 
 
 def _compte_rendu(resultat) -> dict:
-    return {"annexes": resultat.annexes, "lignes": resultat.lignes, "supprimees": resultat.supprimees}
+    return {
+        "annexes": resultat.annexes,
+        "lignes": resultat.lignes,
+        "supprimees": resultat.supprimees,
+        "faits": resultat.faits,
+    }
 
 
 @shared_task(**REESSAIS)
@@ -39,6 +44,13 @@ def rafraichir_indicateurs_task(self, annexe_ids: list[int], mois: list[str] | N
     """Months travel as ISO dates (JSON); None: every month of the annexes."""
     mois_list = None if mois is None else [premier_du_mois(m) for m in mois]
     return _compte_rendu(rafraichir(annexe_ids, mois_list))
+
+
+@shared_task(**REESSAIS)
+def rafraichir_structures_task(self, siae_ids: list[int]) -> dict:
+    """The facts of the parcours of these structures."""
+    ecrites, supprimees = rafraichir_structures(siae_ids)
+    return {"ecrites": ecrites, "supprimees": supprimees}
 
 
 @shared_task(**REESSAIS)
@@ -50,7 +62,7 @@ def rafraichir_departement_task(self, departement: str) -> dict:
 def rafraichir_nuit_task() -> list[str]:
     """Every night: one task per département, so that one failing département is retried alone and the others
     run on as many workers as there are."""
-    departements = departements_avec_annexes()
+    departements = departements_a_calculer()
     for departement in departements:
         rafraichir_departement_task.delay(departement)
     return departements

@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from base.rafraichissement import rafraichir_structure_apres_commit
+
 from .models import Contrat, FinOfficielleHistorique, Parcours, PassIae, Salarie
 from .regles import fin_pass_iae
 from .regles_pass import FinDuPass, decalage_de_la_fin
@@ -137,16 +139,22 @@ def enregistrer_embauches(embauches: list[tuple], *, auteur=None, import_origine
             contrats_modifies.append(contrat)
     Contrat.objects.bulk_create(nouveaux_contrats)
     Contrat.objects.bulk_update(contrats_modifies, ["type", "heures_hebdo"])
+    for siae_id in sorted({siae.pk for siae, _ in embauches}):
+        rafraichir_structure_apres_commit(siae_id)
 
 
 @transaction.atomic
 def modifier_salarie_et_situation(formulaire_salarie, formulaire_situation, *, auteur):
     """The identity and the situation at hire, saved together or not at all. The identity is written by
-    `modifier_identite`, which refuses an author who may not change it (the form's fields are then disabled)."""
+    `modifier_identite`, which refuses an author who may not change it (the form's fields are then disabled); the
+    figures of every structure the salarié worked in follow (gender and age count in the publics)."""
     if formulaire_salarie is not None and formulaire_salarie.changed_data:
         modifier_identite(
             formulaire_salarie.instance,
             {champ: formulaire_salarie.cleaned_data[champ] for champ in formulaire_salarie.changed_data},
             auteur=auteur,
         )
-    return formulaire_situation.save()
+    parcours = formulaire_situation.save()
+    for siae_id in sorted(set(Parcours.objects.filter(salarie=parcours.salarie).values_list("siae_id", flat=True))):
+        rafraichir_structure_apres_commit(siae_id)
+    return parcours

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from base.rafraichissement import rafraichir_structure_apres_commit
+
 from .models import (
     Contrat,
     Decideur,
@@ -406,4 +408,5 @@ def enregistrer_sortie(parcours: Parcours, *, date_sortie: dt.date, motif_sortie
     parcours.date_sortie, parcours.motif_sortie = date_sortie, motif_sortie
     parcours.save(update_fields=["date_sortie", "motif_sortie"])
     recalculer_fin_du_pass(pass_iae)
+    rafraichir_structure_apres_commit(parcours.siae_id)
     return parcours

@@ -11,6 +11,7 @@ from conventions.importation import ImportAnnexes
 from conventions.models import AnnexeFinanciere, EtpConventionneMensuel
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
 from declarations.services import valider_declaration
+from indicateurs.services import rafraichir_tout
 from parcours.importation import ImportParcours
 from tests.factories import siret_valide
 
@@ -99,6 +100,7 @@ def departement(tmp_path):
     importer(tmp_path, "annexes", ANNEXES)
     importer(tmp_path, "parcours", PARCOURS)
     importer(tmp_path, "declarations", fichier_declarations())
+    rafraichir_tout()  # what the imports ask for when they commit
     return tmp_path
 
 

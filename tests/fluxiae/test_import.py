@@ -23,6 +23,7 @@ from fluxiae import services_etats, services_parcours
 from fluxiae.lecture import ErreurFlux
 from fluxiae.services import importer_flux
 from indicateurs.sections import indicateurs
+from indicateurs.services import rafraichir_tout
 from parcours.models import Contrat, MotifSortie, Parcours, PassIae, Salarie
 from parcours.regles import fin_pass_iae
 from siae.models import Siae
@@ -224,6 +225,9 @@ def chiffres_attendus(semaine: int) -> dict:
 
 
 def chiffres_de_la_base() -> dict:
+    # What the pages read once the refreshes the import asks for at its commit have run (a test's transaction
+    # never commits): the materialised figures.
+    rafraichir_tout()
     donnees = indicateurs(ANNEE, "55")
     return {section: donnees[section] for section in ("consommation", "sorties", "aides_au_poste", "publics")}
 

@@ -25,7 +25,7 @@ from imports.services import executer_import, preparer_import
 from indicateurs.models import IndicateurMensuel
 from indicateurs.queries import courbe_de_consommation, courbes_par_structure
 from indicateurs.queries_consommation import consommation_mensuelle
-from indicateurs.services import CHAMPS_CALCULES, rafraichir, rafraichir_departement, rafraichir_tout
+from indicateurs.services import rafraichir, rafraichir_departement, rafraichir_tout
 from tests.factories import (
     AnnexeFinanciereFactory,
     DeclarationFactory,
@@ -79,8 +79,10 @@ class TestLesChiffres:
     def test_chaque_mois_calcule_a_la_main(self, cas):
         a, b = cas["a"], cas["b"]
         resultat = rafraichir([a.pk, b.pk])
-        # Every month of both annexes has a row: 12 + 12.
-        assert (resultat.annexes, resultat.lignes, resultat.supprimees) == (2, 24, 0)
+        # Every month of both annexes has a row: 12 + 12. Those of the conventionné were written when the annexes
+        # were: this refresh writes the three months with declarations.
+        assert (resultat.annexes, resultat.lignes, resultat.supprimees) == (2, 3, 0)
+        assert IndicateurMensuel.objects.count() == 24
 
         janvier = ligne(a, JANVIER)
         assert (janvier.siae_id, janvier.departement, janvier.type) == (a.siae_id, "55", "ACI")
@@ -119,16 +121,24 @@ class TestLesChiffres:
             with CaptureQueriesContext(connection) as capture:
                 rafraichir(annexe_ids)
             insertions = sum(1 for q in capture.captured_queries if q["sql"].startswith("INSERT"))
-            return len(capture.captured_queries) - insertions, insertions
+            return len(capture.captured_queries), insertions
 
-        # Savepoint, lock, conventionnés, lines, delete, release; one insert per batch.
-        assert requetes([cas["a"].pk, cas["b"].pk]) == (6, 1)
+        # One set-based upsert per materialised table (monthly indicators, parcours facts, presences), whatever the
+        # number of annexes and months.
+        deux = requetes([cas["a"].pk, cas["b"].pk])
+        assert deux[1] == 3
         for ordre in range(2, 12):
             AnnexeFinanciereFactory(siae=SiaeFactory(), annee=2024, numero=f"ACI055249{ordre:03d}A0M0")
         ids = list(AnnexeFinanciere.objects.values_list("pk", flat=True))
-        # 12 annexes × 12 months: the same reads; SQLite takes the rows in batches of its 999 parameters.
-        par_lot = min(500, connection.ops.bulk_batch_size(CHAMPS_CALCULES + ["annexe", "mois"], [None] * 144))
-        assert requetes(ids) == (6, -(-144 // par_lot))
+        assert requetes(ids) == deux
+
+    def test_un_second_calcul_n_ecrit_rien(self, cas):
+        premier = rafraichir_departement("55")
+        assert premier.lignes > 0
+        dates = dict(IndicateurMensuel.objects.values_list("pk", "date_calcul"))
+        second = rafraichir_departement("55")
+        assert (second.lignes, second.supprimees) == (0, 0)
+        assert dict(IndicateurMensuel.objects.values_list("pk", "date_calcul")) == dates
 
     def test_les_annexes_sont_verrouillees_avant_le_calcul(self, cas):
         with CaptureQueriesContext(connection) as requetes:
@@ -200,8 +210,9 @@ class TestIdempotence:
         rafraichir_tout()
         premiere = valeurs_des_lignes()
         resultat = rafraichir_tout()
-        assert valeurs_des_lignes() == premiere  # same ids too: rows are updated in place
-        assert (resultat.lignes, resultat.supprimees) == (24, 0)
+        assert valeurs_des_lignes() == premiere  # same ids too: rows are kept in place
+        # Nothing changed: nothing is written (no dead rows left behind by a rewrite).
+        assert (resultat.lignes, resultat.supprimees) == (0, 0)
 
     def test_une_annee_seulement(self, cas):
         rafraichir_tout()
@@ -215,6 +226,8 @@ class TestIdempotence:
         changer_etat(cas["a"], EtatAnnexe.ANNULE)
         resultat = rafraichir([cas["a"].pk])
         assert (resultat.lignes, resultat.supprimees) == (0, 12)
+        # The hours of its parcours p1 no longer count: its facts change, its presence in 2024 goes.
+        assert resultat.faits == 2
         assert not IndicateurMensuel.objects.filter(annexe=cas["a"]).exists()
         assert IndicateurMensuel.objects.filter(annexe=cas["b"]).count() == 12
 
@@ -223,7 +236,9 @@ class TestIdempotence:
         # A shortened to June by an avenant: its second half has nothing to show any more.
         ajouter_avenant(cas["a"], mois_effet=JANVIER, etp_conventionnes=Decimal("2.00"), date_fin=dt.date(2024, 6, 30))
         resultat = rafraichir([cas["a"].pk])
-        assert (resultat.lignes, resultat.supprimees) == (6, 6)
+        # The avenant's write already refreshed the first half (on commit): only the second half is left to go.
+        assert (resultat.lignes, resultat.supprimees) == (0, 6)
+        assert IndicateurMensuel.objects.filter(annexe=cas["a"]).count() == 6
 
 
 class TestRafraichissementAuCommit:

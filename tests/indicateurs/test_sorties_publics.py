@@ -13,6 +13,8 @@ from conventions.models import AnnexeFinanciere
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
 from indicateurs import queries_sorties as queries
 from indicateurs import regles_sorties as r
+from indicateurs.models import PresenceAnnuelle
+from indicateurs.services import rafraichir_tout
 from parcours.models import MotifSortie
 from parcours.regles import ajouter_mois
 from siae.models import Siae
@@ -123,6 +125,7 @@ def cas():
     c.sortie(eiti, D(2024, 12, 1), D(2024, 12, 2), "CREATION_ENTREPRISE")
     # Moselle: out of the département.
     c.sortie(moselle, D(2023, 1, 1), D(2024, 6, 30), "CDI")
+    rafraichir_tout()  # what the writes of production ask for when they commit
     return c
 
 
@@ -227,6 +230,13 @@ class TestSorties:
             queries.LigneSorties("TOTAL", [2024], [r.CompteSorties()])
         ]
 
+    @pytest.mark.parametrize("groupe", list(queries.GROUPES))
+    def test_materialises_egales_au_calcul_en_direct(self, cas, groupe):
+        annees = [2025, 2024, 2023, 2022]
+        assert queries.sorties_par(structures_55(), annees, groupe) == queries.sorties_par_en_direct(
+            structures_55(), annees, groupe
+        )
+
     def test_nombre_de_requetes_constant(self, cas, django_assert_num_queries):
         with django_assert_num_queries(1):
             queries.sorties_par_type(structures_55(), self.ANNEES)
@@ -234,6 +244,7 @@ class TestSorties:
             queries.sorties_des_siae(structures_55(), 2024)
         for _ in range(10):
             cas.sortie(SiaeFactory(ai=True), D(2024, 1, 1), D(2024, 6, 1), "CDI", {D(2024, 1, 1): "160"})
+        rafraichir_tout()
         with django_assert_num_queries(1):
             assert len(queries.sorties_des_siae(structures_55(), 2024)) == 15
 
@@ -274,7 +285,16 @@ class TestPublics:
         salarie(aci_2, salarie=jeune, date_embauche=D(2023, 12, 1), niveau_formation="INFRA_CAP")
         salarie(ai, salarie=jeune, brsa=True)
         salarie(ai, salarie=SalarieFactory(genre="M"), h="0.25", niveau_formation="CAP_BEP")
+        rafraichir_tout()  # what the writes of production ask for when they commit
         return aci, aci_2, ai
+
+    @pytest.mark.parametrize("groupe", list(queries.GROUPES))
+    def test_materialises_egaux_au_calcul_en_direct(self, publics, groupe):
+        # The young one works in three structures in 2024: the distinct count of several presences.
+        assert PresenceAnnuelle.objects.filter(annee=2024, seul=False).count() == 3
+        assert queries.publics_par(structures_55(), 2024, groupe) == queries.publics_par_en_direct(
+            structures_55(), 2024, groupe
+        )
 
     def test_par_type_et_total(self, publics):
         lignes = {ligne.cle: ligne for ligne in queries.publics_par_type(structures_55(), 2024)}

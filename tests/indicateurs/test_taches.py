@@ -48,7 +48,7 @@ class TestReessais:
             side_effect=[OperationalError("could not obtain lock"), Rafraichissement(1, 12, 0)],
         ) as calcul:
             resultat = rafraichir_indicateurs_task.apply(args=([meuse.pk], ["2024-02-01"]))
-        assert resultat.get() == {"annexes": 1, "lignes": 12, "supprimees": 0}
+        assert resultat.get() == {"annexes": 1, "lignes": 12, "supprimees": 0, "faits": 0}
         assert calcul.call_count == 2
         # The months arrive as ISO dates (JSON) and are handed on as dates.
         assert calcul.call_args == mock.call([meuse.pk], [dt.date(2024, 2, 1)])
@@ -78,6 +78,8 @@ class TestReessais:
             "annexes": 1,
             "lignes": 1,
             "supprimees": 0,
+            # The parcours' facts (its hours) and its presence in 2024.
+            "faits": 2,
         }
         fevrier = IndicateurMensuel.objects.get()
         # 91 h × 12 / 1 820 h

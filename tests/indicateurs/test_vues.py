@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
+from indicateurs.services import rafraichir_tout
 from parcours.models import MotifSortie
 from tests.factories import AnnexeFinanciereFactory, ParcoursFactory, SiaeFactory, UtilisateurFactory
 
@@ -54,6 +55,7 @@ def donnees(siae_a, siae_b, siae_57):
     embaucher(b, D(2024, 1, 1), D(2024, 3, 31), "CDD_MOINS_6M", heures="200")
     embaucher(b, D(2024, 1, 1), D(2024, 3, 31), "CDI", heures="100")
     embaucher(moselle, D(2024, 1, 1), D(2024, 12, 31), "CDI")
+    rafraichir_tout()  # what the writes of production ask for when they commit
     return {"a": a, "b": b, "57": moselle}
 
 
@@ -83,6 +85,7 @@ class TestSorties:
     def test_ei_etti_ensemble(self, client_de, agent_55, donnees):
         ei = AnnexeFinanciereFactory(siae=SiaeFactory(ei=True), annee=2024)
         embaucher(ei, D(2024, 1, 1), D(2024, 4, 1), "CHOMAGE")
+        rafraichir_tout()
         reponse = client_de(agent_55).get("/sorties/", {"annee": 2024})
         ensemble = reponse.context["ei_etti"]
         assert (ensemble.courant.examinees, ensemble.courant.taux_sorties_dynamiques) == (2, Decimal("0.5"))

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import pytest
 
+from indicateurs.services import rafraichir_tout
 from parcours.models import ActionInsertion, CategorieSortie, DureeChomage, MotifSortie, NiveauFormation
 from tests.factories import AnnexeFinanciereFactory, DeclarationFactory, LigneDeclarationFactory, ParcoursFactory
 
@@ -102,4 +103,5 @@ def parcours_2024(siae_a, annexe_2024):
 @pytest.fixture
 def departement(annexe_2025, parcours_2024):
     """The 2025 annexe to decide, its structure's 2024 data in place."""
+    rafraichir_tout()  # what the writes of production ask for when they commit
     return annexe_2025

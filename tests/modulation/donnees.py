@@ -3,6 +3,7 @@
 import datetime as dt
 from decimal import Decimal as D
 
+from indicateurs.services import rafraichir_tout
 from parcours.models import ActionInsertion
 from tests.factories import AnnexeFinanciereFactory, LigneDeclarationFactory, ParcoursFactory, SiaeFactory
 
@@ -20,3 +21,4 @@ def creer(nombre: int) -> None:
         ActionInsertion.objects.create(
             parcours=parcours, type="FORMATION", libelle="SST", date_debut=dt.date(2024, 3, 4), heures=D(14)
         )
+    rafraichir_tout()  # what the writes of production ask for when they commit

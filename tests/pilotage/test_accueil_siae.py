@@ -193,6 +193,7 @@ def structures_de(utilisateur, nombre: int):
         LigneDeclarationFactory(declaration__annexe=annexe, declaration__mois=dt.date(2024, 3, 1))
         sortie(siae, dt.date(2023, 6, 1), dt.date(2024, 3, 15), "CDI")
         Membre.objects.create(utilisateur=utilisateur, organisation=OrganisationFactory(de_siae=True, siae=siae))
+    rafraichir_tout()
     utilisateur.__dict__.pop("_perimetre", None)
 
 

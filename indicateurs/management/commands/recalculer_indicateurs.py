@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from base.calendrier import ANNEE_MAX, ANNEE_MIN, annee_plausible
 from base.departements import normaliser_departement
 
-from ...services import Rafraichissement, departements_avec_annexes, rafraichir_departement
+from ...services import Rafraichissement, departements_a_calculer, rafraichir_departement
 
 
 class Command(BaseCommand):
@@ -28,7 +28,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--departement : « {departement} » n'est pas un code de département.")
             departements = [code]
         else:
-            departements = departements_avec_annexes()
+            departements = departements_a_calculer()
         if annee is not None and not annee_plausible(annee):
             raise CommandError(f"--annee : {annee} n'est pas une année plausible ({ANNEE_MIN} à {ANNEE_MAX}).")
         total = Rafraichissement()

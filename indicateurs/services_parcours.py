@@ -1,0 +1,173 @@
+"""Rebuilding the per-parcours facts (`FaitParcours`) and the years each parcours was worked in
+(`PresenceAnnuelle`) for a set of structures: what the sorties and the publics read instead of aggregating the
+declaration lines on every page.
+
+Set-based, like the monthly indicators: one upsert per table whose SELECT is the live computation
+(`queries_sorties`: the hours of the whole parcours, the 150-hour and duration rules, the age at hire), writing
+only the rows that change, one delete of the presences that no longer hold, one update of the `seul` flags of the
+PASS IAE concerned. The caller holds the transaction.
+"""
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from base.ensembliste import compiler, inserer_ou_mettre_a_jour, selection
+from conventions.models import ETATS_ACTIFS
+from declarations.models import LigneDeclaration
+from parcours.models import NIVEAUX_INFRA_CAP, DureeChomage, Genre, Parcours
+
+from .models import FaitParcours, PresenceAnnuelle
+from .queries_sorties import SEUIL_HEURES_SQL, age_a_l_embauche, condition_examinee_hors_heures
+from .regles_sorties import AGE_JEUNE, AGE_SENIOR, TYPES_A_HEURES
+
+
+def _vrai_si(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _lignes_comptees(chemin: str = "") -> Q:
+    """The lines whose hours count (`queries_sorties.lignes_comptees`), from the lines (`chemin` "") or from a
+    parcours ("lignes_declaration__")."""
+    return Q(**{f"{chemin}declaration__retenue": True, f"{chemin}declaration__annexe__etat__in": ETATS_ACTIFS})
+
+
+def _oui_si(condition: Q) -> Case:
+    """True or false, never NULL (a comparison with a missing exit date)."""
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _faits(structures) -> tuple[str, tuple]:
+    """One row per parcours of the structures, in the order of `CHAMPS_FAITS`. The hours are summed per parcours
+    apart and joined: grouping the parcours themselves would sort them by every column computed from them, and a
+    subquery per parcours costs as much again. Examined: the rule without the hours
+    (`condition_examinee_hors_heures`), or a kind judged on the hours with enough of them."""
+    parcours = Parcours.objects.filter(siae__in=structures).alias(age=age_a_l_embauche())
+    faits_sql, faits_params = selection(
+        parcours,
+        {
+            "parcours": F("pk"),
+            "siae": F("siae_id"),
+            "pass_iae": F("pass_iae_id"),
+            "annee_sortie": ExtractYear("date_sortie"),
+            "motif_sortie": F("motif_sortie_id"),
+            "examinee_hors_heures": _oui_si(condition_examinee_hors_heures()),
+            "aux_heures": _oui_si(Q(siae__type__in=TYPES_A_HEURES)),
+            "femme": _vrai_si(Q(salarie__genre=Genre.FEMME)),
+            "brsa": F("brsa"),
+            "qpv": F("qpv"),
+            "zrr": F("zrr"),
+            "rqth": F("rqth"),
+            "deld_detld": _vrai_si(Q(duree_chomage__in=[DureeChomage.DELD, DureeChomage.DETLD])),
+            "infra_cap": _vrai_si(Q(niveau_formation__in=NIVEAUX_INFRA_CAP)),
+            "moins_26_ans": _oui_si(Q(age__lt=AGE_JEUNE * 10000)),
+            "cinquante_ans_et_plus": _oui_si(Q(age__gte=AGE_SENIOR * 10000)),
+            "date_calcul": Value(timezone.now()),
+        },
+    )
+    heures_sql, heures_params = selection(
+        LigneDeclaration.objects.filter(_lignes_comptees(), parcours__siae__in=structures),
+        {"parcours": F("parcours_id"), "heures": Sum("heures_travaillees")},
+        groupes=("parcours",),
+    )
+    heures = "COALESCE(h.c_heures, 0)"
+    sql = (
+        "SELECT f.c_parcours, f.c_siae, f.c_pass_iae, f.c_annee_sortie, f.c_motif_sortie, "
+        f"{heures}, (f.c_examinee_hors_heures OR (f.c_aux_heures AND {heures} >= CAST(%s AS NUMERIC))), "
+        "f.c_femme, f.c_brsa, f.c_qpv, f.c_zrr, f.c_rqth, f.c_deld_detld, f.c_infra_cap, f.c_moins_26_ans, "
+        f"f.c_cinquante_ans_et_plus, f.c_date_calcul FROM ({faits_sql}) f "
+        f"LEFT JOIN ({heures_sql}) h ON h.c_parcours = f.c_parcours"
+    )
+    return sql, (SEUIL_HEURES_SQL, *faits_params, *heures_params)
+
+
+CHAMPS_FAITS = [
+    "parcours", "siae", "pass_iae", "annee_sortie", "motif_sortie", "heures", "examinee", "femme", "brsa", "qpv",
+    "zrr", "rqth", "deld_detld", "infra_cap", "moins_26_ans", "cinquante_ans_et_plus", "date_calcul",
+]  # fmt: skip
+CHAMPS_PRESENCES = ["fait", "annee", "siae", "pass_iae"]
+
+
+def _filtre_annees(annees: list[int] | None, champ: str) -> Q:
+    return Q() if annees is None else Q(**{f"{champ}__in": annees})
+
+
+def _presences(structures, annees: list[int] | None) -> tuple[str, tuple]:
+    """One row per parcours of the structures and year it has hours worked in."""
+    lignes = (
+        LigneDeclaration.objects.filter(_lignes_comptees(), parcours__siae__in=structures, heures_travaillees__gt=0)
+        .alias(annee=ExtractYear("declaration__mois"))
+        .filter(_filtre_annees(annees, "annee"))
+        .distinct()
+    )
+    return selection(
+        lignes,
+        {
+            "fait": F("parcours_id"),
+            "annee": F("annee"),
+            "siae": F("parcours__siae_id"),
+            "pass_iae": F("parcours__pass_iae_id"),
+        },
+    )
+
+
+def sources_des_parcours(structures) -> list[tuple[str, tuple]]:
+    """The SELECTs of the facts and of the presences (every year) of the structures' parcours."""
+    return [_faits(structures), _presences(structures, None)]
+
+
+def rafraichir_parcours(structures, annees: Iterable[int] | None = None) -> tuple[int, int]:
+    """The facts of every parcours of the structures (a queryset of `Siae`), and their presences in the given
+    years (all when None). Returns (rows written, rows deleted)."""
+    annees = None if annees is None else sorted(set(annees))
+    sql, params = _faits(structures)
+    ecrites = inserer_ou_mettre_a_jour(
+        FaitParcours, sql, params, CHAMPS_FAITS, ["parcours"], sans_comparer=("date_calcul",)
+    )
+    sql, params = _presences(structures, annees)
+    ecrites += inserer_ou_mettre_a_jour(PresenceAnnuelle, sql, params, CHAMPS_PRESENCES, ["fait", "annee"])
+    supprimees = _supprimer_les_absentes(structures, annees, sql, params)
+    _marquer_les_seuls(structures, annees)
+    return ecrites, supprimees
+
+
+def _supprimer_les_absentes(structures, annees: list[int] | None, source_sql: str, source_params) -> int:
+    """Delete the presences of the structures (in the years) the source no longer has: one anti-join."""
+    table = PresenceAnnuelle._meta.db_table
+    dans_le_perimetre, params = compiler(
+        PresenceAnnuelle.objects.filter(siae__in=structures).filter(_filtre_annees(annees, "annee")).values("pk")
+    )
+    sql = (
+        f"DELETE FROM {table} WHERE id IN ({dans_le_perimetre}) AND NOT EXISTS (SELECT 1 FROM ({source_sql}) s "
+        f"WHERE s.c_fait = {table}.parcours_id AND s.c_annee = {table}.annee)"
+    )
+    with connection.cursor() as curseur:
+        curseur.execute(sql, (*params, *source_params))
+        return max(curseur.rowcount, 0)
+
+
+def _marquer_les_seuls(structures, annees: list[int] | None) -> None:
+    """`seul` of every presence of the PASS IAE met in these structures (a presence added or removed here changes
+    theirs elsewhere), from one count per PASS IAE and year, written only where it changes."""
+    table = PresenceAnnuelle._meta.db_table
+    passes, params = compiler(Parcours.objects.filter(siae__in=structures).values("pass_iae_id"))
+    annees_sql = "" if annees is None else f" AND annee IN ({', '.join(['%s'] * len(annees))})"
+    sql = (
+        f"UPDATE {table} SET seul = (c.n = 1) FROM (SELECT pass_iae_id, annee, COUNT(*) AS n FROM {table} "
+        f"WHERE pass_iae_id IN ({passes}){annees_sql} GROUP BY pass_iae_id, annee) c "
+        f"WHERE {table}.pass_iae_id = c.pass_iae_id AND {table}.annee = c.annee AND {table}.seul <> (c.n = 1)"
+    )
+    with connection.cursor() as curseur:
+        curseur.execute(sql, (*params, *(annees or ())))
