@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from base.historique import retirer
 from parcours.models import Parcours
 
 from . import regles
@@ -271,11 +272,12 @@ def ajouter_sanction(
 
 
 @transaction.atomic
-def retirer_sanction(sanction: Sanction) -> None:
+def retirer_sanction(sanction: Sanction, auteur=None) -> None:
+    """The sanction stays, withdrawn by `auteur`: its history says who withdrew what."""
     controle = _verrouiller_controle(sanction.controle_id)
     if controle.campagne.phase != Phase.SANCTIONS:
         raise ValidationError("Les sanctions se modifient pendant la phase des sanctions.")
-    sanction.delete()
+    retirer(sanction, auteur)
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 
+from base.historique import auteur_courant, retirer
+
 from . import regles
 from .choix import (
     ETATS_EQUILIBRE_EXIGE,
@@ -56,14 +58,15 @@ def enregistrer_ligne(ligne: LigneFinancement) -> LigneFinancement:
 
 
 @transaction.atomic
-def supprimer_ligne(ligne: LigneFinancement) -> None:
+def supprimer_ligne(ligne: LigneFinancement, auteur=None) -> None:
+    """The line stays, removed by `auteur`: its history says who removed what."""
     if ligne.candidature_id:
         raise ValidationError(
             "Cette ligne reprend une aide FDI accordée : changez la décision de la candidature pour la retirer."
         )
     if ligne.montant_verse:
         raise ValidationError("Une ligne dont une partie a été versée ne se supprime pas : corrigez-la.")
-    ligne.delete()
+    retirer(ligne, auteur)
 
 
 # Projects and budgets --------------------------------------------------------------------------------------------
@@ -250,15 +253,18 @@ def enregistrer_appel(appel: AppelAProjets) -> AppelAProjets:
 
 def _ligne_fdi(candidature: CandidatureFdi) -> None:
     """An accorded candidature is an État FDI line of the call's year; otherwise it has none."""
-    ligne = LigneFinancement.objects.filter(candidature=candidature).first()
+    # One line per candidature, kept when the decision is withdrawn: accorded again, the same line comes back.
+    ligne = LigneFinancement.tous.filter(candidature=candidature).first()
     if candidature.decision != DecisionFdi.ACCORDEE:
-        if ligne is not None:
+        if ligne is not None and not ligne.retire:
             if ligne.montant_verse:
                 raise ValidationError(
                     {"decision": "L'aide a déjà été en partie versée : la décision ne peut plus être retirée."}
                 )
-            ligne.delete()
+            retirer(ligne, auteur_courant())
         return
+    if ligne is not None:
+        ligne.retire_le, ligne.retire_par = None, None
     ligne = ligne or LigneFinancement(
         candidature=candidature,
         financeur=Financeur.ETAT,
