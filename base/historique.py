@@ -208,12 +208,14 @@ def modifier_en_masse(modele, objets, champs) -> int:
 
 
 def supprimer_en_masse(queryset) -> int:
-    """Delete and keep, for each row, a version saying who deleted it."""
+    """Delete and keep, for each row, a version saying who deleted it (in one query: the rows' own delete signals
+    are silenced, and so are those of what the delete cascades to, which the caller deletes first if traced)."""
     objets = list(queryset)
     if not objets:
         return 0
     _tracer(queryset.model, objets, SUPPRESSION)
-    queryset.model._default_manager.filter(pk__in=[o.pk for o in objets]).delete()
+    with ecriture_groupee():
+        queryset.model._base_manager.filter(pk__in=[o.pk for o in objets]).delete()
     return len(objets)
 
 

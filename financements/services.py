@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 
-from base.historique import auteur_courant, retirer
+from base.historique import auteur_courant, creer_en_masse, retirer, supprimer_en_masse
 
 from . import regles
 from .choix import (
@@ -177,21 +177,24 @@ def enregistrer_budget(projet: Projet, lignes: list[SaisieLigneBudget]) -> list[
                 erreurs.append(f"Ligne {rang}, période « {periode.libelle} » : un montant ne peut pas être négatif.")
     if erreurs:
         raise ValidationError(erreurs)
-    projet.lignes_budgetaires.all().delete()
-    creees = LigneBudgetaire.objects.bulk_create(
-        LigneBudgetaire(
-            projet=projet,
-            periode=periode,
-            sens=SENS_DE_LA_RUBRIQUE[saisie.rubrique],
-            rubrique=saisie.rubrique,
-            libelle=saisie.libelle.strip(),
-            remarque=saisie.remarque.strip(),
-            montant=montant,
-            ordre=rang,
-        )
-        for rang, saisie in enumerate(lignes, start=1)
-        for periode, montant in zip(periodes, saisie.montants, strict=True)
-        if montant is not None
+    supprimer_en_masse(projet.lignes_budgetaires.all())
+    creees = creer_en_masse(
+        LigneBudgetaire,
+        (
+            LigneBudgetaire(
+                projet=projet,
+                periode=periode,
+                sens=SENS_DE_LA_RUBRIQUE[saisie.rubrique],
+                rubrique=saisie.rubrique,
+                libelle=saisie.libelle.strip(),
+                remarque=saisie.remarque.strip(),
+                montant=montant,
+                ordre=rang,
+            )
+            for rang, saisie in enumerate(lignes, start=1)
+            for periode, montant in zip(periodes, saisie.montants, strict=True)
+            if montant is not None
+        ),
     )
     if projet.etat in ETATS_EQUILIBRE_EXIGE:
         _exiger_equilibre(projet, projet.etat)

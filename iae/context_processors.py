@@ -71,6 +71,7 @@ def _navigation(request) -> list[dict]:
                     *([_lien("Écarts ASP / déclarations", "fluxiae:ecarts")] if perimetre.est_agent else []),
                     _lien("Salariés", "parcours:liste"),
                     _lien("Contrôle a posteriori", "controle:accueil"),
+                    *([_lien("Historique des changements", "historique:accueil")] if perimetre.est_agent else []),
                 ],
             }
         )

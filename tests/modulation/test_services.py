@@ -139,7 +139,7 @@ def test_deux_premieres_saisies_de_l_enveloppe_en_meme_temps(agent_55, admin, re
         if not (sql.startswith("SELECT") and f"FROM {table}" in sql):
             return execute(sql, params, many, context)
         if etat["concurrente"] is None:
-            etat["concurrente"] = autre = EnveloppeModulation.objects.create(
+            etat["concurrente"] = EnveloppeModulation.objects.create(
                 departement="55", annee=2025, montant=D("500000.00"), auteur=admin
             )
         elif etat["manquees"] < relectures_manquees:
