@@ -14,11 +14,13 @@ import contextvars
 from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 _auteur = contextvars.ContextVar("auteur_des_changements", default=None)
 _motif = contextvars.ContextVar("motif_des_changements", default=None)
@@ -118,7 +120,17 @@ class Immuable(models.Model):
 
 
 class TraceBase(Immuable):
-    """What every version adds to simple-history's fields: it is an entry of the trail."""
+    """What every version adds to simple-history's fields: it is an entry of the trail, and it keeps what the change
+    replaced, read from the database just before the write (`Historique.pre_save`): the previous version may not
+    say it, a whole import writing none."""
+
+    changements = models.JSONField(
+        "changements",
+        null=True,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text="{champ: [avant, après]} des champs changés ; vide pour une création ou une suppression.",
+    )
 
     objects = TraceQuerySet.as_manager()
 
@@ -144,6 +156,19 @@ class Historique(HistoricalRecords):
             modele = getattr(sender, self.manager_name).model
             modele.chemin_departement = self.chemin_departement
             modele.modele_suivi = sender
+            models.signals.pre_save.connect(self.pre_save, sender=sender, weak=False)
+            pre_create_historical_record.connect(_noter_les_changements, sender=modele, weak=False)
+
+    def pre_save(self, instance, raw=False, update_fields=None, **kwargs):
+        """What the row holds before it is changed: one query, for the version to say from which value to which."""
+        if raw or en_ecriture_groupee() or instance._state.adding or instance.pk is None:
+            return
+        champs = [
+            c.attname
+            for c in self.fields_included(instance)
+            if update_fields is None or c.name in update_fields or c.attname in update_fields
+        ]
+        instance._valeurs_avant = type(instance)._base_manager.filter(pk=instance.pk).values(*champs).first()
 
     def get_meta_options(self, model):
         options = super().get_meta_options(model)
@@ -169,11 +194,24 @@ class Historique(HistoricalRecords):
         super().post_delete(instance, using=using, **kwargs)
 
 
+def _changements(avant: dict | None, objet) -> dict | None:
+    if avant is None:
+        return None
+    return {
+        champ: [valeur, getattr(objet, champ)] for champ, valeur in avant.items() if valeur != getattr(objet, champ)
+    }
+
+
+def _noter_les_changements(sender, instance, history_instance, **kwargs):
+    history_instance.changements = _changements(instance.__dict__.pop("_valeurs_avant", None), instance)
+
+
 def modele_historique(modele):
     return getattr(modele, modele._meta.simple_history_manager_attribute).model
 
 
-def _tracer(modele, objets: list, type_: str) -> None:
+def _tracer(modele, objets: list, type_: str, avant: dict | None = None) -> None:
+    """The versions of `objets`, in one query; `avant`: {pk: {field: value}} before a bulk update."""
     if en_ecriture_groupee() or not objets:
         return
     historique = modele_historique(modele)
@@ -185,6 +223,7 @@ def _tracer(modele, objets: list, type_: str) -> None:
             history_user=auteur,
             history_type=type_,
             history_change_reason=getattr(objet, "_change_reason", None) or _motif.get(),
+            changements=_changements((avant or {}).get(objet.pk), objet),
             **{champ.attname: getattr(objet, champ.attname) for champ in historique.tracked_fields},
         )
         for objet in objets
@@ -202,8 +241,13 @@ def modifier_en_masse(modele, objets, champs) -> int:
     objets = list(objets)
     if not objets:
         return 0
+    avant = None
+    if not en_ecriture_groupee():
+        attnames = [modele._meta.get_field(c).attname for c in champs]
+        lignes = modele._base_manager.filter(pk__in=[o.pk for o in objets]).values("pk", *attnames)
+        avant = {ligne.pop("pk"): ligne for ligne in lignes}
     nombre = modele._default_manager.bulk_update(objets, champs)
-    _tracer(modele, objets, MODIFICATION)
+    _tracer(modele, objets, MODIFICATION, avant)
     return nombre
 
 
