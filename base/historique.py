@@ -166,7 +166,8 @@ class Historique(HistoricalRecords):
         champs = [
             c.attname
             for c in self.fields_included(instance)
-            if update_fields is None or c.name in update_fields or c.attname in update_fields
+            if (update_fields is None or c.name in update_fields or c.attname in update_fields)
+            and not getattr(c, "auto_now", False)  # the date of the save itself is no change
         ]
         instance._valeurs_avant = type(instance)._base_manager.filter(pk=instance.pk).values(*champs).first()
 
@@ -186,6 +187,11 @@ class Historique(HistoricalRecords):
         # A save of untraced fields only (a login's `last_login`) changes nothing the trail shows.
         if champs is not None and champs and set(champs) <= set(self.excluded_fields):
             return
+        # Nor does a save that writes again what the row held.
+        if not created and "_valeurs_avant" in instance.__dict__:
+            if not _changements(instance.__dict__["_valeurs_avant"], instance):
+                del instance.__dict__["_valeurs_avant"]
+                return
         super().post_save(instance, created, using=using, **kwargs)
 
     def post_delete(self, instance, using=None, **kwargs):

@@ -48,11 +48,11 @@ def bornes(annee: int) -> tuple[dt.datetime, dt.datetime]:
 
 def entrees(departement: str, annee: int, cle: str | None = None):
     """The entries of the département in the year (of one source when `cle` names it), newest first: rows of
-    (source, version, date_version, auteur, nature, objet), to slice for a page."""
+    trace_source, trace_version, trace_date, trace_auteur, trace_nature, trace_objet, to slice for a page."""
     debut, fin = bornes(annee)
     choisies = [source(cle)] if cle and source(cle) else list(sources())
     parties = [colonnes(s, debut, fin).filter(filtre_departement(s, departement)) for s in choisies]
-    return parties[0].union(*parties[1:], all=True).order_by("-date_version", "-version", "source")
+    return parties[0].union(*parties[1:], all=True).order_by("-trace_date", "-trace_version", "trace_source")
 
 
 def _champs_montres(modele) -> list:
@@ -99,13 +99,15 @@ def detailler(lignes: list[dict]) -> list[Entree]:
     """Each row of `entrees` as a person reads it: who, what, which fields from which value to which."""
     par_source = defaultdict(list)
     for ligne in lignes:
-        par_source[ligne["source"]].append(ligne)
-    auteurs = get_user_model()._base_manager.in_bulk({ligne["auteur"] for ligne in lignes if ligne["auteur"]})
+        par_source[ligne["trace_source"]].append(ligne)
+    auteurs = get_user_model()._base_manager.in_bulk(
+        {ligne["trace_auteur"] for ligne in lignes if ligne["trace_auteur"]}
+    )
     brutes = {}  # (source, version) -> (entry without its changes, raw changes, fields)
     references = defaultdict(set)
     for cle, de_la_source in par_source.items():
         src = source(cle)
-        ids = [ligne["version"] for ligne in de_la_source]
+        ids = [ligne["trace_version"] for ligne in de_la_source]
         if src.est_import:
             for trace in TraceImport.objects.filter(pk__in=ids):
                 brutes[(cle, trace.pk)] = (
@@ -122,17 +124,21 @@ def detailler(lignes: list[dict]) -> list[Entree]:
                 )
             continue
         versions, precedentes = _versions_et_precedentes(src.modele, ids)
-        noms = _libelles_des_objets(src.suivi, [ligne["objet"] for ligne in de_la_source])
+        noms = _libelles_des_objets(src.suivi, [ligne["trace_objet"] for ligne in de_la_source])
         champs = {c.attname: c for c in _champs_montres(src.modele)}
         for version in versions.values():
             avant = precedentes.get(version.precedente)
-            valeurs = {nom: getattr(version, nom) for nom in champs}
-            differences = regles.differences(
-                list(champs),
-                {nom: getattr(avant, nom) for nom in champs} if avant else None,
-                valeurs,
-                version.history_type,
-            )
+            if version.changements is not None and version.history_type == regles.MODIFICATION:
+                # What the change replaced, read just before it: exact even if an import wrote in between.
+                differences = [
+                    (nom, regles.valeur_stockee(champs[nom], avant_apres[0]), getattr(version, nom))
+                    for nom, avant_apres in version.changements.items()
+                    if nom in champs
+                ]
+            else:
+                valeurs = {nom: getattr(version, nom) for nom in champs}
+                anciennes = {nom: getattr(avant, nom) for nom in champs} if avant else None
+                differences = regles.differences(list(champs), anciennes, valeurs, version.history_type)
             for nom, ancienne, nouvelle in differences:
                 if champs[nom].is_relation:
                     references[champs[nom].related_model].update(v for v in (ancienne, nouvelle) if v is not None)
@@ -152,8 +158,8 @@ def detailler(lignes: list[dict]) -> list[Entree]:
     libelles = _libelles_des_relations(references)
     resultat = []
     for ligne in lignes:
-        entree, differences, champs = brutes[(ligne["source"], ligne["version"])]
-        auteur = auteurs.get(ligne["auteur"])
+        entree, differences, champs = brutes[(ligne["trace_source"], ligne["trace_version"])]
+        auteur = auteurs.get(ligne["trace_auteur"])
         entree.auteur = (auteur.get_full_name() or auteur.email) if auteur else "Pilot'IAE (sans auteur)"
         entree.changements = [
             Changement(

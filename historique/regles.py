@@ -5,6 +5,8 @@ import datetime as dt
 import json
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from base.formats import date_fr, nombre_fr, oui_non
 
 CREATION, MODIFICATION, SUPPRESSION, IMPORT, RETRAIT = "+", "~", "-", "i", "r"
@@ -35,6 +37,16 @@ def nature_de(type_version: str, changements: list[tuple[str, object, object]]) 
     if type_version == MODIFICATION and any(c == CHAMP_DU_RETRAIT and a is None and b for c, a, b in changements):
         return RETRAIT
     return type_version
+
+
+def valeur_stockee(champ, valeur):
+    """A value as the version's `changements` keeps it (JSON: a decimal or a date as text) back to its type."""
+    if valeur is None:
+        return None
+    try:
+        return champ.to_python(valeur)
+    except (ValidationError, TypeError, ValueError):
+        return valeur
 
 
 def valeur_lisible(champ, valeur, libelles: dict | None = None) -> str:

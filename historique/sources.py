@@ -81,19 +81,27 @@ def filtre_departement(source: Source, departement: str) -> Q:
 def colonnes(source: Source, debut, fin):
     """The entries of one source in the period, in the columns every source shares (for the union)."""
     if source.est_import:
-        return TraceImport.objects.filter(date__gte=debut, date__lt=fin).values(
-            source=Value(source.cle),
-            version=F("pk"),
-            date_version=F("date"),
-            auteur=F("auteur_id"),
-            nature=Value("i"),
-            objet=F("journal_id"),
+        return (
+            TraceImport.objects.filter(date__gte=debut, date__lt=fin)
+            .order_by()
+            .values(
+                trace_source=Value(source.cle),
+                trace_version=F("pk"),
+                trace_date=F("date"),
+                trace_auteur=F("auteur_id"),
+                trace_nature=Value("i"),
+                trace_objet=F("journal_id"),
+            )
         )
-    return source.modele.objects.filter(history_date__gte=debut, history_date__lt=fin).values(
-        source=Value(source.cle),
-        version=F("history_id"),
-        date_version=F("history_date"),
-        auteur=F("history_user_id"),
-        nature=F("history_type"),
-        objet=F(source.suivi._meta.pk.attname),
+    return (
+        source.modele.objects.filter(history_date__gte=debut, history_date__lt=fin)
+        .order_by()
+        .values(
+            trace_source=Value(source.cle),
+            trace_version=F("history_id"),
+            trace_date=F("history_date"),
+            trace_auteur=F("history_user_id"),
+            trace_nature=F("history_type"),
+            trace_objet=F(source.suivi._meta.pk.attname),
+        )
     )
