@@ -188,10 +188,10 @@ class Historique(HistoricalRecords):
         if champs is not None and champs and set(champs) <= set(self.excluded_fields):
             return
         # Nor does a save that writes again what the row held.
-        if not created and "_valeurs_avant" in instance.__dict__:
-            if not _changements(instance.__dict__["_valeurs_avant"], instance):
-                del instance.__dict__["_valeurs_avant"]
-                return
+        avant = None if created else instance.__dict__.get("_valeurs_avant")
+        if avant is not None and not _changements(avant, instance):
+            del instance.__dict__["_valeurs_avant"]
+            return
         super().post_save(instance, created, using=using, **kwargs)
 
     def post_delete(self, instance, using=None, **kwargs):
