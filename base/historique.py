@@ -1,6 +1,6 @@
 """The trail of changes (docs/decisions.md, « L'historique des changements ») on django-simple-history: a model
 traced declares `historique = Historique(departement="siae__departement")`; every save and delete of one object
-then writes a version (who, when, what it was), which the trail page compares with the previous one.
+then writes a version: who, when, what the row became, and what the change replaced (`changements`).
 
 Who: the web request's user (simple-history's `HistoryRequestMiddleware`), or the author a service or a task names
 with `auteur_des_changements(user)` (a task has no request). Bulk writes of a service go through `creer_en_masse`,
