@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from base.historique import Historique
 from comptes.perimetre import perimetre_queryset
 from siae.models import TypeSiae
 
@@ -10,13 +11,16 @@ from .regles_cofinancement import cout_mensuel_brsa
 class BaremeAideAuPoste(models.Model):
     """The annual montant socle of the aide au poste per ETP, for one kind, from an effective date (spec §5).
 
-    Rows are never overwritten: a revaluation is a new row, so the history is the table itself.
+    A revaluation is a new row. A row stays editable by the administrators (a typo in an amount must be fixable):
+    each creation or change is a version of its history (`historique`), with its author.
     """
 
     type = models.CharField(max_length=4, choices=TypeSiae.choices)
     date_effet = models.DateField("date d'effet")
     montant_socle_annuel_par_etp = models.DecimalField("montant socle annuel par ETP", max_digits=10, decimal_places=2)
     source = models.CharField(max_length=255, help_text="L'arrêté qui fixe le montant.")
+
+    historique = Historique(departement=None)
 
     class Meta:
         verbose_name = "barème de l'aide au poste"
@@ -31,28 +35,6 @@ class BaremeAideAuPoste(models.Model):
 
     def __str__(self):
         return f"{self.type} au {self.date_effet:%d/%m/%Y} : {self.montant_socle_annuel_par_etp} €"
-
-
-class BaremeHistorique(models.Model):
-    """Each version of a barème row, written by the administration on every creation or change: what it said,
-    when, by whom. A row stays editable (a typo in an amount must be fixable), its history is kept here."""
-
-    bareme = models.ForeignKey(BaremeAideAuPoste, on_delete=models.CASCADE, related_name="historique")
-    type = models.CharField(max_length=4, choices=TypeSiae.choices)
-    date_effet = models.DateField("date d'effet")
-    montant_socle_annuel_par_etp = models.DecimalField("montant socle annuel par ETP", max_digits=10, decimal_places=2)
-    source = models.CharField(max_length=255)
-    date = models.DateTimeField(auto_now_add=True)
-    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-
-    class Meta:
-        verbose_name = "version d'une ligne du barème"
-        verbose_name_plural = "historique du barème"
-        ordering = ["bareme", "-date", "-pk"]
-
-    def __str__(self):
-        montant = self.montant_socle_annuel_par_etp
-        return f"{self.type} au {self.date_effet:%d/%m/%Y} : {montant} € (version du {self.date:%d/%m/%Y})"
 
 
 class NatureVersement(models.TextChoices):
@@ -75,6 +57,8 @@ class Versement(models.Model):
     date_creation = models.DateTimeField(auto_now_add=True)
 
     objects = perimetre_queryset("annexe__siae").as_manager()
+
+    historique = Historique(departement="annexe__siae__departement")
 
     class Meta:
         ordering = ["annexe", "date", "nature"]
@@ -102,6 +86,8 @@ class MontantRsa(models.Model):
     source = models.CharField(max_length=255, help_text="Le texte qui fixe le montant.")
     auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     date_creation = models.DateTimeField(auto_now_add=True)
+
+    historique = Historique(departement=None)
 
     class Meta:
         verbose_name = "montant forfaitaire du RSA"

@@ -45,13 +45,21 @@ def charger_bareme(apps, schema_editor=None) -> None:
 def recharger_bareme(apps, schema_editor=None) -> None:
     """Bring the table to the shipped file without undoing the administrators' work (docs/decisions.md).
 
-    A row is the administrators' when its history holds a version: the administration and the revaluation page
-    write one at every creation or change of a row, the project's loads never do. Such a row is left as it is,
+    A row is the administrators' when its history holds a version by someone: the administration and the
+    revaluation page write one at every creation or change of a row, with its author; the project's loads write
+    none, or one without author. Such a row is left as it is,
     even where the file says otherwise (an administrator may have entered an arrêté before the project shipped
     it). A row the file lacks is created; a row only the project ever wrote takes the file's amount and source."""
     Bareme = apps.get_model("financement", "BaremeAideAuPoste")
-    Historique = apps.get_model("financement", "BaremeHistorique")
-    des_administrateurs = set(Historique.objects.values_list("bareme_id", flat=True).distinct())
+    try:  # the history of the barème before the trail of changes (migration 0007), for the migrations before it
+        versions = apps.get_model("financement", "BaremeHistorique").objects.values_list("bareme_id", flat=True)
+    except LookupError:
+        versions = (
+            apps.get_model("financement", "HistoricalBaremeAideAuPoste")
+            .objects.filter(history_user__isnull=False)
+            .values_list("id", flat=True)
+        )
+    des_administrateurs = set(versions.distinct())
     existantes = {(b.type, b.date_effet): b for b in Bareme.objects.all()}
     a_creer, a_corriger = [], []
     for ligne in lignes_du_bareme():

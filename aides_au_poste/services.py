@@ -1,21 +1,12 @@
-"""Writes of the barème (each creation or change of a row records a version, `BaremeHistorique`) and of the RSA
-table."""
+"""Writes of the barème and of the RSA table (each creation or change of a row is a version of its
+`historique`, with its author)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import BaremeAideAuPoste, BaremeHistorique, MontantRsa
+from base.historique import auteur_des_changements
 
-
-def enregistrer_version(ligne: BaremeAideAuPoste, auteur=None) -> BaremeHistorique:
-    return BaremeHistorique.objects.create(
-        bareme=ligne,
-        type=ligne.type,
-        date_effet=ligne.date_effet,
-        montant_socle_annuel_par_etp=ligne.montant_socle_annuel_par_etp,
-        source=ligne.source,
-        auteur=auteur,
-    )
+from .models import BaremeAideAuPoste, MontantRsa
 
 
 @transaction.atomic
@@ -23,8 +14,8 @@ def ajouter_ligne_bareme(*, type, date_effet, montant, source, auteur=None) -> B
     """A revaluation: a new dated row (refused by the database when the kind already has a row at that date)."""
     ligne = BaremeAideAuPoste(type=type, date_effet=date_effet, montant_socle_annuel_par_etp=montant, source=source)
     ligne.full_clean()
-    ligne.save()
-    enregistrer_version(ligne, auteur)
+    with auteur_des_changements(auteur):
+        ligne.save()
     return ligne
 
 
@@ -36,5 +27,6 @@ def ajouter_montant_rsa(*, date_effet, montant_forfaitaire, source, auteur=None)
         raise ValidationError({"date_effet": f"Le montant au {date_effet:%d/%m/%Y} est déjà dans la table."})
     ligne = MontantRsa(date_effet=date_effet, montant_forfaitaire=montant_forfaitaire, source=source, auteur=auteur)
     ligne.full_clean()
-    ligne.save()
+    with auteur_des_changements(auteur):
+        ligne.save()
     return ligne

@@ -62,6 +62,16 @@ def en_xlsx(feuilles: dict[str, list[dict]]) -> bytes:
     return sortie.getvalue()
 
 
+def texte_sans_formule(valeur):
+    """A text typed by someone, as a spreadsheet must show it: never a formula (`=`, `+`, `@`, or `-` before
+    anything but a number, are quoted with an apostrophe)."""
+    if not isinstance(valeur, str) or not valeur:
+        return valeur
+    if valeur[0] in "=+@\t\r" or (valeur[0] == "-" and not valeur[1:2].isdigit()):
+        return "'" + valeur
+    return valeur
+
+
 TYPE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

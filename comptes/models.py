@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 
 from base.departements import DEPARTEMENT_CHOICES
+from base.historique import Historique
 
 
 class UtilisateurManager(BaseUserManager):
@@ -39,6 +40,13 @@ class Utilisateur(AbstractUser):
     REQUIRED_FIELDS = ["first_name", "last_name"]
 
     objects = UtilisateurManager()
+
+    # The administration's rights (superuser, staff) and the account's state are roles too; the password and the
+    # last login are not part of the trail.
+    historique = Historique(
+        departement=("adhesions__organisation__departement", "adhesions__organisation__siae__departement"),
+        excluded_fields=["password", "last_login"],
+    )
 
     class Meta:
         verbose_name = "utilisateur"
@@ -85,6 +93,8 @@ class Organisation(models.Model):
         "siae.Siae", on_delete=models.CASCADE, null=True, blank=True, related_name="organisation"
     )
 
+    historique = Historique(departement=("departement", "siae__departement"))
+
     class Meta:
         ordering = ["type", "departement", "nom"]
         constraints = [
@@ -116,6 +126,8 @@ class Membre(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="membres")
     actif = models.BooleanField(default=True)
     date_ajout = models.DateTimeField(auto_now_add=True)
+
+    historique = Historique(departement=("organisation__departement", "organisation__siae__departement"))
 
     class Meta:
         verbose_name = "membre"

@@ -38,9 +38,15 @@ class ControleEmbaucheInline(admin.TabularInline):
 
 
 class SanctionInline(admin.TabularInline):
+    """A sanction is withdrawn on the campaign's page, where it stays, marked withdrawn: never deleted here."""
+
     model = Sanction
     extra = 0
-    readonly_fields = ["auteur", "date_decision"]
+    readonly_fields = ["auteur", "date_decision", "retire_le", "retire_par"]
+    can_delete = False
+
+    def get_queryset(self, request):
+        return Sanction.tous.all()
 
 
 @admin.register(ControleSiae)

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from base.departements import DEPARTEMENT_CHOICES
+from base.historique import Historique, Retirable, sans_les_retires
 from comptes.perimetre import PerimetreQuerySet, perimetre_de, perimetre_queryset
 
 from .regles import PART_SIAE_DEFAUT, PART_SIAE_MAX, PART_SIAE_MIN
@@ -99,6 +100,8 @@ class CampagneControle(models.Model):
     date_creation = models.DateTimeField(auto_now_add=True)
 
     objects = CampagneQuerySet.as_manager()
+
+    historique = Historique(departement="departement")
 
     class Meta:
         verbose_name = "campagne de contrôle"
@@ -210,6 +213,8 @@ class ControleSiae(models.Model):
 
     objects = perimetre_queryset("siae", nominatif=True, base=ControleSiaeQuerySet).as_manager()
 
+    historique = Historique(departement="siae__departement")
+
     class Meta:
         verbose_name = "contrôle d'une structure"
         verbose_name_plural = "contrôles des structures"
@@ -256,6 +261,8 @@ class ControleEmbauche(models.Model):
     date_decision = models.DateTimeField("date de la décision", null=True, blank=True)
 
     objects = perimetre_queryset("controle__siae", nominatif=True, base=ControleEmbaucheQuerySet).as_manager()
+
+    historique = Historique(departement="controle__siae__departement")
 
     class Meta:
         verbose_name = "embauche contrôlée"
@@ -319,8 +326,9 @@ class SanctionQuerySet(ApresTirageQuerySet):
     chemin_campagne = "controle__campagne"
 
 
-class Sanction(models.Model):
-    """What the DDETS decides for a structure whose control is refused (spec §9)."""
+class Sanction(Retirable):
+    """What the DDETS decides for a structure whose control is refused (spec §9). Withdrawn, it stays, marked
+    (`retire_le`, `retire_par`), out of every figure and page."""
 
     controle = models.ForeignKey(ControleSiae, on_delete=models.CASCADE, related_name="sanctions")
     type = models.CharField(max_length=30, choices=TypeSanction.choices)
@@ -333,12 +341,17 @@ class Sanction(models.Model):
     )
     date_decision = models.DateTimeField("décidée le", auto_now_add=True)
 
-    objects = perimetre_queryset("controle__siae", nominatif=True, base=SanctionQuerySet).as_manager()
+    objects = sans_les_retires(perimetre_queryset("controle__siae", nominatif=True, base=SanctionQuerySet))
+    tous = models.Manager()
+
+    historique = Historique(departement="controle__siae__departement")
 
     class Meta:
         ordering = ["controle", "type"]
         constraints = [
-            models.UniqueConstraint(fields=["controle", "type"], name="sanction_unique_par_type"),
+            models.UniqueConstraint(
+                fields=["controle", "type"], condition=Q(retire_le__isnull=True), name="sanction_unique_par_type"
+            ),
             models.CheckConstraint(
                 condition=~Q(type="AUCUNE") | ~Q(motif=""),
                 name="sanction_aucune_motivee",

@@ -41,8 +41,10 @@ def purger(salarie_ids: list[int]) -> dict[str, int]:
     justificatifs = Justificatif.objects.filter(embauche__in=embauches)
     supprimer_apres_commit(list(justificatifs.values_list("fichier", flat=True)))
     supprimes, _ = justificatifs.delete()
+    versions = ControleEmbauche.historique.filter(parcours__salarie_id__in=salarie_ids).exclude(motif_refus="")
     return {
         "controles_motif_refus": embauches.exclude(motif_refus="").update(motif_refus=TEXTE_EFFACE),
+        "versions_controles_motif_refus": versions.effacer_donnees_personnelles(motif_refus=TEXTE_EFFACE),
         "justificatifs": supprimes,
     }
 

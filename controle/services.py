@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from base.historique import auteur_des_changements, creer_en_masse, modifier_en_masse, retirer
 from parcours.models import Parcours
 
 from . import regles
@@ -90,14 +91,20 @@ def creer_campagne(
         **dates,
     )
     nombres = {c.siae_id: len(set(c.embauches)) for c in structures}
-    controles = ControleSiae.objects.bulk_create(
-        ControleSiae(campagne=campagne, siae_id=siae_id, nb_auto_prescriptions=nombres[siae_id])
-        for siae_id in echantillon.siae_tirees
+    controles = creer_en_masse(
+        ControleSiae,
+        (
+            ControleSiae(campagne=campagne, siae_id=siae_id, nb_auto_prescriptions=nombres[siae_id])
+            for siae_id in echantillon.siae_tirees
+        ),
     )
-    ControleEmbauche.objects.bulk_create(
-        ControleEmbauche(controle=controle, parcours_id=parcours_id)
-        for controle in controles
-        for parcours_id in echantillon.embauches[controle.siae_id]
+    creer_en_masse(
+        ControleEmbauche,
+        (
+            ControleEmbauche(controle=controle, parcours_id=parcours_id)
+            for controle in controles
+            for parcours_id in echantillon.embauches[controle.siae_id]
+        ),
     )
     ChangementPhase.objects.create(campagne=campagne, phase=Phase.ECHANTILLONNAGE, auteur=auteur)
     return campagne
@@ -116,10 +123,20 @@ def passer_a_la_phase_suivante(campagne: CampagneControle, auteur) -> CampagneCo
     maintenant = timezone.now()
     if suivante == Phase.CONTRADICTOIRE:
         en_cours = controles.filter(resultat=ResultatControle.EN_COURS)
-        en_cours.exclude(embauches__decision__in=[Decision.A_EXAMINER, Decision.REFUSEE]).update(
-            resultat=ResultatControle.ACCEPTE, date_resultat=maintenant, auteur_resultat=auteur
+        acceptes = set(
+            en_cours.exclude(embauches__decision__in=[Decision.A_EXAMINER, Decision.REFUSEE]).values_list(
+                "pk", flat=True
+            )
         )
-        en_cours.update(resultat=ResultatControle.CONTRADICTOIRE, date_resultat=maintenant, auteur_resultat=auteur)
+        # Saved with their versions (each structure's outcome is a state of the trail), in two queries.
+        resultats = list(en_cours)
+        for controle in resultats:
+            controle.resultat = (
+                ResultatControle.ACCEPTE if controle.pk in acceptes else ResultatControle.CONTRADICTOIRE
+            )
+            controle.date_resultat, controle.auteur_resultat = maintenant, auteur
+        with auteur_des_changements(auteur):
+            modifier_en_masse(ControleSiae, resultats, ["resultat", "date_resultat", "auteur_resultat"])
     elif suivante == Phase.SANCTIONS:
         restants = controles.exclude(resultat__in=[ResultatControle.ACCEPTE, ResultatControle.REFUSE]).count()
         if restants:
@@ -271,11 +288,12 @@ def ajouter_sanction(
 
 
 @transaction.atomic
-def retirer_sanction(sanction: Sanction) -> None:
+def retirer_sanction(sanction: Sanction, auteur=None) -> None:
+    """The sanction stays, withdrawn by `auteur`: its history says who withdrew what."""
     controle = _verrouiller_controle(sanction.controle_id)
     if controle.campagne.phase != Phase.SANCTIONS:
         raise ValidationError("Les sanctions se modifient pendant la phase des sanctions.")
-    sanction.delete()
+    retirer(sanction, auteur)
 
 
 @transaction.atomic

@@ -392,7 +392,7 @@ class SanctionRetrait(AgentRequisMixin, View):
     def post(self, request, pk):
         sanction = get_object_or_404(Sanction.objects.gerees_par(request.user), pk=pk)
         try:
-            services.retirer_sanction(sanction)
+            services.retirer_sanction(sanction, request.user)
         except ValidationError as erreur:
             messages.error(request, " ".join(erreur.messages))
         else:

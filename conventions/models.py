@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from base.historique import Historique
 from comptes.perimetre import PerimetreQuerySet, perimetre_queryset
 from siae.models import Siae, TypeSiae
 
@@ -38,6 +39,8 @@ class Convention(models.Model):
     date_fin = models.DateField("fin")
 
     objects = PerimetreQuerySet.as_manager()
+
+    historique = Historique(departement="siae__departement")
 
     class Meta:
         ordering = ["siae", "-date_debut"]
@@ -117,6 +120,8 @@ class AnnexeFinanciere(models.Model):
 
     objects = AnnexeFinanciereQuerySet.as_manager()
 
+    historique = Historique(departement="siae__departement")
+
     class Meta:
         verbose_name = "annexe financière"
         verbose_name_plural = "annexes financières"
@@ -158,6 +163,8 @@ class Avenant(models.Model):
     date_creation = models.DateTimeField(auto_now_add=True)
 
     objects = perimetre_queryset("annexe__siae").as_manager()
+
+    historique = Historique(departement="annexe__siae__departement")
 
     class Meta:
         ordering = ["annexe", "rang_avenant", "rang_modification"]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from base.calendrier import mois_entre, premier_du_mois
+from base.historique import auteur_des_changements
 from base.rafraichissement import rafraichir_apres_commit
 
 from .models import TRANSITIONS, AnnexeFinanciere, Avenant, Convention, EtatAnnexe, EtpConventionneMensuel
@@ -81,6 +82,11 @@ def creer_annexe(*, numero: str, siae, auteur=None, **valeurs) -> AnnexeFinancie
     parties = analyser_numero_annexe(numero)
     if parties is None:
         raise ValidationError({"numero": "Numéro d'annexe invalide (ex. ACI055220001A0M0)."})
+    with auteur_des_changements(auteur):
+        return _creer_annexe(numero, parties, siae, auteur, valeurs)
+
+
+def _creer_annexe(numero, parties, siae, auteur, valeurs) -> AnnexeFinanciere:
     annexe = AnnexeFinanciere(numero=numero, prefixe=parties["prefixe"], siae=siae, **valeurs)
     annexe.convention = convention_pour(siae, annexe.type, annexe.date_debut, annexe.date_fin)
     annexe.full_clean(exclude=["convention"])
@@ -126,6 +132,11 @@ def ajouter_avenant(
     parties = analyser_numero_annexe(numero)
     if parties is None or parties["prefixe"] != annexe.prefixe:
         raise ValidationError({"numero": f"Le numéro d'avenant doit commencer par {annexe.prefixe}."})
+    with auteur_des_changements(auteur):
+        return _ajouter_avenant(annexe, numero, parties, mois_effet, etp_conventionnes, date_fin, motif, auteur)
+
+
+def _ajouter_avenant(annexe, numero, parties, mois_effet, etp_conventionnes, date_fin, motif, auteur) -> Avenant:
     avenant = Avenant.objects.create(
         annexe=annexe,
         numero=numero,

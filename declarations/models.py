@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from base.historique import Historique
 from comptes.perimetre import perimetre_queryset
 
 
@@ -62,6 +63,8 @@ class DeclarationMensuelle(models.Model):
 
     objects = perimetre_queryset("annexe__siae").as_manager()
 
+    historique = Historique(departement="annexe__siae__departement")
+
     class Meta:
         verbose_name = "déclaration mensuelle"
         verbose_name_plural = "déclarations mensuelles"
@@ -89,6 +92,8 @@ class LigneDeclaration(models.Model):
     motif_sortie = models.ForeignKey("parcours.MotifSortie", on_delete=models.PROTECT, null=True, blank=True)
 
     objects = perimetre_queryset("declaration__annexe__siae", nominatif=True).as_manager()
+
+    historique = Historique(departement="declaration__annexe__siae__departement")
 
     class Meta:
         verbose_name = "ligne de déclaration"

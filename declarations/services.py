@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from base.calendrier import dernier_jour_du_mois
 from base.formats import nombre_fr
+from base.historique import creer_en_masse, modifier_en_masse, supprimer_en_masse
 from base.rafraichissement import rafraichir_apres_commit
 from conventions.models import AnnexeFinanciere
 from parcours.models import Contrat, MotifSortie, Parcours
@@ -162,15 +163,18 @@ def _version_suivante(actuelle: DeclarationMensuelle, auteur, motif: str, lignes
         creee_par=auteur,
         motif_version=motif.strip(),
     )
-    LigneDeclaration.objects.bulk_create(
-        LigneDeclaration(
-            declaration=nouvelle,
-            parcours_id=parcours_id,
-            heures_travaillees=heures,
-            date_sortie=date_sortie,
-            motif_sortie_id=motif_id,
-        )
-        for parcours_id, (heures, date_sortie, motif_id) in lignes.items()
+    creer_en_masse(
+        LigneDeclaration,
+        (
+            LigneDeclaration(
+                declaration=nouvelle,
+                parcours_id=parcours_id,
+                heures_travaillees=heures,
+                date_sortie=date_sortie,
+                motif_sortie_id=motif_id,
+            )
+            for parcours_id, (heures, date_sortie, motif_id) in lignes.items()
+        ),
     )
     return nouvelle
 
@@ -212,7 +216,7 @@ def _reporter_sorties(mois: dt.date, lignes: list[LigneSaisie], motifs: dict, so
         ):
             parcours.date_sortie, parcours.motif_sortie = None, None
             modifies.append(parcours)
-    Parcours.objects.bulk_update(modifies, ["date_sortie", "motif_sortie"])
+    modifier_en_masse(Parcours, modifies, ["date_sortie", "motif_sortie"])
 
 
 def enregistrer_lignes(
@@ -306,18 +310,23 @@ def _ecrire_sur_place(declaration: DeclarationMensuelle, existantes: dict, final
             a_modifier.append(ligne)
     retirees = [ligne.pk for pk, ligne in existantes.items() if pk not in finales]
     if retirees:
-        LigneDeclaration.objects.filter(pk__in=retirees).delete()
-    LigneDeclaration.objects.bulk_create(a_creer)
-    LigneDeclaration.objects.bulk_update(a_modifier, ["heures_travaillees", "date_sortie", "motif_sortie"])
+        supprimer_en_masse(LigneDeclaration.objects.filter(pk__in=retirees))
+    creer_en_masse(LigneDeclaration, a_creer)
+    modifier_en_masse(LigneDeclaration, a_modifier, ["heures_travaillees", "date_sortie", "motif_sortie"])
 
 
 @transaction.atomic
 def transmettre_declaration(declaration: DeclarationMensuelle, auteur=None) -> DeclarationMensuelle:
     if declaration.etat in (EtatDeclaration.TRANSMISE, EtatDeclaration.VALIDEE) and declaration.retenue:
         return declaration
-    DeclarationMensuelle.objects.filter(annexe=declaration.annexe, mois=declaration.mois, retenue=True).exclude(
-        pk=declaration.pk
-    ).update(retenue=False)
+    precedentes = list(
+        DeclarationMensuelle.objects.filter(annexe=declaration.annexe, mois=declaration.mois, retenue=True).exclude(
+            pk=declaration.pk
+        )
+    )
+    for precedente in precedentes:
+        precedente.retenue = False
+    modifier_en_masse(DeclarationMensuelle, precedentes, ["retenue"])
     declaration.etat = EtatDeclaration.TRANSMISE
     declaration.retenue = True
     declaration.motif_retour = ""

@@ -182,8 +182,8 @@ def _enveloppes(auteur) -> None:
             continue
         enveloppe = fixer_enveloppe(DEPARTEMENT, annee, montant, auteur, commentaire=NOTIFICATIONS[annee])
         notifiee = _heure_locale(dt.date(annee, 2, 3))
+        # The envelope says when it was notified; its history, append-only, says when the demo wrote it.
         EnveloppeModulation.objects.filter(pk=enveloppe.pk).update(date_modification=notifiee)
-        enveloppe.historique.update(date=notifiee)
 
 
 def _points(taux: Decimal) -> str:

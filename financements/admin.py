@@ -37,7 +37,14 @@ class LigneFinancementAdmin(admin.ModelAdmin):
     search_fields = ("libelle", "siae__nom", "projet__nom")
     list_select_related = ("siae", "projet")
     raw_id_fields = ("siae", "projet")
-    readonly_fields = ("departement", "siae_concernee", "candidature")
+    readonly_fields = ("departement", "siae_concernee", "candidature", "retire_le", "retire_par")
+
+    def get_queryset(self, request):
+        return LigneFinancement.tous.all()
+
+    def has_delete_permission(self, request, obj=None):
+        # A line is removed on its page, where it stays, marked removed, with who removed it.
+        return False
 
 
 class PeriodeInline(admin.TabularInline):

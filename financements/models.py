@@ -15,6 +15,7 @@ from django.db.models.lookups import LessThanOrEqual
 
 from base.calendrier import ANNEE_MAX, ANNEE_MIN
 from base.departements import DEPARTEMENT_CHOICES
+from base.historique import Historique, Retirable, sans_les_retires
 from comptes.perimetre import perimetre_queryset
 
 from . import regles
@@ -65,6 +66,8 @@ class Projet(models.Model):
 
     objects = perimetre_queryset("siae_porteuse", chemin_departement="departement").as_manager()
 
+    historique = Historique(departement="departement")
+
     class Meta:
         ordering = ["departement", "nom"]
         indexes = [models.Index(fields=["departement", "etat"], name="projet_dep_etat_idx")]
@@ -101,6 +104,8 @@ class PeriodeBudgetaire(models.Model):
 
     objects = perimetre_queryset("projet__siae_porteuse", chemin_departement="projet__departement").as_manager()
 
+    historique = Historique(departement="projet__departement")
+
     class Meta:
         verbose_name = "période budgétaire"
         verbose_name_plural = "périodes budgétaires"
@@ -133,6 +138,8 @@ class LigneBudgetaire(models.Model):
     ordre = models.PositiveSmallIntegerField(default=0)
 
     objects = perimetre_queryset("projet__siae_porteuse", chemin_departement="projet__departement").as_manager()
+
+    historique = Historique(departement="projet__departement")
 
     class Meta:
         verbose_name = "ligne budgétaire"
@@ -189,6 +196,8 @@ class AppelAProjets(models.Model):
         "candidatures__projet__siae_porteuse", distinct=True, chemin_departement="departement"
     ).as_manager()
 
+    historique = Historique(departement="departement")
+
     class Meta:
         verbose_name = "appel à projets FDI"
         verbose_name_plural = "appels à projets FDI"
@@ -239,6 +248,8 @@ class CandidatureFdi(models.Model):
 
     objects = perimetre_queryset("projet__siae_porteuse", chemin_departement="projet__departement").as_manager()
 
+    historique = Historique(departement="projet__departement")
+
     class Meta:
         verbose_name = "candidature FDI"
         verbose_name_plural = "candidatures FDI"
@@ -286,13 +297,15 @@ class CandidatureFdi(models.Model):
         return self.aide_investissement + self.aide_conseil
 
 
-class LigneFinancement(models.Model):
+class LigneFinancement(Retirable):
     """What one financeur commits to one beneficiary (a structure or a project) for one year through one dispositif,
     with what it has paid and the variable part at most (paid on results).
 
     `departement` and `siae_concernee` are copied from the beneficiary (`save`) so that the scope reads them
     directly: the DDETS and the CDIAE of the département see the line, and so does the staff of the structure it
-    concerns (the beneficiary, or the SIAE that carries the project)."""
+    concerns (the beneficiary, or the SIAE that carries the project). A line removed stays, marked (`retire_le`,
+    `retire_par`), out of every figure and page; an FDI line withdrawn comes back if its candidature is accorded
+    again."""
 
     financeur = models.CharField(max_length=12, choices=Financeur.choices)
     dispositif = models.CharField(max_length=20, choices=Dispositif.choices)
@@ -339,7 +352,10 @@ class LigneFinancement(models.Model):
     date_creation = models.DateTimeField(auto_now_add=True)
     date_modification = models.DateTimeField(auto_now=True)
 
-    objects = perimetre_queryset("siae_concernee", chemin_departement="departement").as_manager()
+    objects = sans_les_retires(perimetre_queryset("siae_concernee", chemin_departement="departement"))
+    tous = models.Manager()
+
+    historique = Historique(departement="departement")
 
     class Meta:
         verbose_name = "ligne de financement"

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 
+from base.historique import auteur_courant, creer_en_masse, retirer, supprimer_en_masse
+
 from . import regles
 from .choix import (
     ETATS_EQUILIBRE_EXIGE,
@@ -56,14 +58,15 @@ def enregistrer_ligne(ligne: LigneFinancement) -> LigneFinancement:
 
 
 @transaction.atomic
-def supprimer_ligne(ligne: LigneFinancement) -> None:
+def supprimer_ligne(ligne: LigneFinancement, auteur=None) -> None:
+    """The line stays, removed by `auteur`: its history says who removed what."""
     if ligne.candidature_id:
         raise ValidationError(
             "Cette ligne reprend une aide FDI accordée : changez la décision de la candidature pour la retirer."
         )
     if ligne.montant_verse:
         raise ValidationError("Une ligne dont une partie a été versée ne se supprime pas : corrigez-la.")
-    ligne.delete()
+    retirer(ligne, auteur)
 
 
 # Projects and budgets --------------------------------------------------------------------------------------------
@@ -174,21 +177,24 @@ def enregistrer_budget(projet: Projet, lignes: list[SaisieLigneBudget]) -> list[
                 erreurs.append(f"Ligne {rang}, période « {periode.libelle} » : un montant ne peut pas être négatif.")
     if erreurs:
         raise ValidationError(erreurs)
-    projet.lignes_budgetaires.all().delete()
-    creees = LigneBudgetaire.objects.bulk_create(
-        LigneBudgetaire(
-            projet=projet,
-            periode=periode,
-            sens=SENS_DE_LA_RUBRIQUE[saisie.rubrique],
-            rubrique=saisie.rubrique,
-            libelle=saisie.libelle.strip(),
-            remarque=saisie.remarque.strip(),
-            montant=montant,
-            ordre=rang,
-        )
-        for rang, saisie in enumerate(lignes, start=1)
-        for periode, montant in zip(periodes, saisie.montants, strict=True)
-        if montant is not None
+    supprimer_en_masse(projet.lignes_budgetaires.all())
+    creees = creer_en_masse(
+        LigneBudgetaire,
+        (
+            LigneBudgetaire(
+                projet=projet,
+                periode=periode,
+                sens=SENS_DE_LA_RUBRIQUE[saisie.rubrique],
+                rubrique=saisie.rubrique,
+                libelle=saisie.libelle.strip(),
+                remarque=saisie.remarque.strip(),
+                montant=montant,
+                ordre=rang,
+            )
+            for rang, saisie in enumerate(lignes, start=1)
+            for periode, montant in zip(periodes, saisie.montants, strict=True)
+            if montant is not None
+        ),
     )
     if projet.etat in ETATS_EQUILIBRE_EXIGE:
         _exiger_equilibre(projet, projet.etat)
@@ -250,15 +256,18 @@ def enregistrer_appel(appel: AppelAProjets) -> AppelAProjets:
 
 def _ligne_fdi(candidature: CandidatureFdi) -> None:
     """An accorded candidature is an État FDI line of the call's year; otherwise it has none."""
-    ligne = LigneFinancement.objects.filter(candidature=candidature).first()
+    # One line per candidature, kept when the decision is withdrawn: accorded again, the same line comes back.
+    ligne = LigneFinancement.tous.filter(candidature=candidature).first()
     if candidature.decision != DecisionFdi.ACCORDEE:
-        if ligne is not None:
+        if ligne is not None and not ligne.retire:
             if ligne.montant_verse:
                 raise ValidationError(
                     {"decision": "L'aide a déjà été en partie versée : la décision ne peut plus être retirée."}
                 )
-            ligne.delete()
+            retirer(ligne, auteur_courant())
         return
+    if ligne is not None:
+        ligne.retire_le, ligne.retire_par = None, None
     ligne = ligne or LigneFinancement(
         candidature=candidature,
         financeur=Financeur.ETAT,

@@ -243,7 +243,7 @@ class LigneSuppression(AgentRequisMixin, View):
         ligne = get_object_or_404(LigneFinancement.objects.gerees_par(request.user), pk=pk)
         retour = url_financeur(ligne)
         try:
-            services.supprimer_ligne(ligne)
+            services.supprimer_ligne(ligne, request.user)
         except ValidationError as erreur:
             messages.error(request, " ".join(erreur.messages))
             return redirect("financements:ligne_modification", pk=pk)

@@ -76,6 +76,7 @@ def _navigation(request) -> list[dict]:
                         else []
                     ),
                     _lien("Contrôle a posteriori", "controle:accueil"),
+                    *([_lien("Historique des changements", "historique:accueil")] if perimetre.est_agent else []),
                 ],
             }
         )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("comptes/", include("comptes.urls")),
     path("siae/", include("siae.urls")),
     path("imports/", include("imports.urls")),
+    path("historique/", include("historique.urls")),
     path("fluxiae/", include("fluxiae.urls")),
     path("", include("conventions.urls")),
     path("declarations/", include("declarations.urls")),

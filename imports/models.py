@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from base.historique import Immuable
 from comptes.perimetre import perimetre_de
 
 
@@ -106,3 +108,28 @@ class Import(models.Model):
     @property
     def erreurs_non_listees(self) -> int:
         return self.nombre_d_erreurs - len(self.erreurs)
+
+
+class TraceImport(Immuable):
+    """The trail's one entry for an import written (docs/decisions.md, « L'historique des changements »): the rows
+    of a file write no version each, the journal says which lines changed what. Written once, in the import's
+    transaction; never changed."""
+
+    journal = models.OneToOneField(Import, on_delete=models.PROTECT, related_name="trace")
+    date = models.DateTimeField(default=timezone.now)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    departement = models.CharField(
+        "département", max_length=3, blank=True, help_text="Vide quand le fichier concerne plusieurs départements."
+    )
+    resume = models.CharField("résumé", max_length=255)
+
+    class Meta:
+        verbose_name = "import enregistré"
+        verbose_name_plural = "imports enregistrés"
+        ordering = ["-date"]
+        indexes = [models.Index(fields=["departement", "date"], name="trace_import_dep_date_idx")]
+
+    def __str__(self):
+        return f"{self.journal} : {self.resume}"

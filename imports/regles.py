@@ -67,3 +67,20 @@ def texte_progression_archive(faites: int, total: int) -> str:
     etapes = "étape" if faites <= 1 else "étapes"
     terminees = "terminée" if faites <= 1 else "terminées"
     return f"{faites} {etapes} sur {total} {terminees} ({progression(faites, total)}\u00a0%)"
+
+
+def _compte(nombre: int, singulier: str, pluriel: str) -> str:
+    return f"{nombre_fr(nombre, 0)} {singulier if nombre <= 1 else pluriel}"
+
+
+def resume_import(type_affiche: str, nom_fichier: str, crees: int, modifies: int, inchanges: int) -> str:
+    """The trail's entry for an import: « Annexes financières, annexes.csv : 2 créations, 1 modification,
+    40 inchangées »."""
+    comptes = ", ".join(
+        (
+            _compte(crees, "création", "créations"),
+            _compte(modifies, "modification", "modifications"),
+            _compte(inchanges, "inchangée", "inchangées"),
+        )
+    )
+    return f"{type_affiche}, {nom_fichier} : {comptes}"[:255]

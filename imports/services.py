@@ -6,12 +6,14 @@ from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
+from base.historique import auteur_des_changements, ecriture_groupee
+
 from .importeur import Analyse, ImporteurArchive, Resultat
 from .lecture import ErreurLigne, FichierIllisible, lire_tableau
 from .limites import Limites
-from .models import Import, StatutImport
+from .models import Import, StatutImport, TraceImport
 from .registre import importeur_pour
-from .regles import progression
+from .regles import progression, resume_import
 
 TAILLE_APERCU = 200
 logger = logging.getLogger(__name__)
@@ -185,13 +187,32 @@ def analyser_archive(journal: Import, chemin=None) -> Import:
     return journal
 
 
+@contextmanager
+def _ecriture_de_l_import(journal: Import):
+    """What an import writes, in one transaction: its rows write no version each, its author is the journal's,
+    and the trail gets one entry for the whole file (`_tracer_l_import`), or nothing if it fails."""
+    with transaction.atomic(), ecriture_groupee(), auteur_des_changements(journal.auteur):
+        yield
+
+
+def _tracer_l_import(journal: Import) -> TraceImport:
+    resume = resume_import(
+        journal.get_type_display(), journal.nom_fichier, journal.nb_crees, journal.nb_modifies, journal.nb_inchanges
+    )
+    return TraceImport.objects.create(
+        journal=journal, date=journal.date_fin, auteur=journal.auteur, departement=journal.departement, resume=resume
+    )
+
+
 def executer_archive(journal: Import, chemin=None) -> Import:
-    with _suivre_archive(journal) as suivre:
+    with _suivre_archive(journal) as suivre, _ecriture_de_l_import(journal):
         resultat = _importeur_d_archive(journal).executer(chemin or journal.fichier.path, simuler=False, suivre=suivre)
-    _consigner_archive(journal, resultat)
-    journal.statut = StatutImport.TERMINE if resultat.valide else StatutImport.REFUSE
-    journal.date_fin = timezone.now()
-    journal.save()
+        _consigner_archive(journal, resultat)
+        journal.statut = StatutImport.TERMINE if resultat.valide else StatutImport.REFUSE
+        journal.date_fin = timezone.now()
+        journal.save()
+        if resultat.valide:
+            _tracer_l_import(journal)
     return journal
 
 
@@ -266,12 +287,13 @@ def _executer_tableau(journal: Import) -> Import:
     non_confirmes = avertissements_non_confirmes(journal, analyse) if analyse.valide else []
     if analyse.valide and not non_confirmes:
         try:
-            with transaction.atomic():
+            with _ecriture_de_l_import(journal):
                 importeur.appliquer(analyse)
                 _consigner(journal, analyse)
                 journal.statut = StatutImport.TERMINE
                 journal.date_fin = timezone.now()
                 journal.save()
+                _tracer_l_import(journal)
         except IntegrityError:
             # Another write reached the same rows between this import's reading and its writing (one outside the
             # lock above: a fluxIAE, the grid, a database without it): nothing of this one is written, and its

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import DecisionModulation, EnveloppeModulation, EnveloppeModulationHistorique
+from base.historique import HistoriqueAdmin
+
+from .models import DecisionModulation, EnveloppeModulation
 
 
 class LectureSeuleMixin:
@@ -25,15 +27,7 @@ class DecisionModulationAdmin(LectureSeuleMixin, admin.ModelAdmin):
     list_select_related = ("annexe", "auteur")
 
 
-class EnveloppeModulationHistoriqueInline(LectureSeuleMixin, admin.TabularInline):
-    model = EnveloppeModulationHistorique
-    fields = ("date", "montant", "commentaire", "auteur")
-    readonly_fields = fields
-    extra = 0
-
-
 @admin.register(EnveloppeModulation)
-class EnveloppeModulationAdmin(LectureSeuleMixin, admin.ModelAdmin):
+class EnveloppeModulationAdmin(LectureSeuleMixin, HistoriqueAdmin):
     list_display = ("departement", "annee", "montant", "date_modification", "auteur")
     list_filter = ("departement", "annee")
-    inlines = [EnveloppeModulationHistoriqueInline]

@@ -1,5 +1,5 @@
 """Decisions on the modulation rate of each annexe financière (append-only history: the latest one is the rate of
-the annexe) and the département's yearly envelope of modulation (its changes kept too)."""
+the annexe) and the département's yearly envelope of modulation (its changes kept in its `historique`)."""
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from base.departements import DEPARTEMENT_CHOICES
+from base.historique import Historique
 from comptes.perimetre import perimetre_departement_queryset, perimetre_queryset
 from conventions.models import AnnexeFinanciere
 
@@ -36,6 +37,8 @@ class DecisionModulation(models.Model):
     date = models.DateTimeField(default=timezone.now)
 
     objects = DecisionQuerySet.as_manager()
+
+    historique = Historique(departement="annexe__siae__departement")
 
     class Meta:
         verbose_name = "décision de modulation"
@@ -71,6 +74,9 @@ class EnveloppeModulation(models.Model):
 
     objects = EnveloppeQuerySet.as_manager()
 
+    # Each amount it has had, by whom, when, and the agent's comment (the version's reason).
+    historique = Historique(departement="departement")
+
     class Meta:
         verbose_name = "enveloppe de modulation"
         verbose_name_plural = "enveloppes de modulation"
@@ -82,21 +88,3 @@ class EnveloppeModulation(models.Model):
 
     def __str__(self):
         return f"Enveloppe de modulation {self.annee} ({self.departement})"
-
-
-class EnveloppeModulationHistorique(models.Model):
-    """Each amount an envelope has had, by whom and when: written with every change, never modified."""
-
-    enveloppe = models.ForeignKey(EnveloppeModulation, on_delete=models.CASCADE, related_name="historique")
-    montant = models.DecimalField(max_digits=12, decimal_places=2)
-    commentaire = models.CharField(max_length=255, blank=True)
-    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    date = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = "version d'une enveloppe de modulation"
-        verbose_name_plural = "historique des enveloppes de modulation"
-        ordering = ["enveloppe", "-date", "-pk"]
-
-    def __str__(self):
-        return f"{self.enveloppe} : {self.montant} € le {timezone.localtime(self.date):%d/%m/%Y}"

@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from aides_au_poste.regles import arrondi_euro
 from base.calendrier import ANNEE_MAX, ANNEE_MIN
+from base.historique import auteur_des_changements, motif_des_changements
 from comptes.perimetre import perimetre_de
 from conventions.models import AnnexeFinanciere, EtatAnnexe
 
 from . import queries, regles
-from .models import DecisionModulation, EnveloppeModulation, EnveloppeModulationHistorique
+from .models import DecisionModulation, EnveloppeModulation
 from .regles import CENT, Proposition, arrondi_note
 
 # A closed annexe has been settled by the ASP (reopen it first); a cancelled one is paid nothing.
@@ -88,6 +89,11 @@ def decider_modulation(
     if erreurs:
         raise ValidationError(erreurs)
     proposition = proposition or queries.proposition_de(annexe)
+    with auteur_des_changements(auteur):
+        return _decider(annexe, taux, commentaire, auteur, proposition)
+
+
+def _decider(annexe, taux, commentaire, auteur, proposition) -> DecisionModulation:
     decision = DecisionModulation.objects.create(
         annexe=annexe,
         taux=taux,
@@ -100,9 +106,9 @@ def decider_modulation(
         commentaire=commentaire,
         auteur=auteur,
     )
-    AnnexeFinanciere.objects.filter(pk=annexe.pk).update(
-        taux_modulation=taux, taux_modulation_decide_le=decision.date, date_modification=timezone.now()
-    )
+    # Saved, not updated: the annexe's version records the new rate next to the decision.
+    annexe.taux_modulation, annexe.taux_modulation_decide_le = taux, decision.date
+    annexe.save(update_fields=["taux_modulation", "taux_modulation_decide_le", "date_modification"])
     return decision
 
 
@@ -138,15 +144,14 @@ def fixer_enveloppe(
         raise ValidationError(erreurs)
     montant = arrondi_euro(Decimal(montant))
     maintenant = timezone.now()
-    enveloppe, creee = _enveloppe_verrouillee(
-        departement, annee, {"montant": montant, "auteur": auteur, "date_modification": maintenant}
-    )
-    if not creee:
-        if enveloppe.montant == montant:
-            return enveloppe
-        enveloppe.montant, enveloppe.auteur, enveloppe.date_modification = montant, auteur, maintenant
-        enveloppe.save(update_fields=["montant", "auteur", "date_modification"])
-    EnveloppeModulationHistorique.objects.create(
-        enveloppe=enveloppe, montant=montant, commentaire=commentaire.strip(), auteur=auteur, date=maintenant
-    )
+    # The version of its history that each save writes carries the author and the comment.
+    with auteur_des_changements(auteur), motif_des_changements(commentaire.strip()):
+        enveloppe, creee = _enveloppe_verrouillee(
+            departement, annee, {"montant": montant, "auteur": auteur, "date_modification": maintenant}
+        )
+        if not creee:
+            if enveloppe.montant == montant:
+                return enveloppe
+            enveloppe.montant, enveloppe.auteur, enveloppe.date_modification = montant, auteur, maintenant
+            enveloppe.save(update_fields=["montant", "auteur", "date_modification"])
     return enveloppe

@@ -29,7 +29,6 @@ from siae.models import Siae
 from . import queries, regles
 from .exports import lignes_export
 from .forms import DecisionForm, EnveloppeForm
-from .models import EnveloppeModulationHistorique
 from .services import ETATS_FIGES, decider_modulation, fixer_enveloppe
 
 ACTIONS_EN_BREF = {
@@ -102,11 +101,7 @@ class Modulation(ModulationDepartementMixin, TemplateView):
             totaux=totaux,
             enveloppe=enveloppe,
             bilan=queries.bilan_enveloppe(enveloppe, totaux),
-            historique_enveloppe=(
-                list(EnveloppeModulationHistorique.objects.filter(enveloppe=enveloppe).select_related("auteur"))
-                if enveloppe
-                else []
-            ),
+            historique_enveloppe=(list(enveloppe.historique.select_related("history_user")) if enveloppe else []),
             formulaire_enveloppe=formulaire,
             echelle=bareme_de_l_echelle(),
             url_de_la_page=url_de_la_liste(annee, departement),

@@ -6,53 +6,26 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.utils import timezone
 
+from base.historique import HistoriqueAdmin
+
 from .exports_rgpd import donnees_des_salaries
 from .models import (
     MotifProlongation,
     MotifSortie,
-    MotifSortieHistorique,
     MotifSuspension,
     PurgeDonneesPersonnelles,
     Salarie,
 )
 
 
-class MotifSortieHistoriqueInline(admin.TabularInline):
-    """The versions of a motif, read-only: written by `MotifSortieAdmin.save_model` only."""
-
-    model = MotifSortieHistorique
-    fields = ("date", "libelle", "categorie", "actif", "auteur")
-    readonly_fields = fields
-    ordering = ("-date", "-pk")
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(MotifSortie)
-class MotifSortieAdmin(admin.ModelAdmin):
+class MotifSortieAdmin(HistoriqueAdmin):
     """Exit motifs, editable by administrators, with their history (spec §7): each creation or change records a
     version (libellé, category, active or not, author). The figures count each exit in the motif's current
     category."""
 
     list_display = ("code", "libelle", "categorie", "actif")
     list_filter = ("categorie", "actif")
-    inlines = [MotifSortieHistoriqueInline]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change or form.has_changed():
-            MotifSortieHistorique.objects.create(
-                motif=obj, libelle=obj.libelle, categorie=obj.categorie, actif=obj.actif, auteur=request.user
-            )
 
 
 @admin.register(MotifSuspension)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from base.historique import Historique
 from comptes.perimetre import perimetre_queryset
 
 
@@ -19,6 +20,9 @@ class MotifSortie(models.Model):
     libelle = models.CharField("libellé", max_length=255)
     categorie = models.CharField("catégorie", max_length=20, choices=CategorieSortie.choices)
     actif = models.BooleanField(default=True)
+
+    # Each version (libellé, category, active or not), changed by whom and when.
+    historique = Historique(departement=None)
 
     class Meta:
         verbose_name = "motif de sortie"
@@ -91,6 +95,8 @@ class Salarie(models.Model):
     )
 
     objects = perimetre_queryset("parcours__siae", nominatif=True, distinct=True).as_manager()
+
+    historique = Historique(departement="parcours__siae__departement")
 
     class Meta:
         verbose_name = "salarié"
@@ -172,6 +178,8 @@ class PassIae(models.Model):
 
     objects = perimetre_queryset("salarie__parcours__siae", nominatif=True, distinct=True).as_manager()
 
+    historique = Historique(departement="salarie__parcours__siae__departement")
+
     class Meta:
         verbose_name = "PASS IAE"
         verbose_name_plural = "PASS IAE"
@@ -248,6 +256,8 @@ class Parcours(models.Model):
 
     objects = perimetre_queryset("siae", nominatif=True).as_manager()
 
+    historique = Historique(departement="siae__departement")
+
     class Meta:
         verbose_name = "parcours"
         verbose_name_plural = "parcours"
@@ -291,6 +301,8 @@ class Contrat(models.Model):
 
     objects = perimetre_queryset("parcours__siae", nominatif=True).as_manager()
 
+    historique = Historique(departement="parcours__siae__departement")
+
     class Meta:
         ordering = ["parcours", "date_debut"]
         indexes = [models.Index(fields=["parcours", "date_debut"], name="contrat_parcours_debut_idx")]
@@ -307,25 +319,6 @@ class Contrat(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} du {self.date_debut:%d/%m/%Y}"
-
-
-class MotifSortieHistorique(models.Model):
-    """Each version of an exit motif: what it said and which category it counted in, from when, changed by whom."""
-
-    motif = models.ForeignKey(MotifSortie, on_delete=models.CASCADE, related_name="historique")
-    libelle = models.CharField("libellé", max_length=255)
-    categorie = models.CharField("catégorie", max_length=20, choices=CategorieSortie.choices)
-    actif = models.BooleanField()
-    date = models.DateTimeField(auto_now_add=True)
-    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-
-    class Meta:
-        verbose_name = "version d'un motif de sortie"
-        verbose_name_plural = "historique des motifs de sortie"
-        ordering = ["motif", "-date"]
-
-    def __str__(self):
-        return f"{self.motif.code} au {self.date:%d/%m/%Y} : {self.get_categorie_display()}"
 
 
 class Decideur(models.TextChoices):
@@ -354,6 +347,8 @@ class MotifSuspension(models.Model):
         "types de structure", max_length=40, blank=True, help_text="Séparés par des virgules ; vide : tous."
     )
     actif = models.BooleanField(default=True)
+
+    historique = Historique(departement=None)
 
     class Meta:
         verbose_name = "motif de suspension"
@@ -386,6 +381,8 @@ class MotifProlongation(models.Model):
     )
     actif = models.BooleanField(default=True)
 
+    historique = Historique(departement=None)
+
     class Meta:
         verbose_name = "motif de prolongation"
         verbose_name_plural = "motifs de prolongation"
@@ -409,6 +406,8 @@ class Suspension(models.Model):
     date_creation = models.DateTimeField(auto_now_add=True)
 
     objects = perimetre_queryset("siae", nominatif=True).as_manager()
+
+    historique = Historique(departement="siae__departement")
 
     class Meta:
         ordering = ["pass_iae", "date_debut"]
@@ -450,6 +449,8 @@ class Prolongation(models.Model):
     date_creation = models.DateTimeField(auto_now_add=True)
 
     objects = perimetre_queryset("siae", nominatif=True).as_manager()
+
+    historique = Historique(departement="siae__departement")
 
     class Meta:
         ordering = ["pass_iae", "date_debut"]

@@ -103,7 +103,7 @@ def recalculer_fin_du_pass(pass_iae: PassIae) -> dt.date | None:
         return pass_iae.date_fin
     if pass_iae.date_fin != fin:
         pass_iae.date_fin = fin
-        PassIae.objects.filter(pk=pass_iae.pk).update(date_fin=fin)
+        pass_iae.save(update_fields=["date_fin"])
     return fin
 
 

@@ -136,7 +136,35 @@ def _anonymiser(salaries: list[int], maintenant: dt.datetime) -> dict[str, int]:
         libelle=Case(*(When(type=type_, then=Value(libelle)) for type_, libelle in TypeActionInsertion.choices)),
         organisme="",
     )
+    detail["versions"] = _effacer_des_versions(salaries)
     for complement in complements():
         if complement.purger is not None:
             detail.update(complement.purger(salaries))
     return detail
+
+
+def _effacer_des_versions(salaries: list[int]) -> int:
+    """The trail of changes keeps what the identity was before each change: erased too, the one change its
+    versions accept (base/historique.py). The versions stay, with their dates and authors."""
+    effacees = Salarie.historique.filter(id__in=salaries).effacer_donnees_personnelles(
+        nom=regles_rgpd.NOM_ANONYMISE, prenom="", date_naissance=None
+    )
+    effacees += PassIae.historique.filter(salarie_id__in=salaries).effacer_donnees_personnelles(
+        numero=Concat(
+            Value(regles_rgpd.PREFIXE_PASS_ANONYMISE),
+            LPad(Cast("id", CharField()), regles_rgpd.CHIFFRES_PASS_ANONYMISE, Value("0")),
+        )
+    )
+    pass_ids = PassIae.objects.filter(salarie_id__in=salaries).values("pk")
+    prolongations = Prolongation.historique.filter(pass_iae_id__in=pass_ids)
+    effacees += prolongations.exclude(prescripteur_personne="").effacer_donnees_personnelles(prescripteur_personne="")
+    effacees += prolongations.exclude(motif_refus="").effacer_donnees_personnelles(
+        motif_refus=regles_rgpd.TEXTE_EFFACE
+    )
+    parcours_ids = Parcours.objects.filter(salarie_id__in=salaries).values("pk")
+    effacees += (
+        Contrat.historique.filter(parcours_id__in=parcours_ids)
+        .exclude(motif_derogation="")
+        .effacer_donnees_personnelles(motif_derogation=regles_rgpd.TEXTE_EFFACE)
+    )
+    return effacees

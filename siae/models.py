@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from base.departements import DEPARTEMENT_CHOICES
+from base.historique import Historique
 from comptes.perimetre import perimetre_de
 
 from .regles import erreur_siret
@@ -76,6 +77,8 @@ class Siae(models.Model):
     date_modification = models.DateTimeField(auto_now=True)
 
     objects = SiaeQuerySet.as_manager()
+
+    historique = Historique(departement="departement")
 
     class Meta:
         verbose_name = "SIAE"

@@ -38,10 +38,12 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "simple_history",
     # The floors of the house, from the ground up (docs/architecture.md); import-linter holds them.
     "base",
     "comptes",
     "imports",
+    "historique",
     "siae",
     "conventions",
     "parcours",
@@ -65,10 +67,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Who changed what: the trail's versions take the request's user (base/historique.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The trail of changes (base/historique.py, docs/decisions.md): a version's reason may be a long comment, and
+# nothing is ever reverted from the administration (a correction is a new change, through the services).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 ROOT_URLCONF = "iae.urls"
 WSGI_APPLICATION = "iae.wsgi.application"

@@ -11,7 +11,8 @@ from django.apps import apps
 from aides_au_poste.models import BaremeAideAuPoste
 from aides_au_poste.referentiel import lignes_du_bareme, recharger_bareme
 from aides_au_poste.regles import arrondi_euro
-from aides_au_poste.services import ajouter_ligne_bareme, enregistrer_version
+from aides_au_poste.services import ajouter_ligne_bareme
+from base.historique import auteur_des_changements
 from bilans.queries import revalorisations
 from conventions.models import AnnexeFinanciere
 from tests.factories import AnnexeFinanciereFactory, SiaeFactory, UtilisateurFactory
@@ -47,8 +48,8 @@ def test_le_rechargement_garde_ce_que_les_administrateurs_ont_ecrit():
     )
     corrigee = BaremeAideAuPoste.objects.get(type="EI", date_effet=D(2019, 1, 1))
     corrigee.montant_socle_annuel_par_etp = Decimal(10521)
-    corrigee.save()
-    enregistrer_version(corrigee, admin)
+    with auteur_des_changements(admin):  # as the administration does: the version names its author
+        corrigee.save()
     BaremeAideAuPoste.objects.filter(type="ETTI", date_effet=D(2019, 1, 1)).update(source="ancienne source")
 
     recharger_bareme(apps)

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.core.management import call_command
 
-from aides_au_poste.models import BaremeAideAuPoste, BaremeHistorique, Versement
+from aides_au_poste.models import BaremeAideAuPoste, Versement
 from base.formats import montant_fr
 from conventions.importation import ImportAnnexes
 from conventions.models import AnnexeFinanciere
@@ -306,7 +306,7 @@ def test_enregistrer_une_ligne_est_reserve_aux_administrateurs(client_de, agent_
     assert reponse.status_code == 302
     ligne = BaremeAideAuPoste.objects.get(date_effet=dt.date(2026, 1, 1), type="ACI")
     assert ligne.montant_socle_annuel_par_etp == Decimal("25000")
-    assert BaremeHistorique.objects.get(bareme=ligne).auteur == admin
+    assert ligne.historique.get().history_user == admin
 
 
 def test_reimporter_les_versements_ne_change_rien(departement, capsys):

@@ -15,6 +15,7 @@ from controle.models import (
     Justificatif,
     Phase,
     ResultatControle,
+    Sanction,
     TypeSanction,
 )
 from tests.factories import SiaeFactory
@@ -254,10 +255,18 @@ class TestSanctions:
         with pytest.raises(ValidationError, match="déjà"):
             services.ajouter_sanction(refuse, TypeSanction.FORMATION, agent_55)
 
-    def test_retirer(self, refuse, agent_55):
+    def test_retirer(self, refuse, agent_55, admin):
+        """Withdrawn, a sanction leaves the pages and figures but stays, with who withdrew it; the same kind may
+        then be decided again."""
         sanction = services.ajouter_sanction(refuse, TypeSanction.FORMATION, agent_55)
-        services.retirer_sanction(sanction)
+        services.retirer_sanction(sanction, admin)
         assert not refuse.sanctions.exists()
+        gardee = Sanction.tous.get(pk=sanction.pk)
+        assert gardee.retire and gardee.retire_par == admin
+        derniere = gardee.historique.first()
+        assert (derniere.history_user, derniere.changements["retire_par_id"]) == (admin, [None, admin.pk])
+        services.ajouter_sanction(refuse, TypeSanction.FORMATION, agent_55)
+        assert refuse.sanctions.count() == 1 and Sanction.tous.filter(controle=refuse).count() == 2
 
     def test_pas_de_sanction_pour_un_controle_accepte(self, campagne_55, controle_a, agent_55):
         avancer(campagne_55, Phase.CONTROLE)

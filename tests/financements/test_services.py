@@ -328,3 +328,27 @@ def test_la_siae_porteuse_hors_du_departement_du_projet_est_refusee(siae_57, sia
     with pytest.raises(ValidationError) as erreur:
         projet.full_clean()
     assert erreur.value.message_dict == {"siae_porteuse": [message]}
+
+
+def test_une_ligne_supprimee_reste_avec_qui_l_a_supprimee(agent_55):
+    ligne = LigneFinancementFactory()
+    services.supprimer_ligne(ligne, agent_55)
+    assert not LigneFinancement.objects.filter(pk=ligne.pk).exists()  # out of every page and figure
+    gardee = LigneFinancement.tous.get(pk=ligne.pk)
+    assert (gardee.retire, gardee.retire_par, gardee.montant_engage) == (True, agent_55, ligne.montant_engage)
+    assert gardee.historique.first().history_user == agent_55
+
+
+def test_une_aide_fdi_retiree_puis_accordee_de_nouveau_reprend_sa_ligne():
+    appel, projet = AppelAProjetsFactory(annee=2025), ProjetFactory()
+    c = services.enregistrer_candidature(candidature(appel, projet, "100000", "70000", "0", "0"))
+    c.decision = DecisionFdi.ACCORDEE
+    services.enregistrer_candidature(c)
+    ligne = LigneFinancement.objects.get()
+    c.decision = DecisionFdi.REFUSEE
+    services.enregistrer_candidature(c)
+    assert not LigneFinancement.objects.exists() and LigneFinancement.tous.get().retire
+    c.decision = DecisionFdi.ACCORDEE
+    services.enregistrer_candidature(c)
+    assert LigneFinancement.objects.get().pk == ligne.pk
+    assert [v.retire_le is None for v in ligne.historique.order_by("history_id")] == [True, False, True]

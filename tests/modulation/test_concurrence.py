@@ -12,7 +12,7 @@ from decimal import Decimal as D
 import pytest
 from django.db import connection, transaction
 
-from modulation.models import EnveloppeModulation, EnveloppeModulationHistorique
+from modulation.models import EnveloppeModulation
 from modulation.services import fixer_enveloppe
 
 pytestmark = [
@@ -44,8 +44,8 @@ def test_la_seconde_premiere_saisie_devient_une_modification(agent_55, admin):
     assert not erreurs and len(resultats) == 1
     enveloppe = EnveloppeModulation.objects.get()
     assert (enveloppe.montant, enveloppe.auteur) == (D("510000.00"), agent_55)
-    versions = EnveloppeModulationHistorique.objects.filter(enveloppe=enveloppe).order_by("pk")
-    assert list(versions.values_list("montant", "commentaire")) == [
+    versions = enveloppe.historique.order_by("history_id")
+    assert list(versions.values_list("montant", "history_change_reason")) == [
         (D("500000.00"), "Première notification"),
         (D("510000.00"), "Notification du BOP 102"),
     ]

@@ -2,14 +2,13 @@
 département) and the envelope with its history."""
 
 from decimal import Decimal as D
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
 from conventions.models import AnnexeFinanciere, EtatAnnexe
-from modulation.models import DecisionModulation, EnveloppeModulation, EnveloppeModulationHistorique
+from modulation.models import DecisionModulation, EnveloppeModulation
 from modulation.services import decider_modulation, fixer_enveloppe
 
 pytestmark = pytest.mark.django_db
@@ -80,10 +79,10 @@ def test_une_annexe_cloturee_ne_change_plus(departement, agent_55):
 def test_rien_a_moitie_enregistre(departement, agent_55, monkeypatch):
     """The annexe's update fails after the decision's row: the transaction leaves neither."""
 
-    def panne():
+    def panne(*args, **kwargs):
         raise RuntimeError("panne de la base")
 
-    monkeypatch.setattr("modulation.services.timezone", SimpleNamespace(now=panne))
+    monkeypatch.setattr(AnnexeFinanciere, "save", panne)
     with pytest.raises(RuntimeError):
         decider_modulation(departement, D("0.05"), "Décision interrompue.", agent_55)
     assert not DecisionModulation.objects.exists()
@@ -107,10 +106,10 @@ def test_l_enveloppe_et_son_historique(agent_55, admin):
     assert (enveloppe.montant, enveloppe.auteur) == (D("498500.50"), admin)
     assert EnveloppeModulation.objects.count() == 1
     assert list(
-        EnveloppeModulationHistorique.objects.filter(enveloppe=enveloppe)
-        .order_by("date", "pk")
-        .values_list("montant", "commentaire")
-    ) == [(D("510000.00"), "Notification du BOP 102"), (D("498500.50"), "Mise en réserve")]
+        enveloppe.historique.order_by("history_date", "history_id").values_list(
+            "montant", "history_change_reason", "history_user"
+        )
+    ) == [(D("510000.00"), "Notification du BOP 102", agent_55.pk), (D("498500.50"), "Mise en réserve", admin.pk)]
 
 
 @pytest.mark.parametrize("role", ["agent_57", "membre_cdiae_55", "personnel_a"])
@@ -140,10 +139,9 @@ def test_deux_premieres_saisies_de_l_enveloppe_en_meme_temps(agent_55, admin, re
         if not (sql.startswith("SELECT") and f"FROM {table}" in sql):
             return execute(sql, params, many, context)
         if etat["concurrente"] is None:
-            etat["concurrente"] = autre = EnveloppeModulation.objects.create(
+            etat["concurrente"] = EnveloppeModulation.objects.create(
                 departement="55", annee=2025, montant=D("500000.00"), auteur=admin
             )
-            EnveloppeModulationHistorique.objects.create(enveloppe=autre, montant=autre.montant, auteur=admin)
         elif etat["manquees"] < relectures_manquees:
             etat["manquees"] += 1
         else:
@@ -157,5 +155,5 @@ def test_deux_premieres_saisies_de_l_enveloppe_en_meme_temps(agent_55, admin, re
     enveloppe.refresh_from_db()
     assert (enveloppe.montant, enveloppe.auteur) == (D("510000.00"), agent_55)
     assert EnveloppeModulation.objects.count() == 1
-    versions = EnveloppeModulationHistorique.objects.filter(enveloppe=enveloppe).order_by("pk")
+    versions = enveloppe.historique.order_by("history_id")
     assert list(versions.values_list("montant", flat=True)) == [D("500000.00"), D("510000.00")]

@@ -1,30 +1,19 @@
-"""Exit motifs, editable by administrators with their history kept (parcours/admin.py)."""
+"""Exit motifs, editable by administrators with their history kept (parcours/admin.py): each creation or change
+is a version of the trail, read-only in the administration."""
 
 import pytest
 
-from parcours.models import CategorieSortie, MotifSortie, MotifSortieHistorique
+from parcours.models import CategorieSortie, MotifSortie
 
 pytestmark = pytest.mark.django_db
 
-INLINE = {
-    "historique-TOTAL_FORMS": "0",
-    "historique-INITIAL_FORMS": "0",
-    "historique-MIN_NUM_FORMS": "0",
-    "historique-MAX_NUM_FORMS": "1000",
-}
-
 
 def formulaire(motif=None, **valeurs):
-    donnees = {"code": "", "libelle": "", "categorie": "", "actif": "on", **INLINE}
+    donnees = {"code": "", "libelle": "", "categorie": "", "actif": "on"}
     if motif is not None:
         donnees.update(code=motif.code, libelle=motif.libelle, categorie=motif.categorie)
         if not motif.actif:
             del donnees["actif"]
-        total = motif.historique.count()
-        donnees.update({"historique-TOTAL_FORMS": str(total), "historique-INITIAL_FORMS": str(total)})
-        for i, version in enumerate(motif.historique.order_by("-date", "-pk")):
-            donnees[f"historique-{i}-id"] = str(version.pk)
-            donnees[f"historique-{i}-motif"] = str(motif.pk)
     donnees.update(valeurs)
     return {k: v for k, v in donnees.items() if v is not None}
 
@@ -37,17 +26,18 @@ def test_la_creation_ouvre_l_historique(client_de, admin):
     assert reponse.status_code == 302, reponse.content.decode()[:2000]
     motif = MotifSortie.objects.get(code="IMMERSION")
     version = motif.historique.get()
-    assert (version.libelle, version.categorie, version.actif, version.auteur) == (
+    assert (version.libelle, version.categorie, version.actif, version.history_user, version.history_type) == (
         "Immersion suivie d'embauche",
         CategorieSortie.EMPLOI_TRANSITION,
         True,
         admin,
+        "+",
     )
 
 
 def test_chaque_modification_est_une_version(client_de, admin):
     motif = MotifSortie.objects.get(code="CHOMAGE")
-    assert motif.historique.count() == 1  # the first version, loaded with the motifs
+    assert motif.historique.count() == 1  # the first version, loaded with the motifs (kept from the former history)
     client = client_de(admin)
     adresse = f"/admin/parcours/motifsortie/{motif.pk}/change/"
     reponse = client.post(adresse, formulaire(motif, categorie="SORTIE_POSITIVE"))
@@ -55,13 +45,13 @@ def test_chaque_modification_est_une_version(client_de, admin):
     motif.refresh_from_db()
     reponse = client.post(adresse, formulaire(motif, actif=None))
     assert reponse.status_code == 302
-    versions = list(MotifSortieHistorique.objects.filter(motif=motif).order_by("pk"))
+    versions = list(motif.historique.order_by("history_date", "history_id"))
     assert [(v.categorie, v.actif) for v in versions] == [
         ("AUTRE", True),
         ("SORTIE_POSITIVE", True),
         ("SORTIE_POSITIVE", False),
     ]
-    assert [v.auteur for v in versions[1:]] == [admin, admin]
+    assert [v.history_user for v in versions[1:]] == [admin, admin]
     motif.refresh_from_db()
     assert (motif.categorie, motif.actif) == ("SORTIE_POSITIVE", False)
 
@@ -75,19 +65,14 @@ def test_enregistrer_sans_changement_n_ajoute_rien(client_de, admin):
 
 def test_historique_en_lecture_seule(client_de, admin):
     motif = MotifSortie.objects.get(code="CDI")
-    page = client_de(admin).get(f"/admin/parcours/motifsortie/{motif.pk}/change/")
+    client = client_de(admin)
+    page = client.get(f"/admin/parcours/motifsortie/{motif.pk}/history/")
     assert page.status_code == 200
-    formset = page.context["inline_admin_formsets"][0]
-    assert formset.has_add_permission is False
-    assert formset.has_delete_permission is False
-    assert "Embauche en CDI (hors SIAE)" in page.content.decode()
-    # Versions posted by hand are ignored: the history is written by the application only.
     premiere = motif.historique.get()
-    client_de(admin).post(
-        f"/admin/parcours/motifsortie/{motif.pk}/change/",
-        formulaire(motif, **{"historique-0-libelle": "réécrit", "historique-0-categorie": "RETRAIT"}),
-    )
-    premiere.refresh_from_db()
+    # A version cannot be brought back from the administration: a correction is a new change.
+    adresse = f"/admin/parcours/motifsortie/{motif.pk}/history/{premiere.history_id}/"
+    assert client.post(adresse, formulaire(motif, libelle="réécrit")).status_code == 403
+    premiere = motif.historique.get()
     assert (premiere.libelle, premiere.categorie) == ("Embauche en CDI (hors SIAE)", "EMPLOI_DURABLE")
 
 

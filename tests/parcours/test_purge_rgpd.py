@@ -189,6 +189,9 @@ class TestCeQuiEstEfface:
             "prolongations_motif_refus": 1,
             "prolongations_prescripteur": 1,
             "salaries": 1,
+            # The trail's versions of the salarié, their PASS, the prolongation (its two texts): erased too.
+            "versions": 4,
+            "versions_controles_motif_refus": 0,
         }
         trace = PurgeDonneesPersonnelles.objects.get()
         assert (trace.origine, trace.date_limite, trace.nb_salaries, trace.detail) == (

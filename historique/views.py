@@ -1,0 +1,83 @@
+"""The page « Historique » of a département and its export: the DDETS of the département (and the administrators)
+read who changed what, when, from which value to which. Read-only: nothing here writes, and the trail accepts no
+change anyway (base/historique.py). Another département answers 404, as everything out of scope."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.http import urlencode
+from django.views import View
+from django.views.generic import TemplateView
+
+from base.calendrier import annees_proposees
+from base.departements import DEPARTEMENTS
+from base.exports import reponse_csv, reponse_xlsx, texte_sans_formule
+from base.vues import AgentRequisMixin
+from comptes.choix import annee_demandee
+
+from . import queries
+from .sources import source, sources
+
+PAR_PAGE = 50
+
+
+class HistoriqueAccueil(AgentRequisMixin, View):
+    """The trail of the agent's département (the first one, for an agent of several)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        perimetre = request.user.perimetre
+        departements = sorted(perimetre.departements_ddets) or sorted(DEPARTEMENTS)
+        return redirect("historique:departement", departement=departements[0])
+
+
+class HistoriqueMixin(AgentRequisMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.perimetre.gere_le_departement(kwargs["departement"]):
+            raise Http404("Historique d'un autre département.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def filtres(self) -> tuple[int, str | None]:
+        cle = self.request.GET.get("objet") or None
+        return annee_demandee(self.request), (cle if cle and source(cle) else None)
+
+
+class HistoriqueDepartement(HistoriqueMixin, TemplateView):
+    template_name = "historique/liste.html"
+    http_method_names = ["get"]
+
+    def get_context_data(self, departement, **kwargs):
+        annee, cle = self.filtres()
+        page = Paginator(queries.entrees(departement, annee, cle), PAR_PAGE).get_page(self.request.GET.get("page"))
+        parametres = {"annee": annee, **({"objet": cle} if cle else {})}
+        return super().get_context_data(
+            departement=departement,
+            nom_departement=DEPARTEMENTS.get(departement, departement),
+            departements=sorted(self.request.user.perimetre.departements_ddets),
+            annee=annee,
+            annees=annees_proposees(),
+            objet=cle or "",
+            objets=[(s.cle, s.libelle) for s in sources()],
+            page_obj=page,
+            is_paginated=page.paginator.num_pages > 1,
+            entrees=queries.detailler(list(page.object_list)),
+            parametres_export=urlencode(parametres),
+            **kwargs,
+        )
+
+
+class HistoriqueExport(HistoriqueMixin, View):
+    """The year's trail (of one kind of object, when chosen) as CSV or XLSX: one line per field changed."""
+
+    http_method_names = ["get"]
+
+    def get(self, request, departement):
+        annee, cle = self.filtres()
+        lignes = queries.lignes_d_export(queries.detailler(list(queries.entrees(departement, annee, cle))))
+        # Values typed by people (a libellé, a comment) never reach a spreadsheet as a formula.
+        lignes = [{k: texte_sans_formule(v) for k, v in ligne.items()} for ligne in lignes]
+        nom = f"historique-{departement}-{annee}"
+        if request.GET.get("format") == "xlsx":
+            return reponse_xlsx({"Historique": lignes}, nom)
+        return reponse_csv(lignes, nom, colonnes=list(queries.COLONNES_EXPORT))
