@@ -149,9 +149,9 @@ def main(argv: list[str] | None = None) -> None:
         mesures.append((libelle, lignes, mesure["etapes"]))
     # Where the time goes: the EMI file itself is read and staged in the "états mensuels" step; "déclarations"
     # builds the declarations and their lines from it, then commits (foreign keys checked) and refreshes.
-    print("\nDurée par étape (s)" + "".join(f"{libelle.split(' ')[0]:>14}" for libelle, _, _ in mesures))
+    print(f"\n{'durée par étape (s)':<28}" + "".join(f"{libelle.split(' ')[0]:>14}" for libelle, _, _ in mesures))
     for etape in mesures[0][2]:
-        print(f"{etape:<19}" + "".join(f"{etapes.get(etape, 0):>14.1f}" for _, _, etapes in mesures))
+        print(f"{etape:<28}" + "".join(f"{etapes.get(etape, 0):>14.1f}" for _, _, etapes in mesures))
     for libelle, lignes, etapes in mesures:
         lecture = etapes.get("états mensuels") or 0
         if lecture:
