@@ -36,9 +36,11 @@ STORAGES = {
 PROXYS_DE_CONFIANCE = env_list("PROXYS_DE_CONFIANCE", "127.0.0.1/32,::1/128,172.16.0.0/12")
 
 # E-mails carry agents' and structures' addresses and password reset links: never written to the logs by the
-# console backend, the default of development. EMAIL_URL names the SMTP server.
-if EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":  # noqa: F405
+# console backend, the default of development. EMAIL_URL names the SMTP server, by a scheme dj-email-url knows (an
+# unknown one, `smtp+tls://` say, would fall back to Django's plain SMTP without TLS).
+if EMAIL_CONFIG.get("EMAIL_BACKEND") in (None, "django.core.mail.backends.console.EmailBackend"):  # noqa: F405
     raise ImproperlyConfigured(
-        "EMAIL_URL doit désigner le serveur d'envoi des courriels (smtp+tls://utilisateur:mot-de-passe@hote:587) : "
-        "en production, les courriels ne s'écrivent pas dans les journaux."
+        "EMAIL_URL doit désigner le serveur d'envoi des courriels, par exemple "
+        "submission://utilisateur:mot-de-passe@smtp.exemple.fr:587 (chiffré par STARTTLS) : en production, les "
+        "courriels ne s'écrivent pas dans les journaux."
     )
