@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "comptes.middleware.PrendreEnCompteLActivite",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,10 +136,10 @@ AXES_CLIENT_IP_CALLABLE = "comptes.adresse.adresse_du_client"
 # address is its own. Production names its proxy (iae/settings/production.py).
 PROXYS_DE_CONFIANCE = env_list("PROXYS_DE_CONFIANCE")
 
-# A session ends after 2 hours without a request (docs/rgpd.md): each request pushes the end back. Agents read
-# names, birth dates and PASS numbers; a forgotten open session on a shared computer should not outlive the day.
+# A session ends after 2 hours without a request (docs/rgpd.md): activity pushes the end back
+# (comptes.middleware). Agents read names, birth dates and PASS numbers; a forgotten open session on a shared
+# computer should not outlive the day.
 SESSION_COOKIE_AGE = 2 * 3600
-SESSION_SAVE_EVERY_REQUEST = True
 # A password reset link is valid for an hour, and once.
 PASSWORD_RESET_TIMEOUT = 3600
 
