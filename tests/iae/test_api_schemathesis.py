@@ -76,14 +76,15 @@ def _schema_de_l_api() -> dict:
 schema = schemathesis.openapi.from_dict(_schema_de_l_api(), config=CONFIGURATION)
 
 
-def _entetes_de(utilisateur) -> dict:
-    """The headers of a browser logged in as this user: its session, and a CSRF token for the writes."""
+def _session_de(utilisateur) -> dict:
+    """What a browser logged in as this user sends: its session cookie, and a CSRF token (cookie and header) for
+    the writes."""
     client = Client()
     client.force_login(utilisateur)
     jeton = secrets.token_hex(16)
     return {
-        "Cookie": f"sessionid={client.cookies['sessionid'].value}; csrftoken={jeton}",
-        "X-CSRFToken": jeton,
+        "cookies": {"sessionid": client.cookies["sessionid"].value, "csrftoken": jeton},
+        "headers": {"X-CSRFToken": jeton},
     }
 
 
@@ -115,6 +116,8 @@ def utilisateur_du_role(demo, request):
 # One user per test, the same for all its examples: what the fixture gives is meant to last.
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_l_api_repond_ce_que_dit_son_schema(case, utilisateur_du_role, application_dans_la_transaction):
-    case.call_and_validate(
-        app=application_dans_la_transaction, headers=_entetes_de(utilisateur_du_role), checks=VERIFICATIONS
+    reponse = case.call_and_validate(
+        app=application_dans_la_transaction, checks=VERIFICATIONS, **_session_de(utilisateur_du_role)
     )
+    # The requests are the user's: never the answer to someone not logged in.
+    assert reponse.status_code != 403 or "authentification" not in reponse.text
