@@ -17,8 +17,8 @@ RUN pip install --no-cache-dir uv
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
-# collectstatic needs settings but no real secret: a throwaway one for this build step only.
-RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+# collectstatic needs settings but no real secret nor mail server: throwaway ones for this build step only.
+RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" EMAIL_URL="dummy://" \
     python manage.py collectstatic --noinput
 
 RUN useradd --create-home --uid 1000 pilotiae && mkdir -p /app/var/media && chown -R pilotiae /app/var

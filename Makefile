@@ -47,8 +47,9 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# One worker for both queues while developing, under the imports' longer lease (docs/decisions.md).
 worker: install
-	$(VENV)/bin/celery -A iae worker --loglevel=INFO
+	CELERY_WORKER_DES_IMPORTS=1 $(VENV)/bin/celery -A iae worker -Q celery,imports --loglevel=INFO
 
 beat: install
 	$(VENV)/bin/celery -A iae beat --loglevel=INFO

@@ -1,4 +1,4 @@
-"""What the endpoints of /api/v1/ share: the query parameters for a year, a month or an id, and the output of a
+"""What the endpoints of /api/v1/ share: the query parameters for a year, a month or an id, the output of a
 month ("2022-06") and of a rate (a percentage string with one decimal, as the indicators show it)."""
 
 import datetime as dt
@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
+from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound
 
 from base.calendrier import ANNEE_MAX, ANNEE_MIN
@@ -47,12 +47,21 @@ class MoisFilter(django_filters.Filter):
     field_class = ChampMois
 
 
-@extend_schema_field(OpenApiTypes.INT)
+# The ids of the database are 64-bit integers: beyond, a filter answers 400 rather than fail in the database.
+ID_MAX = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
 class EntierFilter(django_filters.Filter):
     """An integer (an id): unlike a model choice, an id out of the user's scope is not told apart from an unknown
     one, it just matches nothing."""
 
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
 
 
 @extend_schema_field({"type": "integer", "minimum": ANNEE_MIN, "maximum": ANNEE_MAX, "example": 2025})
@@ -169,3 +178,11 @@ def paginer(request, vue, queryset) -> tuple[list, dict]:
         "next": pagination.get_next_link(),
         "previous": pagination.get_previous_link(),
     }
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+def adresse_inconnue(request, *args, **kwargs):
+    """Any address under /api/v1/ that no endpoint answers (an id that is no number, a mistyped path): a 404 in
+    JSON like every other answer of the API, not the site's HTML page."""
+    raise NotFound("Introuvable.")

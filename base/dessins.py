@@ -125,13 +125,17 @@ def _en_svg(figure: Figure, titre: str, identifiant: str) -> str:
     svg = svg.replace("font-family: 'DejaVu Sans'", f"font-family: {POLICE_PAGE}")
     svg = svg.replace("'DejaVu Sans'", POLICE_PAGE)
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    # matplotlib's one style sheet (`*{stroke-linejoin: round; stroke-linecap: butt}`) becomes attributes of the
+    # root, which its elements inherit: a page's Content-Security-Policy admits no inline style sheet, and this
+    # one, inlined in a page, would have styled the whole page.
+    svg = re.sub(r"\s*<defs>\s*<style[^>]*>[^<]*</style>\s*</defs>", "", svg, count=1)
     entete = re.match(r"<svg [^>]*>", svg).group(0)
     largeur, hauteur = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', entete).groups()
     nouvel_entete = (
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" '
         f'id="{identifiant}" class="graphique" width="100%" viewBox="0 0 {largeur} {hauteur}" '
         f'style="max-width: {largeur}px; height: auto" preserveAspectRatio="xMidYMid meet" '
-        f'role="img" aria-labelledby="{identifiant}-titre">'
+        f'stroke-linejoin="round" stroke-linecap="butt" role="img" aria-labelledby="{identifiant}-titre">'
         f'<title id="{identifiant}-titre">{html.escape(titre or "Graphique")}</title>'
     )
     return svg.replace(entete, nouvel_entete, 1).strip() + "\n"

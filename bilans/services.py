@@ -4,9 +4,11 @@ committed), running a generation, saving the editorial sections."""
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from base.calendrier import annee_plausible
@@ -18,10 +20,32 @@ from .models import STATUTS_ACTIFS, BilanCdiae, SectionsEditoriales, StatutBilan
 
 logger = logging.getLogger(__name__)
 
-# A generation takes seconds; one still "in progress" after this long lost its worker (a restart, a crash).
-DUREE_MAXIMALE = dt.timedelta(minutes=30)
-ECHEC_INTERROMPU = "La génération a été interrompue (le service a redémarré) : relancez-la."
+ECHEC_INTERROMPU = (
+    "La génération a été interrompue (le service a redémarré, ou elle a dépassé sa durée maximale) : relancez-la."
+)
 ECHEC_GENERATION = "La génération du bilan a échoué. L'équipe technique est prévenue ; vous pouvez la relancer."
+
+
+def baux_de_la_generation(tache=None) -> tuple[dt.timedelta, dt.timedelta]:
+    """How long a document may wait for a worker (the queue's lease: a message handed out and lost comes back by
+    then) and how long a started generation may last (its task's hard time limit, past which its process is
+    stopped). The bilan's task unless another is given."""
+    if tache is None:
+        from .tasks import generer_bilan_task as tache
+
+    return dt.timedelta(seconds=settings.CELERY_BAIL), dt.timedelta(seconds=tache.time_limit)
+
+
+def expirer_les_generations(actives, tache=None) -> None:
+    """ "Déjà en cours" lasts as long as the generation's lease: past it, its task was stopped by its time limit or
+    its worker was lost (its message, handed out again, will find the document failed and leave it)."""
+    maintenant = timezone.now()
+    attente, generation = baux_de_la_generation(tache)
+    actives.filter(
+        Q(statut=StatutBilan.EN_ATTENTE, date_demande__lt=maintenant - attente)
+        | Q(statut=StatutBilan.EN_COURS, date_debut__lt=maintenant - generation)
+        | Q(statut=StatutBilan.EN_COURS, date_debut__isnull=True, date_demande__lt=maintenant - generation)
+    ).update(statut=StatutBilan.ECHEC, erreur=ECHEC_INTERROMPU, date_fin=maintenant)
 
 
 @transaction.atomic
@@ -36,10 +60,7 @@ def demander_bilan(departement: str, annee: int, auteur) -> BilanCdiae:
     actifs = BilanCdiae.objects.select_for_update().filter(
         departement=departement, annee=annee, statut__in=STATUTS_ACTIFS
     )
-    limite = timezone.now() - DUREE_MAXIMALE
-    actifs.filter(date_demande__lt=limite).update(
-        statut=StatutBilan.ECHEC, erreur=ECHEC_INTERROMPU, date_fin=timezone.now()
-    )
+    expirer_les_generations(actifs)
     if actifs.exists():
         raise ValidationError(f"Un bilan {annee} de ce département est déjà en cours de génération.")
     bilan = BilanCdiae.objects.create(

@@ -12,7 +12,7 @@ from base.fichiers import supprimer_apres_commit
 
 from . import contenu, pdf
 from .models import STATUTS_ACTIFS, FicheDialogue, StatutBilan
-from .services import DUREE_MAXIMALE, ECHEC_INTERROMPU
+from .services import expirer_les_generations
 
 logger = logging.getLogger(__name__)
 
@@ -30,9 +30,7 @@ def demander_fiche(siae, annee: int, auteur) -> FicheDialogue:
     if not annee_plausible(annee):
         raise ValueError(f"Année hors des limites : {annee}.")
     actives = FicheDialogue.objects.select_for_update().filter(siae=siae, annee=annee, statut__in=STATUTS_ACTIFS)
-    actives.filter(date_demande__lt=timezone.now() - DUREE_MAXIMALE).update(
-        statut=StatutBilan.ECHEC, erreur=ECHEC_INTERROMPU, date_fin=timezone.now()
-    )
+    expirer_les_generations(actives, generer_fiche_dialogue_task)
     if en_cours := actives.first():
         return en_cours
     fiche = FicheDialogue.objects.create(siae=siae, annee=annee, auteur=auteur, etape="En attente de traitement")

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from dsfr.forms import DsfrBaseForm
 
 
@@ -21,3 +21,20 @@ def identifiant_de_connexion(request, credentials=None) -> str:
     """The address a login attempt is for, as django-axes counts failures: lower-cased, as accounts are."""
     donnees = credentials if credentials is not None else getattr(request, "data", request.POST)
     return str(donnees.get("username") or "").strip().lower()
+
+
+class DemandeReinitialisationForm(DsfrBaseForm, PasswordResetForm):
+    email = forms.EmailField(
+        label="Adresse e-mail",
+        max_length=254,
+        help_text="L'adresse avec laquelle vous vous connectez.",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class NouveauMotDePasseForm(DsfrBaseForm, SetPasswordForm):
+    pass
+
+
+class ChangementMotDePasseForm(DsfrBaseForm, PasswordChangeForm):
+    pass

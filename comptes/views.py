@@ -1,8 +1,10 @@
+from axes.utils import reset as debloquer
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
-from .forms import ConnexionForm
+from .forms import ChangementMotDePasseForm, ConnexionForm, DemandeReinitialisationForm, NouveauMotDePasseForm
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -14,3 +16,50 @@ class Connexion(auth_views.LoginView):
 
 class Deconnexion(auth_views.LogoutView):
     pass
+
+
+# The password reset by e-mail (Django's views, one-time links valid for PASSWORD_RESET_TIMEOUT). The page answers
+# the same whether the address has an account or not: it tells no one who uses Pilot'IAE.
+@method_decorator(login_not_required, name="dispatch")
+class DemandeReinitialisation(auth_views.PasswordResetView):
+    template_name = "comptes/reinitialisation_demande.html"
+    form_class = DemandeReinitialisationForm
+    subject_template_name = "comptes/email/reinitialisation_sujet.txt"
+    email_template_name = "comptes/email/reinitialisation.txt"
+    success_url = reverse_lazy("comptes:reinitialisation-envoyee")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ReinitialisationEnvoyee(auth_views.PasswordResetDoneView):
+    template_name = "comptes/reinitialisation_envoyee.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class NouveauMotDePasse(auth_views.PasswordResetConfirmView):
+    template_name = "comptes/reinitialisation_nouveau.html"
+    form_class = NouveauMotDePasseForm
+    success_url = reverse_lazy("comptes:reinitialisation-terminee")
+
+    def form_valid(self, form):
+        reponse = super().form_valid(form)
+        # Whoever proved they hold the mailbox may log in again at once: the failures counted on the account
+        # (someone else's, perhaps) no longer lock it.
+        debloquer(username=form.user.email.lower())
+        return reponse
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ReinitialisationTerminee(auth_views.PasswordResetCompleteView):
+    template_name = "comptes/reinitialisation_terminee.html"
+
+
+class ChangementMotDePasse(auth_views.PasswordChangeView):
+    """Every user changes their own password; the session stays open (Django updates its hash)."""
+
+    template_name = "comptes/mot_de_passe.html"
+    form_class = ChangementMotDePasseForm
+    success_url = reverse_lazy("comptes:mot-de-passe-modifie")
+
+
+class MotDePasseModifie(auth_views.PasswordChangeDoneView):
+    template_name = "comptes/mot_de_passe_modifie.html"

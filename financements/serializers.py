@@ -23,7 +23,10 @@ class LigneFinancementSerializer(serializers.ModelSerializer):
     projet = ProjetResumeSerializer(read_only=True, allow_null=True, help_text="Le projet bénéficiaire, ou null.")
     reste_a_verser = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
     candidature_fdi = serializers.PrimaryKeyRelatedField(
-        source="candidature", read_only=True, help_text="La candidature FDI accordée que la ligne reprend, ou null."
+        source="candidature",
+        read_only=True,
+        allow_null=True,
+        help_text="La candidature FDI accordée que la ligne reprend, ou null.",
     )
 
     class Meta:

@@ -1,8 +1,9 @@
-from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from aides_au_poste.api import AidesAuPosteView, BaremeViewSet, VersementViewSet
+from base.api import adresse_inconnue
 from controle.api import CampagneControleViewSet
 from conventions.api import AnnexeFinanciereViewSet
 from declarations.api import DeclarationViewSet
@@ -37,6 +38,12 @@ urlpatterns = [
     path("indicateurs/publics/", PublicsView.as_view(), name="api-indicateurs-publics"),
     path("aides-au-poste/", AidesAuPosteView.as_view(), name="api-aides-au-poste"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # Swagger UI's start-up script from its own URL, for the Content-Security-Policy (no inline script).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="commun/swagger_ui.html"),
+        name="api-docs",
+    ),
+    # Last: whatever the endpoints above do not answer (the addresses without a final slash are first redirected).
+    re_path(r"^.*/$", adresse_inconnue),
 ]

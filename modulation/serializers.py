@@ -7,6 +7,7 @@ without data is null. The rows are built by `donnees_*` from the queries' values
 
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from base.api import PaginationSerializer, PourcentageField
@@ -173,6 +174,8 @@ class EnveloppeSerializer(serializers.Serializer):
     reste = serializers.CharField(help_text="Enveloppe − modulation : négatif, un dépassement.")
 
 
+# The answer of the list is one object (the year, the envelope, the annexes), not a list of them.
+@extend_schema_serializer(many=False)
 class ModulationSerializer(PaginationSerializer):
     annee = serializers.IntegerField()
     departement = serializers.CharField(allow_null=True)

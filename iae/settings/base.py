@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "simple_history",
+    "csp",
     # The floors of the house, from the ground up (docs/architecture.md); import-linter holds them.
     "base",
     "comptes",
@@ -61,11 +63,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "comptes.middleware.PrendreEnCompteLActivite",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Who changed what: the trail's versions take the request's user (base/historique.py).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -136,6 +140,39 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "comptes.forms.identifiant_de_connexion"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
+# The address failures are counted on: the client's, as the trusted reverse proxies tell it (comptes/adresse.py).
+AXES_CLIENT_IP_CALLABLE = "comptes.adresse.adresse_du_client"
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks). None in development: a request's
+# address is its own. Production names its proxy (iae/settings/production.py).
+PROXYS_DE_CONFIANCE = env_list("PROXYS_DE_CONFIANCE")
+
+# A session ends after 2 hours without a request (docs/rgpd.md): activity pushes the end back
+# (comptes.middleware). Agents read names, birth dates and PASS numbers; a forgotten open session on a shared
+# computer should not outlive the day.
+SESSION_COOKIE_AGE = 2 * 3600
+# A password reset link is valid for an hour, and once.
+PASSWORD_RESET_TIMEOUT = 3600
+
+# The Content-Security-Policy of every page (django-csp, docs/decisions.md): scripts, styles, images, fonts and
+# requests come from the site itself; an inline script runs only with the page's nonce (the design system's
+# scripts and the few of the pages carry it). Style attributes stay allowed: the server-drawn charts (matplotlib's
+# SVG) are styled by them, and a style attribute neither runs code nor loads from elsewhere (url() answers to
+# img-src and font-src).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "fr"
 TIME_ZONE = "Europe/Paris"
@@ -169,6 +206,60 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# The lease of a task (docs/decisions.md): a task is acknowledged once it has run, so a worker lost mid-task (killed,
+# restarted, its machine gone) leaves its message unacknowledged, and Redis hands it to a worker again once the
+# lease — the broker's visibility timeout — has passed since it was handed out. Every task's hard time limit fits in
+# the lease of its queue: a task still running is never handed out twice, and one older than its lease is lost.
+# The imports, which may read a national fluxIAE for hours, have their own queue, worker and lease: the other
+# tasks of a lost worker come back within half an hour instead of waiting for the longest import.
+CELERY_FILE_IMPORTS = "imports"
+CELERY_TASK_ROUTES = {"imports.tasks.*": {"queue": CELERY_FILE_IMPORTS}}
+CELERY_BAIL = int(os.environ.get("CELERY_BAIL_SECONDES", 30 * 60))
+CELERY_BAIL_IMPORTS = int(os.environ.get("CELERY_BAIL_IMPORTS_SECONDES", 5 * 3600))
+# The worker of the imports queue (CELERY_WORKER_DES_IMPORTS=1, `celery worker -Q imports`) keeps the messages it
+# holds under keys of its own: the sweep of the other workers, with their shorter lease, never hands them out again.
+_WORKER_DES_IMPORTS = env_bool("CELERY_WORKER_DES_IMPORTS", False)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_BAIL_IMPORTS if _WORKER_DES_IMPORTS else CELERY_BAIL,
+    # Each worker looks for messages past their lease every 10 s (kombu's default sweeps every 100 s).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+    **(
+        {"unacked_key": "unacked_imports", "unacked_index_key": "unacked_index_imports",
+         "unacked_mutex_key": "unacked_mutex_imports"}
+        if _WORKER_DES_IMPORTS
+        else {}
+    ),
+}  # fmt: skip
+
+
+def limites_de_tache(secondes: int, bail: int = CELERY_BAIL) -> dict:
+    """A task's hard limit, within nine tenths of its queue's lease, and its soft limit a twentieth earlier: the
+    task is told (SoftTimeLimitExceeded), records its failure, then its process is stopped at the hard limit."""
+    dure = min(secondes, bail * 9 // 10)
+    return {"time_limit": dure, "soft_time_limit": dure - max(1, dure // 20)}
+
+
+# Every task's limits: how long it may take on a national scale, with room to spare.
+CELERY_TASK_ANNOTATIONS = {
+    "bilans.tasks.generer_bilan_task": limites_de_tache(10 * 60),
+    "bilans.tasks.generer_fiche_dialogue_task": limites_de_tache(5 * 60),
+    "indicateurs.tasks.rafraichir_indicateurs_task": limites_de_tache(10 * 60),
+    "indicateurs.tasks.rafraichir_structures_task": limites_de_tache(10 * 60),
+    "pilotage.tasks.dessiner_le_cockpit_task": limites_de_tache(5 * 60),
+    "indicateurs.tasks.rafraichir_departement_task": limites_de_tache(20 * 60),
+    "indicateurs.tasks.rafraichir_nuit_task": limites_de_tache(5 * 60),
+    "indicateurs.tasks.envoyer_synthese_mensuelle_task": limites_de_tache(15 * 60),
+    "declarations.tasks.relancer_declarations_manquantes_task": limites_de_tache(15 * 60),
+    "parcours.tasks.purger_donnees_personnelles_task": limites_de_tache(25 * 60),
+    "comptes.tasks.purger_journal_des_connexions_task": limites_de_tache(10 * 60),
+    "imports.tasks.executer_import_task": limites_de_tache(4 * 3600, CELERY_BAIL_IMPORTS),
+    "imports.tasks.analyser_import_task": limites_de_tache(4 * 3600, CELERY_BAIL_IMPORTS),
+}
+# A task without its own line: the longest the default lease allows.
+CELERY_TASK_TIME_LIMIT = limites_de_tache(CELERY_BAIL)["time_limit"]
+CELERY_TASK_SOFT_TIME_LIMIT = limites_de_tache(CELERY_BAIL)["soft_time_limit"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -193,6 +284,11 @@ CELERY_BEAT_SCHEDULE = {
     "purger-donnees-personnelles": {
         "task": "parcours.tasks.purger_donnees_personnelles_task",
         "schedule": crontab(day_of_month="1", hour="3", minute="30"),
+    },
+    # Every night: the connection logs (address, browser) past their retention.
+    "purger-journal-des-connexions": {
+        "task": "comptes.tasks.purger_journal_des_connexions_task",
+        "schedule": crontab(hour="4", minute="15"),
     },
 }
 # The charts (base.graphiques) are drawn once per version of their figures and shared by every process: in Redis
@@ -226,12 +322,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "base.api_recherche.Recherche",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "base.api_schema.SchemaPilotIae",
     "COERCE_DECIMAL_TO_STRING": True,
     "EXCEPTION_HANDLER": "base.api.gestionnaire_d_exceptions",
 }
@@ -299,6 +395,9 @@ RGPD_CONSERVATION_MOIS = 24
 # The files brought in (parcours, declarations, fluxIAE: names, birth dates, PASS numbers) and what was read of
 # their lines (preview, errors): erased this many months after the import; the record of the import stays.
 RGPD_CONSERVATION_FICHIERS_IMPORT_MOIS = 6
+# The connection logs (django-axes: address, browser, time of each login): six months, as the CNIL recommends for
+# access logs, enough to look into a suspicious connection.
+RGPD_CONSERVATION_JOURNAL_CONNEXIONS_JOURS = 183
 
 # Logs carry no personal data (docs/rgpd.md): every record goes through the filter that masks PASS IAE numbers,
 # dates, the rows and keys PostgreSQL quotes in its errors and the query strings of URLs (what was searched). The

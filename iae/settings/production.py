@@ -5,7 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from base.cle_secrete import faiblesse_de_la_cle
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import SECRET_KEY, env_bool, env_list
 
 DEBUG = False
 
@@ -32,6 +32,17 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Behind one reverse proxy: the client's address is the last one it adds (for the failed-login lockout).
-AXES_IPWARE_PROXY_COUNT = 1
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind the TLS reverse proxy (comptes/adresse.py): the client's address is the one the proxy writes last in
+# X-Forwarded-For. By default the proxy is on the machine (the web port is published on 127.0.0.1 only) and reaches
+# the container through Docker's bridge networks; PROXYS_DE_CONFIANCE names it otherwise.
+PROXYS_DE_CONFIANCE = env_list("PROXYS_DE_CONFIANCE", "127.0.0.1/32,::1/128,172.16.0.0/12")
+
+# E-mails carry agents' and structures' addresses and password reset links: never written to the logs by the
+# console backend, the default of development. EMAIL_URL names the SMTP server, by a scheme dj-email-url knows (an
+# unknown one, `smtp+tls://` say, would fall back to Django's plain SMTP without TLS).
+if EMAIL_CONFIG.get("EMAIL_BACKEND") in (None, "django.core.mail.backends.console.EmailBackend"):  # noqa: F405
+    raise ImproperlyConfigured(
+        "EMAIL_URL doit désigner le serveur d'envoi des courriels, par exemple "
+        "submission://utilisateur:mot-de-passe@smtp.exemple.fr:587 (chiffré par STARTTLS) : en production, les "
+        "courriels ne s'écrivent pas dans les journaux."
+    )

@@ -43,7 +43,8 @@ def test_les_cles_aleatoires_usuelles_passent(fabrique):
 
 
 def charger_la_production(cle: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SECRET_KEY": cle, "DJANGO_SETTINGS_MODULE": "iae.settings.production"}
+    env = {**os.environ, "SECRET_KEY": cle, "DJANGO_SETTINGS_MODULE": "iae.settings.production",
+           "EMAIL_URL": "submission://u:p@smtp.example:587"}  # fmt: skip
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=RACINE,

@@ -5,9 +5,19 @@ write what a request searched for or what a task was given."""
 import ast
 import io
 import logging
+import os
 import runpy
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import pytest
+import yaml
 from django.conf import settings
 
 from base.journalisation import MASQUE, MasquerDonneesPersonnelles, masquer
@@ -108,3 +118,65 @@ def test_aucun_appel_de_journal_ne_nomme_une_personne():
                     fautes.append(f"{fichier.relative_to(RACINE)}:{appel.lineno}")
     assert appels >= 3  # the scan finds the calls it is meant to read
     assert not fautes, fautes
+
+
+def test_les_recherches_de_l_api_sont_masquees_aussi():
+    ligne = '"GET /api/v1/salaries/?search=Fictif-Aubry&page=2 HTTP/1.1" 200 512'
+    assert masquer(ligne) == f'"GET /api/v1/salaries/?{MASQUE} HTTP/1.1" 200 512'
+    assert masquer("Not Found: /salaries/?q=Fictif%20Aubry") == f"Not Found: /salaries/?{MASQUE}"
+
+
+def _port_libre() -> int:
+    with socket.socket() as prise:
+        prise.bind(("127.0.0.1", 0))
+        return prise.getsockname()[1]
+
+
+@pytest.mark.lent
+def test_le_journal_d_acces_de_gunicorn_ecrit_le_chemin_sans_la_recherche(tmp_path):
+    """gunicorn itself, with the project's configuration: a search's terms never reach its access log."""
+    port = _port_libre()
+    journal = tmp_path / "acces.log"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "iae.settings.test"}
+    serveur = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "iae.wsgi:application", "--config", "gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", str(journal)],
+        cwd=RACINE, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        limite = time.monotonic() + 60
+        while time.monotonic() < limite:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/salaries/?q=Fictif-Aubry", timeout=5)
+            except urllib.error.HTTPError:
+                break  # any HTTP answer: the request was served and logged
+            except OSError:
+                time.sleep(0.3)
+                continue
+            break
+        time.sleep(0.5)
+        ecrit = journal.read_text()
+    finally:
+        serveur.terminate()
+        serveur.wait(timeout=20)
+    assert '"GET /salaries/ HTTP/1.1"' in ecrit
+    assert "Fictif" not in ecrit and "q=" not in ecrit
+
+
+def test_la_production_refuse_d_ecrire_les_courriels_dans_les_journaux():
+    """The console backend writes every e-mail (agents' addresses, reset links) to the logs: production refuses
+    it, and the compose file has no default for EMAIL_URL."""
+    env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_SETTINGS_MODULE": "iae.settings.production"}
+    lire = [sys.executable, "-c", "from django.conf import settings; print(settings.EMAIL_BACKEND)"]
+    # Console, nothing (the default, console), or a scheme dj-email-url does not know (plain SMTP without TLS).
+    for url in ("console://", None, "smtp+tls://u:p@smtp.example:587"):
+        env_ici = {k: v for k, v in env.items() if k != "EMAIL_URL"} | ({"EMAIL_URL": url} if url else {})
+        refus = subprocess.run(lire, cwd=RACINE, env=env_ici, capture_output=True, text=True)
+        assert refus.returncode != 0 and "EMAIL_URL doit désigner le serveur d'envoi" in refus.stderr
+    accepte = subprocess.run(
+        lire, cwd=RACINE, env={**env, "EMAIL_URL": "submission://u:p@smtp.example:587"}, capture_output=True, text=True
+    )
+    assert accepte.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend", accepte.stderr
+    compose = yaml.safe_load((RACINE / "docker-compose.yml").read_text())
+    assert compose["x-app"]["environment"]["EMAIL_URL"].startswith("${EMAIL_URL:?")
+    assert "console" not in (RACINE / "docker-compose.yml").read_text()

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -83,6 +84,50 @@ def test_une_generation_abandonnee_n_empeche_pas_d_en_demander_une(agent_55):
     perdu.refresh_from_db()
     assert (perdu.statut, perdu.erreur) == (StatutBilan.ECHEC, services.ECHEC_INTERROMPU)
     assert nouveau.statut == StatutBilan.EN_ATTENTE
+
+
+def test_deja_en_cours_dure_le_bail_de_la_generation(agent_55, settings):
+    """A generation started longer ago than its task's hard time limit is over (stopped, or its worker lost):
+    "déjà en cours" ends with it, not half an hour or an hour later."""
+    attente, generation = services.baux_de_la_generation()
+    assert generation == dt.timedelta(seconds=generer_bilan_task.time_limit) == dt.timedelta(minutes=10)
+    assert attente == dt.timedelta(seconds=settings.CELERY_BAIL) == dt.timedelta(minutes=30)
+    maintenant = timezone.now()
+    en_cours = BilanCdiae.objects.create(departement="55", annee=2024, statut=StatutBilan.EN_COURS, progression=25)
+    BilanCdiae.objects.filter(pk=en_cours.pk).update(date_debut=maintenant - generation + dt.timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="déjà en cours de génération"):
+        services.demander_bilan("55", 2024, agent_55)
+
+    BilanCdiae.objects.filter(pk=en_cours.pk).update(date_debut=maintenant - generation - dt.timedelta(seconds=1))
+    nouveau = services.demander_bilan("55", 2024, agent_55)
+    en_cours.refresh_from_db()
+    assert (en_cours.statut, en_cours.erreur) == (StatutBilan.ECHEC, services.ECHEC_INTERROMPU)
+    assert nouveau.statut == StatutBilan.EN_ATTENTE
+
+
+def test_un_bilan_en_attente_dure_le_bail_de_la_file(agent_55):
+    attente, _ = services.baux_de_la_generation()
+    en_attente = BilanCdiae.objects.create(departement="55", annee=2024, statut=StatutBilan.EN_ATTENTE)
+    BilanCdiae.objects.filter(pk=en_attente.pk).update(date_demande=timezone.now() - attente + dt.timedelta(minutes=1))
+    with pytest.raises(ValidationError, match="déjà en cours de génération"):
+        services.demander_bilan("55", 2024, agent_55)
+    BilanCdiae.objects.filter(pk=en_attente.pk).update(date_demande=timezone.now() - attente - dt.timedelta(seconds=1))
+    services.demander_bilan("55", 2024, agent_55)
+    en_attente.refresh_from_db()
+    assert en_attente.statut == StatutBilan.ECHEC
+
+
+def test_une_generation_trop_longue_s_arrete_et_le_dit(agent_55, monkeypatch, django_capture_on_commit_callbacks):
+    """Past its soft time limit the task is told (SoftTimeLimitExceeded) and records the failure in French."""
+
+    def trop_long(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(contenu, "assembler_bilan", trop_long)
+    with django_capture_on_commit_callbacks(execute=True):
+        bilan = services.demander_bilan("55", 2024, agent_55)
+    bilan.refresh_from_db()
+    assert (bilan.statut, bilan.erreur) == (StatutBilan.ECHEC, services.ECHEC_GENERATION)
 
 
 def test_un_bilan_pret_n_est_pas_refait(agent_55):

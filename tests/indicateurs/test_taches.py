@@ -100,7 +100,7 @@ class TestNuit:
 
 
 class TestCalendrier:
-    def test_quatre_taches_planifiees(self):
+    def test_cinq_taches_planifiees(self):
         planning = {e["task"]: e["schedule"] for e in settings.CELERY_BEAT_SCHEDULE.values()}
         assert planning == {
             "declarations.tasks.relancer_declarations_manquantes_task": crontab(
@@ -110,6 +110,8 @@ class TestCalendrier:
             "indicateurs.tasks.envoyer_synthese_mensuelle_task": crontab(minute="30", hour="7", day_of_month="17"),
             # docs/rgpd.md: once a month, after the night's refresh.
             "parcours.tasks.purger_donnees_personnelles_task": crontab(minute="30", hour="3", day_of_month="1"),
+            # docs/rgpd.md: the connection logs past their six months, every night.
+            "comptes.tasks.purger_journal_des_connexions_task": crontab(minute="15", hour="4"),
         }
 
     def test_les_taches_planifiees_existent(self):

@@ -5,6 +5,7 @@ Needs REDIS_URL and a PostgreSQL DATABASE_URL; skipped otherwise, except under C
 
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -16,6 +17,8 @@ import pytest
 from celery.backends.redis import RedisBackend
 from django.db import connection
 
+from bilans.models import BilanCdiae, StatutBilan
+from bilans.tasks import generer_bilan_task
 from iae.celery import app as celery_app
 from imports.models import Import, StatutImport
 from imports.services import preparer_import
@@ -63,36 +66,51 @@ def _url_base_de_test() -> str:
     return f"postgres://{utilisateur}{mot_de_passe}@{hote}:{port}/{reglages['NAME']}"
 
 
-@pytest.fixture
-def worker(services_reels, settings, tmp_path):
-    file_attente = f"test-{uuid.uuid4().hex[:8]}"
-    settings.MEDIA_ROOT = tmp_path
+def _lancer_worker(file_attente: str, media: Path, journal: Path, redis_url: str = REDIS_URL, **env_en_plus):
+    """A worker process of its own on one queue, logging to `journal`; `env_en_plus` adds to its environment."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "iae.settings.dev",
         "DEBUG": "0",
         "DATABASE_URL": _url_base_de_test(),
-        "REDIS_URL": REDIS_URL,
-        "MEDIA_ROOT": str(tmp_path),
+        "REDIS_URL": redis_url,
+        "MEDIA_ROOT": str(media),
+        **env_en_plus,
     }
-    journal = tmp_path / "worker.log"
     with journal.open("w") as sortie:
-        processus = subprocess.Popen(
+        return subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "iae", "worker", "--pool=solo", "-Q", file_attente,
              "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
             cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT,
         )  # fmt: skip
+
+
+def _arreter(processus) -> None:
+    processus.terminate()
+    try:
+        processus.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        processus.kill()
+
+
+@pytest.fixture
+def sans_execution_en_ligne():
     precedent = {"task_always_eager": celery_app.conf.task_always_eager}
     celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.update(precedent)
+
+
+@pytest.fixture
+def worker(services_reels, settings, tmp_path, sans_execution_en_ligne):
+    file_attente = f"test-{uuid.uuid4().hex[:8]}"
+    settings.MEDIA_ROOT = tmp_path
+    journal = tmp_path / "worker.log"
+    processus = _lancer_worker(file_attente, tmp_path, journal)
     try:
         yield file_attente, processus, journal
     finally:
-        celery_app.conf.update(precedent)
-        processus.terminate()
-        try:
-            processus.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            processus.kill()
+        _arreter(processus)
 
 
 @pytest.mark.integration
@@ -153,3 +171,68 @@ def test_les_indicateurs_sont_recalcules_par_un_vrai_worker(worker):
     mars = IndicateurMensuel.objects.get()
     # 182 h × 12 / 1 820 h (ACI) = 1,2 ETP
     assert (mars.annexe_id, mars.mois, mars.etp_realises) == (annexe.pk, dt.date(2024, 3, 1), Decimal("1.2"))
+
+
+def _redis_a_part(url: str, base: int) -> str:
+    """The same Redis server, another database: a worker with a lease of seconds must not hand out again the
+    messages of anyone else's workers."""
+    return url.rsplit("/", 1)[0] + f"/{base}" if url.rsplit("/", 1)[-1].isdigit() else f"{url.rstrip('/')}/{base}"
+
+
+@pytest.mark.integration
+@pytest.mark.lent
+@pytest.mark.django_db(transaction=True)
+def test_un_worker_tue_en_pleine_tache_la_reprend_apres_redemarrage_au_bout_du_bail(
+    services_reels, settings, tmp_path, sans_execution_en_ligne
+):
+    """The whole worker is killed (SIGKILL, no warm shutdown) while it generates a bilan; a worker restarted at once
+    gets the message back once the lease has passed, and the bilan is generated, instead of staying "en cours"."""
+    bail = 12  # seconds, for this test's workers (CELERY_BAIL_SECONDES); 30 minutes in production
+    redis_url = _redis_a_part(REDIS_URL, 13)
+    file_attente = f"test-{uuid.uuid4().hex[:8]}"
+    settings.MEDIA_ROOT = tmp_path
+    bilan = BilanCdiae.objects.create(departement="55", annee=2024, etape="En attente de traitement")
+    premier = _lancer_worker(
+        file_attente, tmp_path, tmp_path / "worker-1.log", redis_url, CELERY_BAIL_SECONDES=str(bail)
+    )
+    second = None
+    try:
+        with celery_app.connection_for_write(url=redis_url) as connexion:
+            generer_bilan_task.apply_async((bilan.pk,), queue=file_attente, connection=connexion)
+        limite = time.monotonic() + 90
+        while time.monotonic() < limite:
+            bilan.refresh_from_db()
+            if bilan.statut != StatutBilan.EN_ATTENTE:
+                break
+            assert premier.poll() is None, (tmp_path / "worker-1.log").read_text()
+            time.sleep(0.05)
+        os.kill(premier.pid, signal.SIGKILL)
+        premier.wait(timeout=10)
+        tue_a = time.monotonic()
+        bilan.refresh_from_db()
+        assert bilan.statut == StatutBilan.EN_COURS and bilan.progression < 100, (
+            tmp_path / "worker-1.log"
+        ).read_text()
+        debut_interrompu = bilan.date_debut
+
+        second = _lancer_worker(
+            file_attente, tmp_path, tmp_path / "worker-2.log", redis_url, CELERY_BAIL_SECONDES=str(bail)
+        )
+        # The lease, the sweep that finds the message (every 10 s), then the generation itself.
+        limite = tue_a + bail + 10 + 60
+        while time.monotonic() < limite:
+            bilan.refresh_from_db()
+            if bilan.statut in (StatutBilan.PRET, StatutBilan.ECHEC):
+                break
+            assert second.poll() is None, (tmp_path / "worker-2.log").read_text()
+            time.sleep(0.5)
+        journal = (tmp_path / "worker-2.log").read_text()
+        assert bilan.statut == StatutBilan.PRET, journal
+        assert bilan.date_debut > debut_interrompu  # generated again by the second worker
+        assert bilan.pages > 0 and bilan.fichier.name.endswith(".pdf")
+        assert "generer_bilan_task" in journal and "succeeded" in journal
+    finally:
+        if premier.poll() is None:
+            premier.kill()
+        if second is not None:
+            _arreter(second)

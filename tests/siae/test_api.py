@@ -143,4 +143,7 @@ def test_documentation(client):
     reponse = client.get("/api/v1/docs/")
     assert reponse.status_code == 200
     assert b"swagger" in reponse.content.lower()
-    assert b"/api/v1/schema/" in reponse.content
+    # The start-up script comes from its own address (Content-Security-Policy: no inline script).
+    assert b'src="/api/v1/docs/?script="' in reponse.content
+    script = client.get("/api/v1/docs/?script=")
+    assert script["Content-Type"].startswith("application/javascript") and b"/api/v1/schema/" in script.content
