@@ -19,7 +19,7 @@ from .transit import Ecriture, analyser, creer, different, executer, inserer, no
 CONTRATS, PERSONNES = "fluxiae_contrats", "fluxiae_personnes"
 IDENTITES, SUITES, PASSES = "fluxiae_identites", "fluxiae_suites", "fluxiae_passes"
 GROUPES, VOULUS = "fluxiae_groupes", "fluxiae_contrats_voulus"
-TABLES = (CONTRATS, PERSONNES, IDENTITES, SUITES, PASSES, GROUPES, VOULUS)
+TABLES = (CONTRATS, PERSONNES, IDENTITES, SUITES, PASSES, f"{GROUPES}_lus", GROUPES, VOULUS)
 AGREMENT = re.compile(r"[0-9A-Z]{12}")
 
 
@@ -221,11 +221,11 @@ def _charger_groupes(compte) -> None:
     from the initial contract, the exit from the last one. Two groups on one key (two ASP persons sharing a PASS):
     the last one counts."""
     parcours = Parcours._meta.db_table
+    # In two steps: the groups alone, then their match with the parcours; in one statement PostgreSQL may plan
+    # the window functions of the groups against the parcours table row by row (minutes on a national flux).
     creer(
-        GROUPES,
-        f"""AS SELECT g.*, e.id IS NULL AS nouveau,
-            {_cle_nouvelle(Parcours, "e.id", "g.pass_id, g.siae_id, g.embauche")} AS parcours_id
-        FROM (
+        f"{GROUPES}_lus",
+        f"""AS SELECT * FROM (
             SELECT p.personne, p.siae_id, p.groupe, t.pass_id, t.salarie_id, p.embauche, d.sortie,
                 CASE WHEN d.sortie IS NOT NULL THEN d.motif_id END AS motif_id, p.brsa, p.rqth, p.qpv, p.zrr,
                 p.niveau, p.chomage,
@@ -241,9 +241,15 @@ def _charger_groupes(compte) -> None:
             ) d ON d.personne = p.personne AND d.siae_id = p.siae_id AND d.groupe = p.groupe AND d.n = 1
             JOIN {PASSES} t ON t.agrement = p.agrement
             WHERE p.n = 1
-        ) g
-        LEFT JOIN {parcours} e ON e.pass_iae_id = g.pass_id AND e.siae_id = g.siae_id AND e.date_embauche = g.embauche
-        WHERE g.r = 1""",
+        ) g WHERE g.r = 1""",
+    )
+    analyser(f"{GROUPES}_lus", parcours)
+    creer(
+        GROUPES,
+        f"""AS SELECT g.*, e.id IS NULL AS nouveau,
+            {_cle_nouvelle(Parcours, "e.id", "g.pass_id, g.siae_id, g.embauche")} AS parcours_id
+        FROM {GROUPES}_lus g LEFT JOIN {parcours} e
+          ON e.pass_iae_id = g.pass_id AND e.siae_id = g.siae_id AND e.date_embauche = g.embauche""",
     )
     analyser(GROUPES)
     affectations = ", ".join(f"{champ} = g.{source}" for champ, source in CHAMPS_PARCOURS)
