@@ -188,6 +188,8 @@ def _charger_passes(compte) -> None:
         ) i LEFT JOIN {pass_iae} p ON p.numero = i.agrement
         WHERE i.r = 1""",
     )
+    # The groups are joined on it: without an index PostgreSQL may scan the PASS once per group.
+    executer(f"CREATE INDEX {PASSES}_agrement ON {PASSES} (agrement)")
     analyser(PASSES)
     identite = (("nom", "nom"), ("prenom", "prenom"), ("date_naissance", "naissance"), ("genre", "genre"))
     modifies = executer(
