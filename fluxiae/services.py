@@ -25,7 +25,7 @@ from siae.models import Siae
 
 from . import regles, services_etats, services_parcours
 from .lecture import ErreurFlux, LecteurVue, fichiers_du_flux
-from .transit import supprimer
+from .transit import par_lots, supprimer
 
 ZERO = Decimal(0)
 # Rows written per query, and values per IN list; persons loaded together.
@@ -343,7 +343,7 @@ def charger_annexes(afs: dict[int, AfDuFlux], structures: dict, bilan: Bilan) ->
 def _versions(annexes: list[tuple[AnnexeFinanciere, AfDuFlux]]) -> None:
     """The versions of the annexes created or changed, as avenants (their history), and the ETP of the version
     that counts on every month: a fixed number of queries per batch of annexes."""
-    for lot in _par_lots(annexes, 1000):
+    for lot in par_lots(annexes, 1000):
         ids = [annexe.pk for annexe, _ in lot]
         # Keyed by their ranks, as the annexe's own avenants are: a version the ASP restates is updated, not added.
         connus = {
@@ -375,12 +375,6 @@ def _versions(annexes: list[tuple[AnnexeFinanciere, AfDuFlux]]) -> None:
         Avenant.objects.bulk_create(nouveaux, batch_size=LOT)
         EtpConventionneMensuel.objects.filter(annexe_id__in=ids).delete()
         EtpConventionneMensuel.objects.bulk_create(mensuels, batch_size=LOT)
-
-
-def _par_lots(valeurs, taille: int = LOT):
-    valeurs = list(valeurs)
-    for debut in range(0, len(valeurs), taille):
-        yield valeurs[debut : debut + taille]
 
 
 # The whole flux ---------------------------------------------------------------------------------------------------

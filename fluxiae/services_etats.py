@@ -19,7 +19,7 @@ from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDecl
 from . import regles
 from .lecture import ErreurFlux, LecteurVue
 from .services_parcours import VOULUS
-from .transit import Ecriture, analyser, creer, executer, inserer, sql
+from .transit import Ecriture, analyser, creer, executer, inserer, par_lots, sql
 
 ETATS, NOUVELLES, LIGNES = "fluxiae_etats", "fluxiae_nouvelles", "fluxiae_lignes"
 TABLES = (ETATS, NOUVELLES, LIGNES)
@@ -87,7 +87,7 @@ def charger_declarations(bilan, fichier: str) -> None:
     if sans_contrat:
         compte.ignores["contrat absent de la vue ContratMission"] += sans_contrat
     existantes = defaultdict(list)
-    for annexes in _par_lots(sorted({annexe for annexe, _ in mois_lus})):
+    for annexes in par_lots(sorted({annexe for annexe, _ in mois_lus})):
         for cle in DeclarationMensuelle.objects.filter(annexe_id__in=annexes).values_list(
             "pk", "annexe_id", "mois", "version", "source", "version_asp", "retenue"
         ):
@@ -129,9 +129,9 @@ def charger_declarations(bilan, fichier: str) -> None:
     analyser(NOUVELLES)
     _lignes_des_nouvelles(fichier)
     # The unique "one retained per month" constraint: release before retaining.
-    for ids in _par_lots(a_retirer):
+    for ids in par_lots(a_retirer):
         DeclarationMensuelle.objects.filter(pk__in=ids).update(retenue=False)
-    for ids in _par_lots(a_retenir):
+    for ids in par_lots(a_retenir):
         DeclarationMensuelle.objects.filter(pk__in=ids).update(retenue=True)
     _inserer_les_nouvelles()
 
@@ -201,12 +201,6 @@ def _inserer_les_nouvelles() -> None:
         f"FROM {LIGNES} l JOIN {NOUVELLES} n ON n.annexe_id = l.annexe_id AND n.mois = l.mois "
         "ORDER BY n.declaration_id, l.parcours_id",
     )
-
-
-def _par_lots(valeurs, taille: int = LOT):
-    valeurs = list(valeurs)
-    for debut in range(0, len(valeurs), taille):
-        yield valeurs[debut : debut + taille]
 
 
 def _date(valeur):

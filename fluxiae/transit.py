@@ -30,6 +30,13 @@ def executer(requete: str, parametres=()) -> int:
         return max(curseur.rowcount, 0)
 
 
+def par_lots(valeurs, taille: int = 5000):
+    """`valeurs` in lists of at most `taille` (one IN list per query)."""
+    valeurs = list(valeurs)
+    for debut in range(0, len(valeurs), taille):
+        yield valeurs[debut : debut + taille]
+
+
 def postgresql() -> bool:
     return connection.vendor == "postgresql"
 
