@@ -30,10 +30,6 @@ from .transit import par_lots, supprimer
 ZERO = Decimal(0)
 # Rows written per query, and values per IN list; persons loaded together.
 LOT = 5000
-LOT_DE_PERSONNES = 20_000
-CHAMPS_PARCOURS = (
-    "date_sortie", "motif_sortie_id", "brsa", "rqth", "qpv", "zrr", "niveau_formation", "duree_chomage",
-)  # fmt: skip
 
 
 @dataclass

@@ -25,8 +25,6 @@ ETATS, NOUVELLES, LIGNES = "fluxiae_etats", "fluxiae_nouvelles", "fluxiae_lignes
 TABLES = (ETATS, NOUVELLES, LIGNES)
 ZERO = Decimal(0)
 HEURES_MAX = 208
-# Declaration ids per query when retained flags move.
-LOT = 5000
 
 
 def lire_etats_mensuels(flux, annexes: dict[int, AnnexeFinanciere], motifs: dict, bilan) -> None:
