@@ -28,7 +28,7 @@ from .lecture import ErreurFlux, LecteurVue, fichiers_du_flux
 from .transit import par_lots, supprimer
 
 ZERO = Decimal(0)
-# Rows written per query, and values per IN list; persons loaded together.
+# Rows written per query by the ORM batches (structures, annexes, avenants, monthly ETP).
 LOT = 5000
 
 
