@@ -6,3 +6,8 @@ class BaseConfig(AppConfig):
 
     name = "base"
     verbose_name = "Socle commun"
+
+    def ready(self):
+        from base.versions import brancher_les_signaux
+
+        brancher_les_signaux()

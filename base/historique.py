@@ -22,6 +22,8 @@ from simple_history.manager import HistoricalQuerySet
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from base.versions import donnees_modifiees
+
 _auteur = contextvars.ContextVar("auteur_des_changements", default=None)
 _motif = contextvars.ContextVar("motif_des_changements", default=None)
 _groupee = contextvars.ContextVar("ecriture_groupee", default=False)
@@ -218,6 +220,9 @@ def modele_historique(modele):
 
 def _tracer(modele, objets: list, type_: str, avant: dict | None = None) -> None:
     """The versions of `objets`, in one query; `avant`: {pk: {field: value}} before a bulk update."""
+    if objets:
+        # A bulk write sends no signal: it moves the version of the data here (base/versions.py).
+        donnees_modifiees()
     if en_ecriture_groupee() or not objets:
         return
     historique = modele_historique(modele)

@@ -11,6 +11,8 @@ structure: their exit, the situation at hire, the salarié's identity (`rafraich
 import datetime as dt
 from collections.abc import Callable
 
+from base.versions import donnees_modifiees
+
 _annexe: Callable[[int, dt.date | None], None] | None = None
 _structure: Callable[[int], None] | None = None
 
@@ -23,6 +25,7 @@ def brancher(annexe: Callable[[int, dt.date | None], None], structure: Callable[
 
 def rafraichir_apres_commit(annexe_id: int, mois: dt.date | None = None) -> None:
     """An annexe's month (every month when None) changed: refresh it once the current transaction commits."""
+    donnees_modifiees()
     if _annexe is not None:
         _annexe(annexe_id, mois)
 
@@ -30,5 +33,6 @@ def rafraichir_apres_commit(annexe_id: int, mois: dt.date | None = None) -> None
 def rafraichir_structure_apres_commit(siae_id: int) -> None:
     """A parcours of the structure changed (its exit, the situation at hire, the salarié's identity): refresh the
     facts of its parcours once the current transaction commits."""
+    donnees_modifiees()
     if _structure is not None:
         _structure(siae_id)

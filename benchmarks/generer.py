@@ -1,12 +1,13 @@
 """Synthetic national-scale data for the benchmark, written with `bulk_create` into the benchmark's own database.
 
-    python -m benchmarks.generer [--departements 10] [--siae-par-departement 40] [--annee 2025] [--reinitialiser]
+    python -m benchmarks.generer [--departements 10] [--siae-par-departement 45] [--annee 2025] [--reinitialiser]
 
-Deterministic: the same options and seed give the same rows. Two civil years (`annee` − 1 and `annee`): per
-structure one convention, one annexe per year (some with an avenant from July), the monthly ETP conventionnés
-rebuilt by `conventions.services.etp_par_mois`, a staff simulated month by month (hires to fill the posts,
-exits with a motif), one retained declaration per annexe and month with a line per salarié present, the ASP's
-monthly advances, a regularisation and a modulation payment, and a few other financing lines. Then the
+Deterministic: the same options and seed give the same rows. The structures spread over the départements as the
+population does (`france.py`): Nord has about ten times the SIAE of a small département. Two civil years (`annee` −
+1 and `annee`): per structure one convention, one annexe per year (some with an avenant from July), the monthly ETP
+conventionnés rebuilt by `conventions.services.etp_par_mois`, a staff simulated month by month (hires to fill the
+posts, exits with a motif), one retained declaration per annexe and month with a line per salarié present, the
+ASP's monthly advances, a regularisation and a modulation payment, and a few other financing lines. Then the
 materialised indicators (`indicateurs`) are rebuilt and the tables analysed, as the night job would leave them.
 
 Nothing is written when the database already holds structures (unless `--reinitialiser`)."""
@@ -20,6 +21,7 @@ import time
 from decimal import ROUND_HALF_UP, Decimal
 
 from .base import installer_django
+from .france import structures_par_departement
 
 CENT = Decimal("0.01")
 # Share of each kind among the structures, ETP conventionnés range, salariés per ETP (AI and ETTI staff work
@@ -74,7 +76,7 @@ def code_sur_trois(departement: str) -> str:
 
 
 class Generateur:
-    def __init__(self, annee: int, siae_par_departement: int, graine: int):
+    def __init__(self, annee: int, siae_par_departement: dict[str, int], graine: int):
         from aides_au_poste.models import BaremeAideAuPoste
         from base.calendrier import mois_entre
         from parcours.models import MotifSortie
@@ -137,7 +139,7 @@ class Generateur:
                 regie_de_quartier=type_ in ("EI", "ACI") and alea.random() < 0.05,
                 commune=f"Commune {alea.randint(1, 30)}",
             )
-            for rang in range(1, self.siae_par_departement + 1)
+            for rang in range(1, self.siae_par_departement[departement] + 1)
         ]
         Siae.objects.bulk_create(structures, batch_size=2000)
         self.comptes["siae"] += len(structures)
@@ -436,17 +438,19 @@ def analyser() -> None:
 
 
 def generer(departements: int, siae_par_departement: int, annee: int, graine: int) -> dict:
+    """`siae_par_departement` is the mean: each département gets its share by population (`france.py`)."""
     from base.departements import DEPARTEMENTS
     from indicateurs.services import rafraichir_tout
 
     codes = list(DEPARTEMENTS)[:departements]
-    generateur = Generateur(annee, siae_par_departement, graine)
+    generateur = Generateur(annee, structures_par_departement(codes, siae_par_departement), graine)
     debut = time.perf_counter()
     administrateur()
     for rang, code in enumerate(codes, start=1):
         generateur.departement(code)
         print(
-            f"  {rang:>3}/{len(codes)} département {code} : {generateur.comptes['lignes']:>9} lignes de déclaration "
+            f"  {rang:>3}/{len(codes)} département {code} ({generateur.siae_par_departement[code]} SIAE) : "
+            f"{generateur.comptes['lignes']:>9} lignes de déclaration "
             f"({time.perf_counter() - debut:.0f} s)",
             flush=True,
         )
@@ -465,7 +469,12 @@ def main(argv: list[str] | None = None) -> None:
         default=10,
         help="nombre de départements, dans l'ordre du référentiel (102 : tous)",
     )
-    parser.add_argument("--siae-par-departement", type=argument_positif, default=40)
+    parser.add_argument(
+        "--siae-par-departement",
+        type=argument_positif,
+        default=45,
+        help="nombre moyen de SIAE par département, réparties selon la population (45 : environ 4 600 en France)",
+    )
     parser.add_argument("--annee", type=int, default=2025, help="l'année mesurée ; l'année d'avant est générée aussi")
     parser.add_argument("--graine", type=int, default=2024)
     parser.add_argument(
@@ -484,7 +493,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         return
     print(
-        f"Génération : {options.departements} départements × {options.siae_par_departement} SIAE, "
+        f"Génération : {options.departements} départements, {options.siae_par_departement} SIAE en moyenne, "
         f"années {options.annee - 1} et {options.annee}…",
         flush=True,
     )

@@ -320,7 +320,7 @@ def imprimer(mesures: list[Mesure], reference: dict | None) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.mesurer", description=__doc__.splitlines()[0])
     parser.add_argument("--repetitions", type=int, default=5, help="exécutions chronométrées par lecture")
-    parser.add_argument("--departement", help="le département des lectures départementales (le premier généré)")
+    parser.add_argument("--departement", help="le département des lectures départementales (par défaut le plus grand)")
     parser.add_argument("--reference", action="store_true", help="enregistrer aussi ce résultat comme référence")
     parser.add_argument("--sortie", type=Path, help="le fichier de résultats (benchmarks/resultats-<date>.json)")
     parser.add_argument("--sans-charge", action="store_true", help="sans la mesure sous charge (gunicorn)")
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> None:
     options = parser.parse_args(argv)
     url = installer_django()
 
-    from django.db.models import Max
+    from django.db.models import Count, Max
     from django.test.utils import setup_test_environment
 
     from conventions.models import AnnexeFinanciere
@@ -340,8 +340,13 @@ def main(argv: list[str] | None = None) -> None:
     if derniere["debut"] is None:
         sys.exit("La base du banc d'essai est vide : lancez d'abord `python -m benchmarks.generer`.")
     annee = derniere["debut"].year
+    # The largest département by default: the one whose cockpit is the slowest to serve.
     departement = options.departement or (
-        AnnexeFinanciere.objects.order_by("siae__departement").values_list("siae__departement", flat=True).first()
+        AnnexeFinanciere.objects.values("siae__departement")
+        .annotate(nombre=Count("id"))
+        .order_by("-nombre", "siae__departement")
+        .values_list("siae__departement", flat=True)
+        .first()
     )
     taille = echelle()
     print(

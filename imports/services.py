@@ -7,6 +7,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connectio
 from django.utils import timezone
 
 from base.historique import auteur_des_changements, ecriture_groupee
+from base.versions import donnees_modifiees
 
 from .importeur import Analyse, ImporteurArchive, Resultat
 from .lecture import ErreurLigne, FichierIllisible, lire_tableau
@@ -192,6 +193,8 @@ def _ecriture_de_l_import(journal: Import):
     """What an import writes, in one transaction: its rows write no version each, its author is the journal's,
     and the trail gets one entry for the whole file (`_tracer_l_import`), or nothing if it fails."""
     with transaction.atomic(), ecriture_groupee(), auteur_des_changements(journal.auteur):
+        # Its rows are written in bulk, without signals: the version of the data moves once, if it commits.
+        donnees_modifiees()
         yield
 
 

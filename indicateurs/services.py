@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from base.calendrier import mois_de_l_annee, premier_du_mois
 from base.ensembliste import inserer_ou_mettre_a_jour, selection
+from base.versions import donnees_modifiees
 from conventions.models import ETATS_ACTIFS, AnnexeFinanciere, EtpConventionneMensuel
 from declarations.models import LigneDeclaration
 from declarations.queries import etp_realises_expression
@@ -120,6 +121,8 @@ def _rafraichir(annexes, mois: list[dt.date] | None, structures=None) -> Rafraic
         if structures is None:
             structures = Siae.objects.filter(pk__in=annexes.values("siae_id"))
         faits, presences_supprimees = rafraichir_parcours(structures, None if mois is None else {m.year for m in mois})
+        # The pages kept from the figures before (base/pages.py) are read no more once this commits.
+        donnees_modifiees()
     return Rafraichissement(len(verrouillees), ecrites, supprimees, faits + presences_supprimees)
 
 
@@ -146,6 +149,7 @@ def rafraichir_structures(siae_ids: Iterable[int]) -> tuple[int, int]:
     """The facts of every parcours of these structures and their presences, every year, in one transaction.
     Returns (rows written, rows deleted)."""
     with transaction.atomic():
+        donnees_modifiees()
         return rafraichir_parcours(Siae.objects.filter(pk__in=sorted(set(siae_ids))))
 
 

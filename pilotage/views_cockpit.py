@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from base.departements import DEPARTEMENTS
 from base.exports import reponse_csv, reponse_xlsx
+from base.pages import PageEnCache
 from comptes.choix import annee_demandee
 from conventions.choix import ChoixAnnexesMixin
 from financements.models import LigneFinancement
@@ -39,9 +40,12 @@ def pour_tableur(lignes: list[dict]) -> list[dict]:
     ]
 
 
-class Cockpit(ChoixAnnexesMixin, TemplateView):
+class Cockpit(PageEnCache, ChoixAnnexesMixin, TemplateView):
     """`/pilotage/?annee=&departement=&type=`: the blocks of `pilotage.cockpit`, each chart beside its table;
-    `&export=csv|xlsx&bloc=<table>` downloads one table, `&export=xlsx` alone all of them, one sheet each."""
+    `&export=csv|xlsx&bloc=<table>` downloads one table, `&export=xlsx` alone all of them, one sheet each.
+
+    The page is served again from the shared cache while the data has not changed (`base.pages`): fifty agents
+    opening it at once cost one rendering each, not fifty."""
 
     template_name = "pilotage/cockpit.html"
 
@@ -89,9 +93,9 @@ class Cockpit(ChoixAnnexesMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
-        self.preparer()
         format_ = request.GET.get("export")
         if format_:
+            self.preparer()
             return self.exporter(format_, request.GET.get("bloc") or None)
         return super().get(request, *args, **kwargs)
 
@@ -113,6 +117,7 @@ class Cockpit(ChoixAnnexesMixin, TemplateView):
         raise Http404("Format d'export inconnu.")
 
     def get_context_data(self, **kwargs):
+        self.preparer()
         c = self.cockpit
         parametres = {"annee": self.annee}
         if self.departement_choisi:

@@ -307,9 +307,21 @@ else:
         # Eight charts per cockpit (département, year, kind), one per structure's home.
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
+# The pages served again while the data has not changed (base/pages.py) and the version of the data
+# (base/versions.py): shared by every process as the charts are, under their own prefix or folder.
+if REDIS_URL:
+    _CACHE_PAGES = {**_CACHE_GRAPHIQUES, "KEY_PREFIX": "pilotiae-pages"}
+else:
+    _CACHE_PAGES = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / "cache" / "pages"),
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+PAGES_EN_CACHE = env_bool("PAGES_EN_CACHE", True)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "graphiques": _CACHE_GRAPHIQUES,
+    "pages": _CACHE_PAGES,
 }
 
 # The results of tasks (counts and statuses; a failure's message) are dropped from the broker after a day.

@@ -23,4 +23,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "graphiques": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "graphiques"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
+# A test runs inside one transaction that never commits, so the version of the data never moves (it moves on
+# commit): pages are rendered every time, except in the tests of the page cache, which turn it on.
+PAGES_EN_CACHE = False

@@ -1,0 +1,111 @@
+"""Pages served again from the shared cache while the data they show has not changed.
+
+The figures of a cockpit are computed once, when the data changes (`indicateurs`); reading and laying them out
+still costs tens of milliseconds, which fifty agents opening it at once turn into seconds. A page marked with
+`PageEnCache` is rendered once per session, address, version of the data (`base.versions`) and day, and stored in
+the shared cache; the same session's next requests read it back.
+
+What must never happen, and why it cannot:
+- serving a page to someone else: the key holds the session key, so a page only goes back to the session that
+  rendered it; a page with forms only to the browser holding the CSRF cookie its tokens were signed with;
+- serving figures older than a write: any write moves the version, and a page cached before is never read again;
+  the day is in the key (a declaration becomes late at midnight), and a page lives `DUREE_DE_VIE` at most;
+- serving a page that was meant once: a page carrying flash messages or a CSP nonce, or not a 200, is not stored,
+  and a request with messages waiting is rendered, not read.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import caches
+from django.http import HttpResponse
+
+from base import versions
+
+journal = logging.getLogger(__name__)
+
+# Ten minutes: the bound on a write that would move no version (an update in SQL that no service announces).
+DUREE_DE_VIE = 10 * 60
+
+
+@cache
+def _version_du_code() -> str:
+    """The templates as deployed (names and modification times): a new release renders every page again."""
+    empreinte = hashlib.sha256()
+    for dossier in settings.TEMPLATES[0]["DIRS"]:
+        for fichier in sorted(Path(dossier).rglob("*.html")):
+            empreinte.update(f"{fichier}:{fichier.stat().st_mtime_ns}".encode())
+    return empreinte.hexdigest()[:16]
+
+
+def cle_de_la_page(request, version: int) -> str | None:
+    """The page's key for this request, None when it must not be read from the cache (no session, or the shared
+    cache unreadable)."""
+    session = getattr(request, "session", None)
+    cle_session = session.session_key if session is not None else None
+    if not (cle_session and version):
+        return None
+    entree = "\n".join(
+        (_version_du_code(), str(version), dt.date.today().isoformat(), cle_session, request.get_full_path())
+    )
+    return "page:" + hashlib.sha256(entree.encode()).hexdigest()
+
+
+def _messages_en_attente(request) -> bool:
+    return len(messages.get_messages(request)) > 0
+
+
+def _jeton_csrf_de_la_page(request) -> str | None:
+    """The CSRF secret the page's forms were signed with, when it has forms (Django's `get_token` was called)."""
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return request.META.get("CSRF_COOKIE")
+    return None
+
+
+class PageEnCache:
+    """A view mixin: its GET pages (HTML, the ones without `?export=`) are kept as the module says."""
+
+    def get(self, request, *args, **kwargs):
+        if not settings.PAGES_EN_CACHE or request.GET.get("export") or _messages_en_attente(request):
+            return super().get(request, *args, **kwargs)
+        cache_ = caches[versions.CACHE]
+        cle = cle_de_la_page(request, versions.version())
+        gardee = self._lire(cache_, cle) if cle else None
+        # A page with forms goes back only to a browser holding the cookie its tokens were signed with.
+        if gardee is not None and gardee[2] in (None, request.COOKIES.get(settings.CSRF_COOKIE_NAME)):
+            contenu, type_, _ = gardee
+            return HttpResponse(contenu, content_type=type_)
+        reponse = super().get(request, *args, **kwargs)
+        if hasattr(reponse, "render") and callable(reponse.render):
+            reponse = reponse.render()
+        if cle is not None and self._a_garder(request, reponse):
+            try:
+                cache_.set(
+                    cle, (reponse.content, reponse["Content-Type"], _jeton_csrf_de_la_page(request)), DUREE_DE_VIE
+                )
+            except Exception:
+                journal.exception("Cache des pages non écrit")
+        return reponse
+
+    @staticmethod
+    def _lire(cache_, cle: str):
+        try:
+            return cache_.get(cle)
+        except Exception:  # a cache down must not fail the page: it is rendered
+            journal.exception("Cache des pages illisible")
+            return None
+
+    @staticmethod
+    def _a_garder(request, reponse) -> bool:
+        return (
+            reponse.status_code == 200
+            and not reponse.streaming
+            and not reponse.cookies
+            and getattr(request, "_csp_nonce", None) is None
+            and not _messages_en_attente(request)
+        )
