@@ -147,7 +147,11 @@ def _supprimer_les_absentes(structures, annees: list[int] | None, source_sql: st
     """Delete the presences of the structures (in the years) the source no longer has: one anti-join."""
     table = PresenceAnnuelle._meta.db_table
     dans_le_perimetre, params = compiler(
-        PresenceAnnuelle.objects.filter(siae__in=structures).filter(_filtre_annees(annees, "annee")).values("pk")
+        # Without the model's ordering: it would join the facts and the parcours for nothing.
+        PresenceAnnuelle.objects.filter(siae__in=structures)
+        .filter(_filtre_annees(annees, "annee"))
+        .order_by()
+        .values("pk")
     )
     sql = (
         f"DELETE FROM {table} WHERE id IN ({dans_le_perimetre}) AND NOT EXISTS (SELECT 1 FROM ({source_sql}) s "
