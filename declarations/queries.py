@@ -153,3 +153,32 @@ def heures_par_parcours(parcours) -> dict[int, list[tuple[dt.date, Decimal]]]:
     ):
         par_parcours.setdefault(parcours_id, []).append((mois, heures))
     return par_parcours
+
+
+def heures_retenues_du_mois(parcours_ids, mois: dt.date) -> dict[int, Decimal]:
+    """The hours these parcours have in the retained declarations of a month, whatever the annexe (a January
+    reads the December of the previous year's annexe): what « Reprendre le mois précédent » copies. One query."""
+    return dict(
+        LigneDeclaration.objects.filter(
+            parcours__in=list(parcours_ids), declaration__retenue=True, declaration__mois=mois
+        )
+        .values_list("parcours_id")
+        .annotate(heures=Sum("heures_travaillees"))
+        .order_by()
+    )
+
+
+def totaux_retenus(annexe, mois: dt.date) -> tuple[Decimal, Decimal] | None:
+    """(hours, ETP) of the retained declaration of an annexe's month, None when the month has none. One query."""
+    totaux = LigneDeclaration.objects.filter(
+        declaration__annexe=annexe, declaration__mois=mois, declaration__retenue=True
+    ).aggregate(heures=Sum("heures_travaillees"), etp=Sum(etp_realises_expression()))
+    if totaux["heures"] is None:
+        return None
+    return totaux["heures"], Decimal(totaux["etp"])
+
+
+def etp_conventionnes_du_mois(annexe, mois: dt.date) -> Decimal | None:
+    """The ETP conventionnés of the annexe's month (its avenants applied), None when none is recorded."""
+    etp = EtpConventionneMensuel.objects.filter(annexe=annexe, mois=mois).values_list("etp_conventionnes", flat=True)
+    return etp.first()
