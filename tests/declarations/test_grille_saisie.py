@@ -6,7 +6,9 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 
 from base.calendrier import de_mois
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
@@ -219,3 +221,16 @@ def test_le_mois_avec_son_elision(mois, texte):
     assert de_mois(jour) == texte
     rendu = Template("{% load format_fr %}Déclaration {{ mois|de_mois }}").render(Context({"mois": jour}))
     assert rendu == f"Déclaration {texte}".replace("'", "&#x27;")
+
+
+def test_requetes_constantes_avec_le_nombre_de_salaries(client_de, personnel_a, siae_a, annexe, trois):
+    client = client_de(personnel_a)
+    url = URL.format(annexe=annexe.pk) + "?reprendre=1"
+    client.get(url)  # sessions and caches warmed
+    with CaptureQueriesContext(connection) as avant:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        ParcoursFactory(siae=siae_a, date_embauche=dt.date(2024, 1, 8))
+    with CaptureQueriesContext(connection) as apres:
+        assert len(client.get(url).context["rangees"]) == 8
+    assert len(apres.captured_queries) == len(avant.captured_queries)
