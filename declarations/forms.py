@@ -2,6 +2,27 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from parcours.models import MotifSortie
+from parcours.regles import erreur_heures
+
+from .importation import decimal_heures
+
+
+class ChampHeures(forms.DecimalField):
+    """The hours of a row, read and refused as the imported file reads and refuses them: « « abc » n'est pas un
+    nombre », « 400,00 h dépasse le maximum légal de 208 h dans un mois », not the generic messages of a number."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return decimal_heures(str(value).strip())
+        except ValueError as erreur:
+            raise forms.ValidationError(str(erreur), code="invalid") from None
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and (erreur := erreur_heures(value)) is not None:
+            raise forms.ValidationError(erreur, code="heures")
 
 
 class LigneForm(forms.Form):
@@ -9,11 +30,9 @@ class LigneForm(forms.Form):
 
     parcours = forms.IntegerField(widget=forms.HiddenInput)
     # A text box, not a number box: agents type "151,67" with a comma, and "151.67" is accepted too.
-    heures = forms.DecimalField(
+    heures = ChampHeures(
         label="Heures travaillées",
         required=False,
-        min_value=0,
-        max_value=208,
         decimal_places=2,
         localize=True,
         widget=forms.TextInput(attrs={"class": "fr-input", "inputmode": "decimal", "autocomplete": "off", "size": 7}),

@@ -8,6 +8,7 @@ from django.db.models import DecimalField, F, Func, Min, OuterRef, Q, Subquery, 
 from django.utils import timezone
 
 from base.calendrier import Periode, dernier_jour_du_mois
+from base.formats import arrondi
 from conventions.models import EtpConventionneMensuel
 from declarations.models import LigneDeclaration
 from declarations.regles import echeance_declaration
@@ -153,3 +154,34 @@ def heures_par_parcours(parcours) -> dict[int, list[tuple[dt.date, Decimal]]]:
     ):
         par_parcours.setdefault(parcours_id, []).append((mois, heures))
     return par_parcours
+
+
+def heures_retenues_du_mois(parcours_ids, mois: dt.date) -> dict[int, Decimal]:
+    """The hours these parcours have in the retained declarations of a month, whatever the annexe (a January
+    reads the December of the previous year's annexe): what « Reprendre le mois précédent » copies. One query."""
+    sommes = (
+        LigneDeclaration.objects.filter(
+            parcours__in=list(parcours_ids), declaration__retenue=True, declaration__mois=mois
+        )
+        .values_list("parcours_id")
+        .annotate(heures=Sum("heures_travaillees"))
+        .order_by()
+    )
+    # Hours are kept to the cent; SQLite's sum comes back with the digits of a float.
+    return {parcours_id: arrondi(heures) for parcours_id, heures in sommes}
+
+
+def totaux_retenus(annexe, mois: dt.date) -> tuple[Decimal, Decimal] | None:
+    """(hours, ETP) of the retained declaration of an annexe's month, None when the month has none. One query."""
+    totaux = LigneDeclaration.objects.filter(
+        declaration__annexe=annexe, declaration__mois=mois, declaration__retenue=True
+    ).aggregate(heures=Sum("heures_travaillees"), etp=Sum(etp_realises_expression()))
+    if totaux["heures"] is None:
+        return None
+    return arrondi(totaux["heures"]), Decimal(totaux["etp"])
+
+
+def etp_conventionnes_du_mois(annexe, mois: dt.date) -> Decimal | None:
+    """The ETP conventionnés of the annexe's month (its avenants applied), None when none is recorded."""
+    etp = EtpConventionneMensuel.objects.filter(annexe=annexe, mois=mois).values_list("etp_conventionnes", flat=True)
+    return etp.first()

@@ -5,7 +5,8 @@ import datetime as dt
 from decimal import Decimal
 
 from base.calendrier import de_mois, dernier_jour_du_mois, mois_suivant
-from base.formats import nombre_fr
+from base.formats import arrondi, nombre_fr
+from parcours.regles import HEURES_MAX_PAR_MOIS
 
 from .models import EtatDeclaration
 
@@ -80,3 +81,16 @@ def avertissement_remplacement(
     if validee:
         quand += " et validée"
     return f"Annexe {numero_annexe} : la déclaration {de_mois(mois)}{quand}, sera remplacée par une version {version}."
+
+
+def avertissement_depassement(heures: Decimal, heures_hebdo: Decimal) -> str:
+    """« 180,00 h dépasse les heures du contrat (35,00 h/semaine) »: accepted, said on the row or the file line."""
+    return f"{nombre_fr(heures)} h dépasse les heures du contrat ({nombre_fr(heures_hebdo)} h/semaine)"
+
+
+def heures_d_apres_le_contrat(heures_mensuelles: Decimal | None) -> Decimal | None:
+    """The hours a row is pre-filled with when the salarié had no line the month before: the contract's weekly hours
+    over a month (52/12 weeks), rounded half-up to the cent and never above the legal maximum of a month."""
+    if heures_mensuelles is None:
+        return None
+    return min(arrondi(heures_mensuelles), HEURES_MAX_PAR_MOIS)

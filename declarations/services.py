@@ -15,7 +15,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from base.calendrier import dernier_jour_du_mois
-from base.formats import nombre_fr
 from base.historique import creer_en_masse, modifier_en_masse, supprimer_en_masse
 from base.rafraichissement import rafraichir_apres_commit
 from conventions.models import AnnexeFinanciere
@@ -23,7 +22,7 @@ from parcours.models import Contrat, MotifSortie, Parcours
 from parcours.regles import chevauche_le_mois, depasse_le_contrat, erreurs_ligne_declaration
 
 from .models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
-from .regles import se_modifie_sur_place, transmission_a_ecrire
+from .regles import avertissement_depassement, se_modifie_sur_place, transmission_a_ecrire
 
 
 @dataclass
@@ -121,8 +120,7 @@ def verifier_lignes(mois: dt.date, lignes: list[LigneSaisie], contrats: dict, mo
                     saisie.ligne,
                     nom,
                     champ,
-                    f"{nombre_fr(saisie.heures)} h dépasse les heures du contrat "
-                    f"({nombre_fr(contrat.heures_hebdo)} h/semaine)",
+                    avertissement_depassement(saisie.heures, contrat.heures_hebdo),
                     parcours.pk,
                 )
             )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.utils import timezone
 
+from base.calendrier import de_mois
 from comptes.models import Membre
 from conventions.models import AnnexeFinanciere
 
@@ -45,14 +46,14 @@ def relancer_declarations_manquantes_task(aujourd_hui: str | None = None) -> int
         suivi = suivis[0]
         annexes = ", ".join(sorted(s.numero for s in suivis))
         corps = (
-            f"Bonjour,\n\nLa déclaration mensuelle de {suivi.mois:%m/%Y} de {suivi.siae_nom} "
+            f"Bonjour,\n\nLa déclaration mensuelle {de_mois(suivi.mois)} de {suivi.siae_nom} "
             f"(annexe{'s' if len(suivis) > 1 else ''} {annexes}) était attendue au plus tard le "
             f"{suivi.echeance:%d/%m/%Y} et n'a pas été transmise.\n"
             "Merci de la saisir ou de la déposer dans Pilot'IAE, rubrique « Déclarations ».\n\nLa DDETS"
         )
         messages.append(
             (
-                f"Déclaration de {suivi.mois:%m/%Y} manquante – {suivi.siae_nom}",
+                f"Déclaration {de_mois(suivi.mois)} manquante – {suivi.siae_nom}",
                 corps,
                 settings.DEFAULT_FROM_EMAIL,
                 sorted(destinataires[siae_id]),

@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
@@ -8,16 +9,34 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 
-from base.calendrier import annee_plausible, annees_proposees, dernier_jour_du_mois
+from base.calendrier import annee_plausible, annees_proposees, de_mois, dernier_jour_du_mois
 from base.vues import NominatifRequisMixin
 from comptes.choix import annee_demandee
 from conventions.models import AnnexeFinanciere
+from parcours.regles import depasse_le_contrat, heures_contractuelles_du_mois
 
 from . import services
 from .forms import LignesFormSet, MotifVersionForm, RenvoiForm
 from .models import DeclarationMensuelle, EtatDeclaration
-from .queries import LIBELLES, comptes_par_statut, mois_precedent, parcours_a_declarer, suivi_des_declarations
-from .regles import echeance_declaration, se_modifie_sur_place, sortie_du_mois
+from .queries import (
+    LIBELLES,
+    comptes_par_statut,
+    etp_conventionnes_du_mois,
+    heures_retenues_du_mois,
+    mois_precedent,
+    parcours_a_declarer,
+    suivi_des_declarations,
+    totaux_retenus,
+)
+from .regles import (
+    avertissement_depassement,
+    echeance_declaration,
+    etp_realises,
+    heures_d_apres_le_contrat,
+    se_modifie_sur_place,
+    sortie_du_mois,
+)
+from .services import LIBELLES_CHAMPS
 
 
 class Suivi(NominatifRequisMixin, TemplateView):
@@ -66,8 +85,53 @@ class Suivi(NominatifRequisMixin, TemplateView):
         return super().get_context_data(**contexte, **kwargs)
 
 
+# The grid's fields the checks of the services name by their label (a file names its columns instead).
+CHAMPS_DE_LA_GRILLE = {
+    LIBELLES_CHAMPS["heures_travaillees"]: "heures",
+    LIBELLES_CHAMPS["date_sortie"]: "date_sortie",
+    LIBELLES_CHAMPS["motif_sortie"]: "motif_sortie",
+}
+
+
+@dataclass
+class Rangee:
+    form: object
+    parcours: object
+    contrat: object
+    heures: Decimal | None  # what the row holds now: saved, pre-filled or typed (None when empty or invalid)
+    avertissement: str = ""
+
+    @property
+    def vide(self) -> bool:
+        """Nothing typed in the hours (a row whose hours are refused is not empty)."""
+        valeur = self.form["heures"].value()
+        return valeur is None or str(valeur).strip() == ""
+
+    @property
+    def nom(self) -> str:
+        return f"{self.parcours.salarie.nom.upper()} {self.parcours.salarie.prenom}"
+
+
+@dataclass
+class ErreurResumee:
+    """One line of the error summary, linking to the field it is about."""
+
+    cible: str
+    nom: str
+    champ: str
+    message: str
+
+
+@dataclass
+class Totaux:
+    heures: Decimal
+    etp: Decimal
+    etp_conventionnes: Decimal | None
+
+
 class Saisie(NominatifRequisMixin, TemplateView):
-    """The month's grid, pre-filled with the salariés in parcours that month: save as draft, or transmit."""
+    """The month's grid, pre-filled with the salariés in parcours that month: save as draft, or check a summary then
+    transmit. Nothing is written before the grid is valid as a whole."""
 
     template_name = "declarations/saisie.html"
 
@@ -91,6 +155,9 @@ class Saisie(NominatifRequisMixin, TemplateView):
             lignes = {ligne.parcours_id: ligne for ligne in self.declaration.lignes.select_related("motif_sortie")}
         return parcours_a_declarer(self.annexe.siae, self.mois, lignes.keys()), lignes
 
+    def contrats(self, parcours) -> dict:
+        return {p.pk: services.contrat_du_mois(list(p.contrats.all()), p, self.mois) for p in parcours}
+
     def initial(self, parcours, lignes):
         """The month's lines; an exit recorded on the parcours this month shows in its row too."""
         initial = []
@@ -108,6 +175,26 @@ class Saisie(NominatifRequisMixin, TemplateView):
             )
         return initial
 
+    def pre_remplir(self, initial, parcours, contrats) -> dict[str, int]:
+        """The empty rows filled with the salarié's hours of the previous month, or without any, with the hours of
+        the contract; rows already holding hours are left alone. Nothing is saved here."""
+        precedentes = heures_retenues_du_mois([p.pk for p in parcours], mois_precedent(self.mois))
+        comptes = {"precedent": 0, "contrat": 0}
+        for valeurs, p in zip(initial, parcours, strict=True):
+            if valeurs["heures"] is not None:
+                continue
+            if p.pk in precedentes:
+                valeurs["heures"], source = precedentes[p.pk], "precedent"
+            else:
+                contrat = contrats[p.pk]
+                valeurs["heures"] = heures_d_apres_le_contrat(
+                    heures_contractuelles_du_mois(contrat.heures_hebdo) if contrat else None
+                )
+                source = "contrat"
+            if valeurs["heures"] is not None:
+                comptes[source] += 1
+        return comptes
+
     @property
     def transmise(self) -> bool:
         """The version shown was transmitted: saving the grid opens the next one, for a reason given."""
@@ -121,34 +208,114 @@ class Saisie(NominatifRequisMixin, TemplateView):
             return MotifVersionForm(initial={"motif_version": demande[:500]})
         return MotifVersionForm()
 
-    def contexte(self, formset, parcours, erreurs=None, formulaire_version=None):
-        erreurs = erreurs or []
-        par_parcours = {}
-        for erreur in erreurs:
-            par_parcours.setdefault(erreur.parcours_id, []).append(erreur)
-        contrats = {p.pk: services.contrat_du_mois(list(p.contrats.all()), p, self.mois) for p in parcours}
-        total = sum(
-            (f.cleaned_data.get("heures") or Decimal(0) for f in formset if hasattr(f, "cleaned_data")), Decimal(0)
+    @staticmethod
+    def heures_de(form) -> Decimal | None:
+        if not form.is_bound:
+            return form.initial.get("heures")
+        return getattr(form, "cleaned_data", {}).get("heures") if not form.errors.get("heures") else None
+
+    def rangees(self, formset, parcours, contrats) -> list[Rangee]:
+        rangees = []
+        for form, p in zip(formset, parcours, strict=True):
+            rangee = Rangee(form, p, contrats[p.pk], self.heures_de(form))
+            if (
+                rangee.contrat
+                and rangee.heures is not None
+                and depasse_le_contrat(rangee.heures, rangee.contrat.heures_hebdo)
+            ):
+                rangee.avertissement = avertissement_depassement(rangee.heures, rangee.contrat.heures_hebdo)
+                # The warning said on the row is read with the field, as its errors are.
+                champ = form["heures"]
+                decrit = [f"{champ.auto_id}_error"] if champ.errors else []
+                form.fields["heures"].widget.attrs["aria-describedby"] = " ".join(
+                    [*decrit, f"{champ.auto_id}_avertissement"]
+                )
+            rangees.append(rangee)
+        return rangees
+
+    def totaux(self, rangees) -> Totaux:
+        heures = sum((r.heures for r in rangees if r.heures is not None), Decimal(0))
+        return Totaux(
+            heures,
+            etp_realises(heures, self.annexe.heures_annuelles_par_etp),
+            etp_conventionnes_du_mois(self.annexe, self.mois),
         )
+
+    @staticmethod
+    def resume_des_erreurs(rangees, formulaire_version) -> list[ErreurResumee]:
+        resume = []
+        for rangee in rangees:
+            for nom_champ, erreurs in rangee.form.errors.items():
+                champ = rangee.form[nom_champ]
+                resume.extend(ErreurResumee(champ.auto_id, rangee.nom, champ.label, e) for e in erreurs)
+        if formulaire_version is not None and formulaire_version.is_bound:
+            champ = formulaire_version["motif_version"]
+            resume.extend(ErreurResumee(champ.auto_id, "", champ.label, e) for e in champ.errors)
+        return resume
+
+    @staticmethod
+    def reporter_les_refus(formset, parcours, erreurs) -> None:
+        """The refusals of the services (no contract this month, a PASS not valid, an exit outside the month) put
+        on the field of their row, so that they are said there and linked from the summary."""
+        par_parcours = {p.pk: form for form, p in zip(formset, parcours, strict=True)}
+        for erreur in erreurs:
+            form = par_parcours.get(erreur.parcours_id)
+            if form is None:
+                continue
+            champ = CHAMPS_DE_LA_GRILLE.get(erreur.champ)
+            message = erreur.message if champ else f"{erreur.champ} : {erreur.message}"
+            form.add_error(champ or "heures", message)
+
+    def contexte(self, formset, parcours, formulaire_version=None, **autres):
+        contrats = self.contrats(parcours)
+        rangees = self.rangees(formset, parcours, contrats)
+        formulaire_version = formulaire_version or self.formulaire_version_vierge()
+        erreurs = self.resume_des_erreurs(rangees, formulaire_version)
         return {
             "annexe": self.annexe,
             "mois": self.mois,
             "echeance": echeance_declaration(self.mois),
             "declaration": self.declaration,
             "transmise": self.transmise,
-            "formulaire_version": formulaire_version or self.formulaire_version_vierge(),
-            "rangees": [
-                (f, p, contrats[p.pk], par_parcours.get(p.pk, [])) for f, p in zip(formset, parcours, strict=True)
-            ],
+            "formulaire_version": formulaire_version,
+            "rangees": rangees,
+            "avertissements": [r for r in rangees if r.avertissement],
+            "lignes_vides": sum(1 for r in rangees if r.vide),
             "formset": formset,
             "erreurs": erreurs,
-            "total": total,
+            "totaux": self.totaux(rangees),
+            "mois_precedent_grille": mois_precedent(self.mois),
+            **autres,
         }
 
     def get(self, request, *args, **kwargs):
         parcours, lignes = self.parcours_du_mois()
-        formset = LignesFormSet(initial=self.initial(parcours, lignes), prefix="lignes")
-        return self.render_to_response(self.contexte(formset, parcours))
+        initial = self.initial(parcours, lignes)
+        pre_remplissage = None
+        if request.GET.get("reprendre"):
+            pre_remplissage = self.pre_remplir(initial, parcours, self.contrats(parcours))
+        formset = LignesFormSet(initial=initial, prefix="lignes")
+        return self.render_to_response(self.contexte(formset, parcours, pre_remplissage=pre_remplissage))
+
+    def recapitulatif(self, rangees, totaux, motifs: dict) -> dict:
+        """What the person checks before transmitting: the totals, the salariés left without hours (they leave the
+        declaration), the exits declared, and the previous month of the annexe."""
+        precedent = mois_precedent(self.mois)
+        totaux_precedents = totaux_retenus(self.annexe, precedent)
+        sorties = [
+            (r.nom, r.form.cleaned_data["date_sortie"], motifs.get(r.form.cleaned_data["motif_sortie"], ""))
+            for r in rangees
+            if r.heures is not None and r.form.cleaned_data.get("date_sortie")
+        ]
+        return {
+            "declares": sum(1 for r in rangees if r.heures is not None),
+            "sans_heures": [r.nom for r in rangees if r.heures is None],
+            "sorties": sorties,
+            "mois_precedent": precedent,
+            "precedent": Totaux(*totaux_precedents, None) if totaux_precedents else None,
+            "ecart_heures": totaux.heures - totaux_precedents[0] if totaux_precedents else None,
+            "ecart_etp": totaux.etp - totaux_precedents[1] if totaux_precedents else None,
+        }
 
     def post(self, request, *args, **kwargs):
         parcours, lignes = self.parcours_du_mois()
@@ -159,6 +326,10 @@ class Saisie(NominatifRequisMixin, TemplateView):
             messages.error(request, "La liste des salariés du mois a changé : vérifiez la grille puis renvoyez-la.")
             return redirect(request.path)
         formulaire_version = MotifVersionForm(request.POST) if self.transmise else None
+        action = request.POST.get("action")
+        if action == "revoir":
+            # Back from the summary to the grid as it was typed: nothing checked again, nothing written.
+            return self.render_to_response(self.contexte(formset, parcours, formulaire_version=formulaire_version))
         if not formset.is_valid() or (formulaire_version is not None and not formulaire_version.is_valid()):
             return self.render_to_response(self.contexte(formset, parcours, formulaire_version=formulaire_version))
         par_id = {p.pk: p for p in parcours}
@@ -172,7 +343,21 @@ class Saisie(NominatifRequisMixin, TemplateView):
             for f in formset
             if f.cleaned_data.get("parcours") in par_id and f.cleaned_data.get("heures") is not None
         ]
-        transmettre = request.POST.get("action") == "transmettre"
+        if action == "recapitulatif":
+            verification = services.verifier_lignes(
+                self.mois,
+                saisies,
+                services.contrats_par_parcours([s.parcours.pk for s in saisies]),
+                services.codes_motifs(),
+            )
+            if verification.erreurs:
+                self.reporter_les_refus(formset, parcours, verification.erreurs)
+                return self.render_to_response(self.contexte(formset, parcours, formulaire_version=formulaire_version))
+            contexte = self.contexte(formset, parcours, formulaire_version=formulaire_version)
+            motifs = dict(formset.motifs)
+            contexte["recapitulatif"] = self.recapitulatif(contexte["rangees"], contexte["totaux"], motifs)
+            return self.render_to_response(contexte)
+        transmettre = action == "transmettre"
         try:
             declaration, comptes = services.enregistrer_lignes(
                 self.annexe,
@@ -184,23 +369,30 @@ class Saisie(NominatifRequisMixin, TemplateView):
                 motif=formulaire_version.cleaned_data["motif_version"] if formulaire_version else "",
             )
         except services.DeclarationRefusee as refus:
-            return self.render_to_response(
-                self.contexte(formset, parcours, refus.erreurs, formulaire_version=formulaire_version)
-            )
+            self.reporter_les_refus(formset, parcours, refus.erreurs)
+            return self.render_to_response(self.contexte(formset, parcours, formulaire_version=formulaire_version))
         except services.EcritureConcurrente:
             return render(
                 request,
                 "409.html",
                 {
-                    "message": f"La déclaration de {self.mois:%m/%Y} a été enregistrée au même moment par une autre "
+                    "message": f"La déclaration {de_mois(self.mois)} a été enregistrée au même moment par une autre "
                     "page ou une autre personne : la vôtre ne l'a pas été.",
                     "retour": request.path,
                     "retour_libelle": "Revoir la déclaration du mois",
                 },
                 status=409,
             )
-        for avertissement in comptes["avertissements"]:
-            messages.warning(request, str(avertissement))
+        # The confirmation first; the rows over their contract are shown once, grouped, by the grid itself (and
+        # were in the summary before transmitting), not as one message each.
+        if transmettre and comptes["ecrit"]:
+            messages.success(
+                request,
+                f"Déclaration {de_mois(self.mois)} transmise "
+                f"(version {declaration.version}, {len(saisies)} salariés).",
+            )
+        elif comptes["ecrit"]:
+            messages.success(request, f"Brouillon enregistré (version {declaration.version}).")
         if not comptes["ecrit"]:
             messages.info(request, f"Aucun changement : la version {declaration.version} reste telle quelle.")
         elif comptes["nouvelle_version"]:
@@ -210,15 +402,7 @@ class Saisie(NominatifRequisMixin, TemplateView):
                 "telle quelle.",
             )
         if transmettre:
-            if comptes["ecrit"]:
-                messages.success(
-                    request,
-                    f"Déclaration de {self.mois:%m/%Y} transmise (version {declaration.version}, "
-                    f"{len(saisies)} salariés).",
-                )
             return redirect("declarations:detail", pk=declaration.pk)
-        if comptes["ecrit"]:
-            messages.success(request, f"Brouillon enregistré (version {declaration.version}).")
         return redirect(request.path)
 
 

@@ -85,6 +85,15 @@ def fin_de_la_suspension(
     return max(date for date, _ in discordances) + fenetre  # a maximum below 1: the window must pass over them all
 
 
+def erreur_heures(heures: Decimal) -> str | None:
+    """Why a month's hours are refused, said alike by the grid and the imported file; None when they are not."""
+    if heures < 0:
+        return "les heures ne peuvent pas être négatives"
+    if heures > HEURES_MAX_PAR_MOIS:
+        return f"{nombre_fr(heures)} h dépasse le maximum légal de 208 h dans un mois"
+    return None
+
+
 def erreurs_ligne_declaration(
     *,
     mois: dt.date,
@@ -99,10 +108,8 @@ def erreurs_ligne_declaration(
 ) -> list[tuple[str, str]]:
     """The refusals of one line (field, message), spec §3; an empty list when the line is accepted."""
     erreurs = []
-    if heures < 0:
-        erreurs.append(("heures_travaillees", "les heures ne peuvent pas être négatives"))
-    elif heures > HEURES_MAX_PAR_MOIS:
-        erreurs.append(("heures_travaillees", f"{nombre_fr(heures)} h dépasse le maximum légal de 208 h dans un mois"))
+    if (erreur := erreur_heures(heures)) is not None:
+        erreurs.append(("heures_travaillees", erreur))
     if not contrat_couvre_le_mois:
         erreurs.append(("numero_pass", "aucun contrat avec la structure ne couvre ce mois"))
     if pass_debut is None:

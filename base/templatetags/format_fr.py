@@ -1,6 +1,6 @@
 from django import template
 
-from base import formats
+from base import calendrier, formats
 
 register = template.Library()
 
@@ -23,3 +23,9 @@ def montant(valeur):
 @register.filter
 def taux(ratio):
     return formats.taux_fr(ratio)
+
+
+@register.filter
+def de_mois(mois):
+    """« de novembre 2026 », « d'octobre 2026 »: the month after « Déclaration », « Synthèse »..."""
+    return calendrier.de_mois(mois) if mois else ""

@@ -83,7 +83,7 @@ def test_une_ecriture_concurrente_du_mois_repond_409(client_de, personnel_a, mar
     assert reponse.status_code == 409
     page = reponse.content.decode()
     assert (
-        "La déclaration de 03/2024 a été enregistrée au même moment par une autre page ou une autre personne" in page
+        "La déclaration de mars 2024 a été enregistrée au même moment par une autre page ou une autre personne" in page
     )
     assert 'class="fr-btn"' in page and f'href="{url}"' in page
     assert DeclarationMensuelle.objects.get(annexe=annexe).lignes.get().heures_travaillees == Decimal("100")

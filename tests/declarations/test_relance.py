@@ -34,7 +34,7 @@ def test_relance_les_seules_structures_en_defaut(siae_a, siae_b, personnel_a):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert set(message.to) == {"contact@jardins.test", personnel_a.email}
-    assert "06/2024" in message.subject and siae_a.nom in message.subject
+    assert "Déclaration de juin 2024 manquante" in message.subject and siae_a.nom in message.subject
     assert "15/07/2024" in message.body
 
 

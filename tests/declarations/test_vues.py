@@ -50,7 +50,7 @@ def donnees_grille(lignes, action="transmettre", **autres):
 def test_la_grille_liste_les_salaries_en_parcours_ce_mois(client_de, personnel_a, annexe, salaries):
     reponse = client_de(personnel_a).get(URL_GRILLE.format(annexe=annexe.pk))
     assert reponse.status_code == 200
-    rangees = [parcours for _, parcours, _, _ in reponse.context["rangees"]]
+    rangees = [rangee.parcours for rangee in reponse.context["rangees"]]
     assert rangees == sorted(salaries[:2], key=lambda p: (p.salarie.nom, p.salarie.prenom))
 
 
@@ -81,9 +81,10 @@ def test_une_ligne_fausse_refuse_toute_la_grille(client_de, personnel_a, annexe,
     assert reponse.status_code == 200
     assert not DeclarationMensuelle.objects.exists()
     assert not Parcours.objects.filter(date_sortie=dt.date(2024, 4, 2)).exists()
-    message = str(reponse.context["erreurs"][0])
-    assert b.salarie.nom in message and "date de sortie" in message and "n'est pas dans le mois déclaré" in message
-    assert "Déclaration refusée : rien n'a été enregistré" in reponse.content.decode()
+    erreur = reponse.context["erreurs"][0]
+    assert b.salarie.nom.upper() in erreur.nom and erreur.champ == "Date de sortie"
+    assert "n'est pas dans le mois déclaré" in erreur.message
+    assert "rien n'a été enregistré" in reponse.content.decode()
 
 
 def test_l_agent_valide_puis_la_correction_ouvre_une_version(client_de, personnel_a, agent_55, annexe, salaries):
