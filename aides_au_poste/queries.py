@@ -12,8 +12,10 @@ convention), each over its whole period, as the ASP pays it.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Q, Sum
 
@@ -99,7 +101,9 @@ class AideAnnexe:
     def dernier_mois_declare(self) -> dt.date | None:
         return max(self.etp_realises, default=None)
 
-    @property
+    # Computed once per annexe (a sum over its months that the other amounts read again and again), once its
+    # months are filled by `aides_des_annexes`.
+    @cached_property
     def socle_conventionne(self) -> Decimal:
         return regles.socle_conventionne(self.etp_conventionnes, self.bareme)
 
@@ -112,7 +116,7 @@ class AideAnnexe:
         """The two amounts as shown, each to the cent: the row adds up (docs/decisions.md)."""
         return regles.arrondi_euro(self.socle_conventionne) + regles.arrondi_euro(self.modulation)
 
-    @property
+    @cached_property
     def du_non_plafonne(self) -> Decimal:
         return regles.du_non_plafonne(self.etp_realises, self.bareme)
 
@@ -191,10 +195,17 @@ def annexes_de_l_annee(annexes, annee: int):
 
 
 def aides_des_annexes(
-    annexes, bareme: dict[str, list[LigneBareme]] | None = None, versements: bool = True
+    annexes,
+    bareme: dict[str, list[LigneBareme]] | None = None,
+    versements: bool = True,
+    realises: Callable | None = None,
 ) -> list[AideAnnexe]:
     """Per annexe. Five queries: four without the versements (the verse stays 0), one less when the barème is
-    given."""
+    given.
+
+    `realises(annexes)`: where the ETP-mois réalisés per annexe and month are read, rows of (annexe id, month,
+    ETP-mois); the pages pass the indicators' materialised months (`indicateurs.queries.realises_materialises`),
+    computed once when the declarations change. None: summed from the retained declarations."""
     bareme = bareme if bareme is not None else bareme_par_type()
     aides = {
         a["pk"]: AideAnnexe(
@@ -229,13 +240,15 @@ def aides_des_annexes(
         "annexe_id", "mois", "etp_conventionnes"
     ):
         aides[annexe_id].etp_conventionnes[mois] = etp
-    realises = (
-        LigneDeclaration.objects.filter(declaration__retenue=True, declaration__annexe__in=annexes)
+    lus = (
+        realises(annexes)
+        if realises is not None
+        else LigneDeclaration.objects.filter(declaration__retenue=True, declaration__annexe__in=annexes)
         .values_list("declaration__annexe_id", "declaration__mois")
         .annotate(etp=Sum(etp_realises_expression()))
         .order_by()
     )
-    for annexe_id, mois, etp in realises:
+    for annexe_id, mois, etp in lus:
         aide = aides[annexe_id]
         if aide.date_debut.replace(day=1) <= mois <= aide.date_fin:
             aide.etp_realises[mois] = Decimal(etp or ZERO)

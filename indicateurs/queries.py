@@ -5,7 +5,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
+
+from declarations.models import DeclarationMensuelle
 
 from .models import CalculDepartement, IndicateurMensuel, ObjectifBrsa
 from .queries_consommation import ZERO, dernier_mois_echu, periode_de_reference
@@ -119,3 +121,16 @@ def objectif_brsa_du_departement(departement: str | None, annee: int) -> Decimal
     if not departement:
         return None
     return ObjectifBrsa.objects.filter(departement=departement, annee=annee).values_list("seuil", flat=True).first()
+
+
+def realises_materialises(annexes):
+    """(annexe id, month, ETP-mois réalisés) of these annexes, as materialised: what the pages give
+    `aides_des_annexes` to read instead of summing the declarations again. Only the months declared (a month with
+    ETP conventionnés and nothing declared has a row too, at zero): the last month declared is the same."""
+    declare = DeclarationMensuelle.objects.filter(annexe=OuterRef("annexe"), mois=OuterRef("mois"), retenue=True)
+    return (
+        IndicateurMensuel.objects.filter(annexe__in=annexes)
+        .filter(Exists(declare))
+        .values_list("annexe_id", "mois", "etp_realises")
+        .order_by()
+    )

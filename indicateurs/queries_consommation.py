@@ -3,6 +3,9 @@
 Everything is summed in ETP-mois: the conventionné from `EtpConventionneMensuel`, the réalisé from the retained
 declaration lines (hours × 12 / annual hours of a post). A figure in ETP is the sum divided by the number of
 months of the period. Each function runs a fixed number of queries, whatever the number of structures.
+
+The cockpit reads those sums as materialised per annexe and month (`IndicateurMensuel`, `materialise=True`): it
+is the page fifty agents open at once. The other pages and the exporter read the data itself.
 """
 
 import datetime as dt
@@ -17,6 +20,8 @@ from declarations.queries import etp_realises_expression, lignes_retenues
 from declarations.regles import echeance_declaration
 from indicateurs.regles import projection_annuelle, seuils_de_consommation, statut_consommation, taux_consommation
 from siae.models import ORDRE_DES_TYPES
+
+from .models import IndicateurMensuel
 
 ZERO = Decimal(0)
 
@@ -47,8 +52,8 @@ class Consommation:
         return statut_consommation(self.taux, *seuils_de_consommation())
 
 
-def _sommes(annexes, periode: Periode, champs: list[str]) -> tuple[dict, dict]:
-    """Two queries: ETP-mois conventionnés and réalisés grouped by the given fields of the annexe."""
+def _sommes_en_direct(annexes, periode: Periode, champs: list[str]) -> tuple[dict, dict]:
+    """Two queries: ETP-mois conventionnés and réalisés grouped by the given fields of the annexe, from the data."""
     conv = (
         EtpConventionneMensuel.objects.filter(annexe__in=annexes, mois__gte=periode.debut, mois__lte=periode.fin)
         .values_list(*[f"annexe__{c}" for c in champs])
@@ -64,17 +69,38 @@ def _sommes(annexes, periode: Periode, champs: list[str]) -> tuple[dict, dict]:
     return ({tuple(r[:-1]): r[-1] or ZERO for r in conv}, {tuple(r[:-1]): r[-1] or ZERO for r in real})
 
 
-def consommation_par(annexes, periode: Periode, champs: list[str]) -> dict[tuple, Consommation]:
-    conv, real = _sommes(annexes, periode, champs)
+def _sommes_materialisees(annexes, periode: Periode, champs: list[str]) -> tuple[dict, dict]:
+    """The same sums in one query on the materialised months (`IndicateurMensuel`, rebuilt whenever an annexe's
+    ETP conventionnés or its retained declarations change). They hold the active annexes only, as the figures do
+    (spec §2)."""
+    sommes = (
+        IndicateurMensuel.objects.filter(annexe__in=annexes, mois__gte=periode.debut, mois__lte=periode.fin)
+        .values_list(*[f"annexe__{c}" for c in champs])
+        .annotate(conv=Sum("etp_conventionnes"), real=Sum("etp_realises"))
+        .order_by()
+    )
+    conv, real = {}, {}
+    for *cle, conventionnes, realises in sommes:
+        conv[tuple(cle)] = conventionnes or ZERO
+        real[tuple(cle)] = realises or ZERO
+    return conv, real
+
+
+def consommation_par(
+    annexes, periode: Periode, champs: list[str], materialise: bool = False
+) -> dict[tuple, Consommation]:
+    """`materialise`: read the materialised months rather than the data (the cockpit, whose figures must cost
+    nothing to read again; the tests compare both)."""
+    conv, real = (_sommes_materialisees if materialise else _sommes_en_direct)(annexes, periode, champs)
     return {
         cle: Consommation(cle, Decimal(conv.get(cle, ZERO)), Decimal(real.get(cle, ZERO)), periode.nombre_de_mois)
         for cle in conv.keys() | real.keys()
     }
 
 
-def consommation_par_type(annexes, periode: Periode) -> list[Consommation]:
+def consommation_par_type(annexes, periode: Periode, materialise: bool = False) -> list[Consommation]:
     """One row per kind present, in the bilan's order, then TOTAL (the seed's département table)."""
-    par_type = consommation_par(annexes, periode, ["type"])
+    par_type = consommation_par(annexes, periode, ["type"], materialise)
     lignes = [par_type[(t,)] for t in ORDRE_DES_TYPES if (t,) in par_type]
     for ligne in lignes:
         ligne.cle = ligne.cle[0]
@@ -111,13 +137,16 @@ class ConsommationSiae:
         return None if projection is None else projection - self.annee.etp_conventionnes
 
 
-def consommation_des_siae(annexes, annee: int, aujourd_hui: dt.date | None = None) -> list[ConsommationSiae]:
-    """Per structure: the reference period (the year to date while it runs) and the whole year. Four queries."""
+def consommation_des_siae(
+    annexes, annee: int, aujourd_hui: dt.date | None = None, materialise: bool = False
+) -> list[ConsommationSiae]:
+    """Per structure: the reference period (the year to date while it runs) and the whole year. Four queries (two
+    when `materialise`, as `consommation_par` says)."""
     reference = periode_de_reference(annexes, annee, aujourd_hui)
     annuelle = Periode.annee(annee)
     champs = ["siae_id", "siae__siret", "siae__nom", "siae__type"]
-    sur_reference = consommation_par(annexes, reference, champs)
-    sur_annee = sur_reference if reference == annuelle else consommation_par(annexes, annuelle, champs)
+    sur_reference = consommation_par(annexes, reference, champs, materialise)
+    sur_annee = sur_reference if reference == annuelle else consommation_par(annexes, annuelle, champs, materialise)
     vide = Consommation(None, ZERO, ZERO, reference.nombre_de_mois)
     return [
         ConsommationSiae(

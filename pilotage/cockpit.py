@@ -23,7 +23,7 @@ from base.calendrier import Periode
 from base.formats import etp, montant, taux
 from declarations.queries import EN_RETARD, LIBELLES, MANQUANTE, Suivi, comptes_par_statut, suivi_des_declarations
 from financements.queries import totaux_par_financeur
-from indicateurs.queries import courbe_de_consommation
+from indicateurs.queries import courbe_de_consommation, realises_materialises
 from indicateurs.queries_consommation import (
     consommation_des_siae,
     consommation_par_type,
@@ -93,7 +93,7 @@ class Cockpit:
     @cached_property
     def consommation(self):
         """By kind, then TOTAL (`Consommation`)."""
-        return consommation_par_type(self.annexes, self.periode)
+        return consommation_par_type(self.annexes, self.periode, materialise=True)
 
     @property
     def total_consommation(self):
@@ -125,7 +125,8 @@ class Cockpit:
     def siae(self):
         """Each structure with an annexe in the year (`ConsommationSiae`), by kind then name."""
         return sorted(
-            consommation_des_siae(self.annexes, self.annee, self.aujourd_hui), key=lambda s: (s.type, s.nom, s.siret)
+            consommation_des_siae(self.annexes, self.annee, self.aujourd_hui, materialise=True),
+            key=lambda s: (s.type, s.nom, s.siret),
         )
 
     @property
@@ -190,7 +191,9 @@ class Cockpit:
     @cached_property
     def aides(self):
         """By kind, then TOTAL (`AidesGroupe`): the annexes starting in the year, as `exporter indicateurs`."""
-        return par_type(aides_des_annexes(annexes_de_l_annee(self.annexes, self.annee)))
+        return par_type(
+            aides_des_annexes(annexes_de_l_annee(self.annexes, self.annee), realises=realises_materialises)
+        )
 
     @property
     def total_aides(self):
@@ -202,7 +205,9 @@ class Cockpit:
         aides au poste, modulation and co-financing computed from the annexes starting in the year."""
         if self.lignes_financement is None:
             return []
-        return totaux_par_financeur(self.lignes_financement, self.annee, annexes=self.annexes)
+        return totaux_par_financeur(
+            self.lignes_financement, self.annee, annexes=self.annexes, realises=realises_materialises
+        )
 
     # Declarations --------------------------------------------------------------------------------------------------
 
