@@ -108,13 +108,16 @@ MONTANT = "montant"
 # A rate arrives as the pages' rows hold it, in percent ("99.7"); the XLSX stores the fraction (0.997) shown as %.
 TAUX = "taux"
 MOIS = "mois"
+# A year: a number, without a thousands space ("2025", not "2 025").
+ANNEE = "annee"
 DATE = "date"
 DATE_HEURE = "date_heure"
-NATURES = (TEXTE, ENTIER, DECIMAL, ETP, MONTANT, TAUX, MOIS, DATE, DATE_HEURE)
+NATURES = (TEXTE, ENTIER, DECIMAL, ETP, MONTANT, TAUX, MOIS, ANNEE, DATE, DATE_HEURE)
 
 # Excel's codes (stored in English; a French Excel shows "mmmm aaaa" for "mmmm yyyy", a space for ",").
 FORMATS_XLSX = {
     ENTIER: "#,##0",
+    ANNEE: "0",
     DECIMAL: "#,##0.00",
     ETP: "#,##0.00",
     MONTANT: '#,##0.00 "€"',
@@ -151,6 +154,8 @@ class Colonne:
     nature: str = TEXTE
     # In characters; None: from the label and the values.
     largeur: int | None = None
+    # A code as a person reads it ("sous-consommation" → "Sous-consommation"); other values as they are.
+    libelles: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -231,7 +236,7 @@ def valeur_typee(valeur, nature: str):
         nombre = _decimal(valeur)
         if nombre is None:
             return str(valeur), TEXTE
-        if nature == ENTIER:
+        if nature in (ENTIER, ANNEE):
             return (int(nombre), nature) if nombre == nombre.to_integral_value() else (nombre, DECIMAL)
         if nature == MONTANT:
             return arrondi_au_centime(nombre), nature
@@ -255,7 +260,7 @@ def cellule_csv(valeur, nature: str) -> str:
         return ""
     if nature == TEXTE:
         return neutraliser(valeur)
-    if nature == ENTIER:
+    if nature in (ENTIER, ANNEE):
         return str(valeur)
     if nature == MOIS:
         return f"{MOIS_FR[valeur.month - 1]} {valeur.year}"
@@ -264,6 +269,13 @@ def cellule_csv(valeur, nature: str) -> str:
     if nature == DATE_HEURE:
         return f"{valeur:%d/%m/%Y %H:%M:%S}"
     return _decimal_fr(valeur)
+
+
+def _valeur(ligne: dict, colonne: Colonne):
+    valeur = ligne.get(colonne.cle)
+    if colonne.libelles and isinstance(valeur, str | int):
+        return colonne.libelles.get(valeur, valeur)
+    return valeur
 
 
 def _entete_csv(colonne: Colonne) -> str:
@@ -277,7 +289,7 @@ def tableau_en_csv(tableau: Tableau) -> bytes:
     ecrivain = csv.writer(sortie, delimiter=";", lineterminator="\r\n")
     ecrivain.writerow([_entete_csv(c) for c in tableau.colonnes])
     for ligne in tableau.lignes:
-        ecrivain.writerow([cellule_csv(ligne.get(c.cle), c.nature) for c in tableau.colonnes])
+        ecrivain.writerow([cellule_csv(_valeur(ligne, c), c.nature) for c in tableau.colonnes])
     return sortie.getvalue().encode("utf-8-sig")
 
 
@@ -294,7 +306,7 @@ def _nom_de_feuille(titre: str, pris: set[str]) -> str:
 def _largeur(colonne: Colonne, lignes: list[dict]) -> int:
     if colonne.largeur:
         return colonne.largeur
-    textes = [colonne.libelle] + [cellule_csv(ligne.get(colonne.cle), colonne.nature) for ligne in lignes[:500]]
+    textes = [colonne.libelle] + [cellule_csv(_valeur(ligne, colonne), colonne.nature) for ligne in lignes[:500]]
     # Formats add their thousands spaces and units to the digits.
     marge = 4 if colonne.nature in (MONTANT, ENTIER, DECIMAL, ETP, TAUX) else 2
     return max(LARGEUR_MIN, min(LARGEUR_MAX, max(len(t) for t in textes) + marge))
@@ -319,7 +331,7 @@ def _ecrire_feuille(feuille, tableau: Tableau) -> None:
         feuille.column_dimensions[get_column_letter(numero)].width = _largeur(colonne, tableau.lignes)
     for rang, ligne in enumerate(tableau.lignes, start=3):
         for numero, colonne in enumerate(tableau.colonnes, start=1):
-            valeur, nature = valeur_typee(ligne.get(colonne.cle), colonne.nature)
+            valeur, nature = valeur_typee(_valeur(ligne, colonne), colonne.nature)
             if nature == TAUX and valeur is not None:
                 valeur = valeur / 100
             cellule = feuille.cell(row=rang, column=numero)
@@ -375,3 +387,17 @@ def reponse_tableaux(format_: str, tableaux: list[Tableau], nom: str) -> HttpRes
     if format_ == "xlsx":
         return _telechargement(tableaux_en_xlsx(tableaux), TYPE_XLSX, f"{nom}.xlsx")
     raise ValueError(f"format d'export inconnu : {format_}")
+
+
+def filtres_de_la_page(annee: int | None, departement: str | None, **autres) -> list[tuple[str, str]]:
+    """The title row's filters: the year, the département (with its name; "tous" when none is chosen), then the
+    page's others (`type="ACI"`, `structure="…"`), those left empty omitted."""
+    from base.departements import DEPARTEMENTS
+
+    filtres = []
+    if annee is not None:
+        filtres.append(("Année", str(annee)))
+    nom = DEPARTEMENTS.get(departement or "")
+    filtres.append(("Département", f"{departement} – {nom}" if nom else (departement or "tous")))
+    filtres += [(cle.replace("_", " ").capitalize(), str(valeur)) for cle, valeur in autres.items() if valeur]
+    return filtres

@@ -1,0 +1,132 @@
+"""The columns of the cockpit's downloads: the French labels of the page, the kind of each figure (what the XLSX
+formats and the CSV writes with a decimal comma), over the rows `pilotage.cockpit.Cockpit.tableau` builds."""
+
+from base.exports import ANNEE, ENTIER, ETP, MOIS, MONTANT, TAUX, TEXTE, Colonne, Valeur
+from declarations.queries import LIBELLES as LIBELLES_DECLARATIONS
+from indicateurs.regles import CONFORME, SOUS_CONSOMMATION, SUR_CONSOMMATION
+
+STATUTS_CONSOMMATION = {
+    SOUS_CONSOMMATION: "Sous-consommation",
+    CONFORME: "Conforme",
+    SUR_CONSOMMATION: "Sur-consommation",
+}
+
+# The key figures: one per row, each of its own kind.
+CHIFFRES = {
+    "etp_conventionnes": ("ETP conventionnés", ETP),
+    "etp_realises": ("ETP réalisés", ETP),
+    "taux_consommation": ("Taux de consommation", TAUX),
+    "aides_au_poste_total_conventionne": ("Aides au poste conventionnées", MONTANT),
+    "taux_sorties_dynamiques": ("Sorties dynamiques", TAUX),
+    "structures_conventionnees": ("Structures conventionnées", ENTIER),
+}
+
+TYPE = Colonne("type", "Type", TEXTE, 10)
+SIRET = Colonne("siret", "SIRET", TEXTE, 16)
+
+
+def _taux(cle: str, libelle: str) -> Colonne:
+    return Colonne(cle, libelle, TAUX, 14)
+
+
+COLONNES = {
+    "chiffres": [
+        Colonne("indicateur", "Indicateur", TEXTE, 34, {cle: libelle for cle, (libelle, _) in CHIFFRES.items()}),
+        Colonne("valeur", "Valeur", TEXTE, 20),
+    ],
+    "consommation": [
+        TYPE,
+        Colonne("etp_conventionnes", "ETP conventionnés", ETP),
+        Colonne("etp_realises", "ETP réalisés", ETP),
+        _taux("taux_consommation", "Taux de consommation"),
+    ],
+    "mensuel": [
+        Colonne("mois", "Mois", MOIS, 16),
+        Colonne("etp_mois_conventionnes", "ETP-mois conventionnés", ETP),
+        Colonne("etp_mois_realises", "ETP-mois réalisés", ETP),
+        Colonne("cumul_conventionne", "Conventionné cumulé", ETP),
+        Colonne("cumul_realise", "Réalisé cumulé", ETP),
+        Colonne("projection_cumul", "Projection", ETP),
+    ],
+    "structures": [
+        SIRET,
+        Colonne("nom", "Structure", TEXTE),
+        TYPE,
+        Colonne("etp_conventionnes", "ETP conventionnés", ETP),
+        Colonne("etp_realises", "ETP réalisés", ETP),
+        _taux("taux_consommation", "Taux de consommation"),
+        Colonne("statut_consommation", "Statut", TEXTE, 18, STATUTS_CONSOMMATION),
+        Colonne("projection_etp", "Projection fin d'année (ETP)", ETP),
+        Colonne("ecart_projection_etp", "Écart (ETP)", ETP),
+    ],
+    "sorties": [
+        Colonne("annee", "Année", ANNEE),
+        TYPE,
+        Colonne("examinees", "Sorties examinées", ENTIER),
+        Colonne("retraits", "Retraits", ENTIER),
+        Colonne("emploi_durable", "Emploi durable", ENTIER),
+        Colonne("emploi_transition", "Emploi de transition", ENTIER),
+        Colonne("sorties_positives", "Sorties positives", ENTIER),
+        Colonne("autres", "Autres sorties", ENTIER),
+        _taux("taux_sorties_dynamiques", "Taux de sorties dynamiques"),
+        _taux("taux_emploi_durable", "Taux d'emploi durable"),
+    ],
+    "publics": [
+        TYPE,
+        Colonne("salaries", "Salariés", ENTIER),
+        _taux("femmes", "Femmes"),
+        _taux("brsa", "bRSA"),
+        _taux("qpv", "QPV"),
+        _taux("zrr", "ZRR"),
+        _taux("moins_26_ans", "Moins de 26 ans"),
+        _taux("50_ans_et_plus", "50 ans et plus"),
+        _taux("rqth", "RQTH"),
+        _taux("deld_detld", "DELD / DETLD"),
+        _taux("infra_cap", "Infra CAP"),
+        Colonne("embauches", "Embauches", ENTIER),
+        Colonne("embauches_brsa", "dont bRSA", ENTIER),
+        _taux("part_brsa_embauches", "Part bRSA dans les embauches"),
+        _taux("objectif_brsa", "Objectif bRSA"),
+    ],
+    "aides": [
+        TYPE,
+        Colonne("socle_conventionne", "Socle conventionné", MONTANT),
+        Colonne("modulation", "Modulation", MONTANT),
+        Colonne("total_conventionne", "Total conventionné", MONTANT),
+        Colonne("du", "Dû", MONTANT),
+        Colonne("verse", "Versé", MONTANT),
+    ],
+    "financeurs": [
+        Colonne("libelle", "Financeur", TEXTE),
+        Colonne("engage", "Engagé", MONTANT),
+        Colonne("verse", "Versé", MONTANT),
+        Colonne("reste_a_verser", "Reste à verser", MONTANT),
+        Colonne("part_variable_max", "Part variable max.", MONTANT),
+        Colonne("lignes", "Lignes saisies", ENTIER),
+        Colonne("annexes", "Annexes", ENTIER),
+    ],
+    "declarations": [
+        Colonne("mois", "Mois", MOIS, 16),
+        *(Colonne(cle, libelle, ENTIER) for cle, libelle in LIBELLES_DECLARATIONS.items()),
+    ],
+    "retards": [
+        Colonne("mois", "Mois déclaré", MOIS, 16),
+        Colonne("structure", "Structure", TEXTE),
+        TYPE,
+        Colonne("annexe", "Annexe", TEXTE, 22),
+        Colonne("statut", "Statut", TEXTE, 14),
+        Colonne("etat", "État", TEXTE, 16),
+    ],
+}
+
+
+def lignes_typees(bloc: str, lignes: list[dict]) -> list[dict]:
+    """The key figures' values each with its kind; the other tables' rows as they are."""
+    if bloc != "chiffres":
+        return lignes
+    return [
+        {**ligne, "valeur": Valeur(CHIFFRES[ligne["indicateur"]][1], ligne["valeur"])}
+        if ligne["indicateur"] in CHIFFRES
+        else ligne
+        for ligne in lignes
+    ]
