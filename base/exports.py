@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 
 # What makes a spreadsheet read a cell as a formula (or, for a tab or a carriage return, shift it into one).
@@ -400,4 +400,58 @@ def filtres_de_la_page(annee: int | None, departement: str | None, **autres) -> 
     nom = DEPARTEMENTS.get(departement or "")
     filtres.append(("Département", f"{departement} – {nom}" if nom else (departement or "tous")))
     filtres += [(cle.replace("_", " ").capitalize(), str(valeur)) for cle, valeur in autres.items() if valeur]
+    return filtres
+
+
+class ExportDeLaPageMixin:
+    """`?export=csv|xlsx` on a page of figures: its tables (`tableaux_exportes(contexte)`), computed by the very
+    `get_context_data` of the page (same scope, same queries), instead of the page. The context gets
+    `requete_export`, the page's query string for the links of `commun/_exports.html`."""
+
+    nom_d_export = "export"
+
+    def tableaux_exportes(self, contexte: dict) -> list[Tableau]:
+        raise NotImplementedError
+
+    def filtres_exportes(self, contexte: dict) -> list[tuple[str, str]]:
+        return filtres_de_la_page(contexte.get("annee"), contexte.get("departement"))
+
+    def nom_de_fichier_exporte(self, contexte: dict) -> str:
+        parties = [self.nom_d_export, contexte.get("departement") or "tous", contexte.get("annee")]
+        return "-".join(str(p) for p in parties if p)
+
+    def get(self, request, *args, **kwargs):
+        format_ = request.GET.get("export")
+        if format_ is None:
+            return super().get(request, *args, **kwargs)
+        if format_ not in FORMATS_D_EXPORT:
+            raise Http404("Format d'export inconnu.")
+        contexte = self.get_context_data(**kwargs)
+        return reponse_tableaux(format_, self.tableaux_exportes(contexte), self.nom_de_fichier_exporte(contexte))
+
+    def get_context_data(self, **kwargs):
+        parametres = self.request.GET.copy()
+        for cle in ("export", "page"):
+            parametres.pop(cle, None)
+        return super().get_context_data(requete_export=parametres.urlencode(), **kwargs)
+
+
+def filtres_du_formulaire(formulaire) -> list[tuple[str, str]]:
+    """The filters a list page was given (a bound and validated filter form), as the title row shows them: each
+    field's label and the value as the form offered it ("Tous les types" and other empty choices left out)."""
+    if not formulaire.is_bound or not formulaire.is_valid():
+        return []
+    filtres = []
+    for nom, champ in formulaire.fields.items():
+        valeur = formulaire.cleaned_data.get(nom)
+        if valeur is None or valeur == "":
+            continue
+        if hasattr(valeur, "pk"):
+            texte = str(valeur)
+        else:
+            # The choices of a choice field or of a select (a yes/no filter); not a queryset's (a query each).
+            choix = getattr(champ, "_choices", None) or getattr(champ.widget, "choices", None) or []
+            libelles = {str(cle).lower(): libelle for cle, libelle in choix if not hasattr(choix, "queryset")}
+            texte = str(libelles.get(str(valeur).lower(), valeur))
+        filtres.append((str(champ.label or nom).capitalize(), texte))
     return filtres
