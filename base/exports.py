@@ -1,4 +1,5 @@
-"""Tables to CSV and XLSX: the same rows for the exporter command and the pages' downloads.
+"""Tables to CSV and XLSX: the exporter command's machine format (`en_csv`, `en_xlsx`: technical keys, dot
+decimals, formats.md) and the pages' downloads for a French spreadsheet (`Tableau`, `reponse_tableaux`, below).
 
 Every cell goes through `est_une_formule`: a text that a spreadsheet would take for a formula (a structure named
 `=HYPERLINK(…)`, `+33…` typed as text, `@SUM(…)`) is written as text, never as a formula. In a CSV, which has no
@@ -86,7 +87,7 @@ def _telechargement(contenu: bytes, content_type: str, nom_de_fichier: str) -> H
 
 
 def reponse_csv(lignes: list[dict], nom: str, colonnes: list[str] | None = None) -> HttpResponse:
-    """A page's table as `nom.csv`, with a BOM: spreadsheets then read the accents right."""
+    """Rows in the exporter's machine format as `nom.csv`, with a BOM. A page's download is a `Tableau`."""
     return _telechargement(en_csv(lignes, colonnes).encode("utf-8-sig"), "text/csv; charset=utf-8", f"{nom}.csv")
 
 
