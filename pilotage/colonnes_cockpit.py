@@ -1,15 +1,14 @@
 """The columns of the cockpit's downloads: the French labels of the page, the kind of each figure (what the XLSX
 formats and the CSV writes with a decimal comma), over the rows `pilotage.cockpit.Cockpit.tableau` builds."""
 
-from base.exports import ANNEE, ENTIER, ETP, MOIS, MONTANT, TAUX, TEXTE, Colonne, Valeur
+from base.exports import ENTIER, ETP, MOIS, MONTANT, TAUX, TEXTE, Colonne, Valeur
 from declarations.queries import LIBELLES as LIBELLES_DECLARATIONS
-from indicateurs.regles import CONFORME, SOUS_CONSOMMATION, SUR_CONSOMMATION
-
-STATUTS_CONSOMMATION = {
-    SOUS_CONSOMMATION: "Sous-consommation",
-    CONFORME: "Conforme",
-    SUR_CONSOMMATION: "Sur-consommation",
-}
+from indicateurs.exports import (
+    ANNEE_DES_SORTIES,
+    COLONNES_PUBLICS,
+    COLONNES_SORTIES,
+    STATUTS_CONSOMMATION,
+)
 
 # The key figures: one per row, each of its own kind.
 CHIFFRES = {
@@ -59,35 +58,9 @@ COLONNES = {
         Colonne("projection_etp", "Projection fin d'année (ETP)", ETP),
         Colonne("ecart_projection_etp", "Écart (ETP)", ETP),
     ],
-    "sorties": [
-        Colonne("annee", "Année", ANNEE),
-        TYPE,
-        Colonne("examinees", "Sorties examinées", ENTIER),
-        Colonne("retraits", "Retraits", ENTIER),
-        Colonne("emploi_durable", "Emploi durable", ENTIER),
-        Colonne("emploi_transition", "Emploi de transition", ENTIER),
-        Colonne("sorties_positives", "Sorties positives", ENTIER),
-        Colonne("autres", "Autres sorties", ENTIER),
-        _taux("taux_sorties_dynamiques", "Taux de sorties dynamiques"),
-        _taux("taux_emploi_durable", "Taux d'emploi durable"),
-    ],
-    "publics": [
-        TYPE,
-        Colonne("salaries", "Salariés", ENTIER),
-        _taux("femmes", "Femmes"),
-        _taux("brsa", "bRSA"),
-        _taux("qpv", "QPV"),
-        _taux("zrr", "ZRR"),
-        _taux("moins_26_ans", "Moins de 26 ans"),
-        _taux("50_ans_et_plus", "50 ans et plus"),
-        _taux("rqth", "RQTH"),
-        _taux("deld_detld", "DELD / DETLD"),
-        _taux("infra_cap", "Infra CAP"),
-        Colonne("embauches", "Embauches", ENTIER),
-        Colonne("embauches_brsa", "dont bRSA", ENTIER),
-        _taux("part_brsa_embauches", "Part bRSA dans les embauches"),
-        _taux("objectif_brsa", "Objectif bRSA"),
-    ],
+    # The indicator pages' columns (the cockpit's rows have no "objectif atteint").
+    "sorties": [ANNEE_DES_SORTIES, TYPE, *COLONNES_SORTIES],
+    "publics": [TYPE, *(c for c in COLONNES_PUBLICS if c.cle != "atteint")],
     "aides": [
         TYPE,
         Colonne("socle_conventionne", "Socle conventionné", MONTANT),
