@@ -20,6 +20,8 @@ CHIFFRES = {
     "structures_conventionnees": ("Structures conventionnées", ENTIER),
 }
 
+UNITES = {ETP: "ETP", TAUX: "%", MONTANT: "€", ENTIER: ""}
+
 TYPE = Colonne("type", "Type", TEXTE, 10)
 SIRET = Colonne("siret", "SIRET", TEXTE, 16)
 
@@ -32,6 +34,8 @@ COLONNES = {
     "chiffres": [
         Colonne("indicateur", "Indicateur", TEXTE, 34, {cle: libelle for cle, (libelle, _) in CHIFFRES.items()}),
         Colonne("valeur", "Valeur", TEXTE, 20),
+        # A CSV has no formats: the unit of each figure (a rate is written in %, as on the page).
+        Colonne("unite", "Unité", TEXTE, 8),
     ],
     "consommation": [
         TYPE,
@@ -98,7 +102,11 @@ def lignes_typees(bloc: str, lignes: list[dict]) -> list[dict]:
     if bloc != "chiffres":
         return lignes
     return [
-        {**ligne, "valeur": Valeur(CHIFFRES[ligne["indicateur"]][1], ligne["valeur"])}
+        {
+            **ligne,
+            "valeur": Valeur(CHIFFRES[ligne["indicateur"]][1], ligne["valeur"]),
+            "unite": UNITES[CHIFFRES[ligne["indicateur"]][1]],
+        }
         if ligne["indicateur"] in CHIFFRES
         else ligne
         for ligne in lignes

@@ -343,7 +343,9 @@ class TestPage:
     def test_cdiae_exporte_les_chiffres_agreges(self, departement, membre_cdiae_55, client_de):
         reponse = page(client_de(membre_cdiae_55), export="csv", bloc="chiffres")
         lignes = list(csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
-        assert {ligne["Indicateur"]: ligne["Valeur"] for ligne in lignes}["ETP réalisés"] == "2,90"
+        chiffres = {ligne["Indicateur"]: (ligne["Valeur"], ligne["Unité"]) for ligne in lignes}
+        assert chiffres["ETP réalisés"] == ("2,90", "ETP")
+        assert chiffres["Taux de consommation"] == ("96,7", "%")
 
 
 class TestExports:
