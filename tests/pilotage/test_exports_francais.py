@@ -209,3 +209,15 @@ def test_un_nom_piege_sort_en_texte_des_listes(client_de, agent_55, departement,
         separateur = "&" if "?" in url else "?"
         verifier_csv(client_de(agent_55).get(f"{url}{separateur}export=csv").content)
         verifier_xlsx(client_de(agent_55).get(f"{url}{separateur}export=xlsx").content)
+
+
+def test_chacun_n_exporte_que_ce_qu_il_voit(client_de, departement, membre_cdiae_55, personnel_a, siae_a):
+    """The exports go through the page's scope: the CDIAE never gets the salariés (404, as the list), the staff
+    of a structure only their own."""
+    assert client_de(membre_cdiae_55).get("/salaries/?export=csv").status_code == 404
+    structures = lignes_csv(client_de(personnel_a).get("/siae/?export=csv").content)
+    assert [s["SIRET"] for s in structures] == [siae_a.siret]
+    salaries = lignes_csv(client_de(personnel_a).get("/salaries/?export=csv").content)
+    assert salaries and {s["Structure"] for s in salaries} == {siae_a.nom}
+    publics = lignes_csv(client_de(personnel_a).get("/publics/?annee=2024&export=csv").content)
+    assert {p["Structure"] for p in publics if p["Section"] == "Publics par structure"} == {siae_a.nom}
