@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
-from base.exports import reponse_csv, reponse_xlsx
+from base.exports import FORMATS_D_EXPORT, MONTANT, TEXTE, Colonne, Tableau, filtres_de_la_page, reponse_tableaux
 from base.vues import AgentRequisMixin
 from comptes.choix import ChoixDepartementMixin, annee_demandee
 from conventions.choix import ChoixAnnexesMixin
@@ -20,6 +20,20 @@ from .forms import RevalorisationForm
 from .models import BaremeAideAuPoste
 from .regles import LigneBareme, arrondi_euro
 from .services import ajouter_ligne_bareme
+
+COLONNES_EXPORT = [
+    Colonne("siret", "SIRET", TEXTE, 16),
+    Colonne("structure", "Structure", TEXTE),
+    Colonne("type", "Type", TEXTE, 10),
+    Colonne("annexe", "Annexe", TEXTE, 22),
+    Colonne("socle_conventionne", "Socle conventionné", MONTANT),
+    Colonne("modulation", "Modulation", MONTANT),
+    Colonne("total_conventionne", "Total conventionné", MONTANT),
+    Colonne("du", "Dû", MONTANT),
+    Colonne("verse", "Versé", MONTANT),
+    Colonne("verse_modulation", "dont modulation versée", MONTANT),
+    Colonne("ecart", "Écart", MONTANT),
+]
 
 
 def lignes_d_export(aides) -> list[dict]:
@@ -55,12 +69,11 @@ class AidesAuPoste(ChoixAnnexesMixin, TemplateView):
             return super().get(request, *args, **kwargs)
         annee = annee_demandee(request)
         lignes = lignes_d_export(queries.aides_des_annexes(queries.annexes_de_l_annee(self.annexes(annee), annee)))
-        nom = f"aides-au-poste-{annee}-{self.departement() or 'tous'}"
-        if format_ == "csv":
-            return reponse_csv(lignes, nom)
-        if format_ == "xlsx":
-            return reponse_xlsx({f"Aides au poste {annee}": lignes}, nom)
-        raise Http404("Format d'export inconnu.")
+        if format_ not in FORMATS_D_EXPORT:
+            raise Http404("Format d'export inconnu.")
+        departement = self.departement()
+        tableau = Tableau(f"Aides au poste {annee}", COLONNES_EXPORT, lignes, filtres_de_la_page(annee, departement))
+        return reponse_tableaux(format_, [tableau], f"aides-au-poste-{annee}-{departement or 'tous'}")
 
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)

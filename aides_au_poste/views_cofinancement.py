@@ -14,12 +14,34 @@ from aides_au_poste.queries import annexes_de_l_annee
 from aides_au_poste.regles import arrondi_euro
 from aides_au_poste.regles_cofinancement import TAUX_PRISE_EN_CHARGE
 from aides_au_poste.services import ajouter_montant_rsa
-from base.exports import reponse_csv, reponse_xlsx
+from base.exports import (
+    DECIMAL,
+    ENTIER,
+    FORMATS_D_EXPORT,
+    MOIS,
+    MONTANT,
+    TEXTE,
+    Colonne,
+    Tableau,
+    filtres_de_la_page,
+    reponse_tableaux,
+)
 from base.formulaires import reporter_refus
 from base.vues import AgentRequisMixin
 from comptes.choix import annee_demandee
 from conventions.choix import ChoixAnnexesMixin
 from conventions.models import AnnexeFinanciere
+
+COLONNES_EXPORT = [
+    Colonne("structure", "Structure", TEXTE),
+    Colonne("annexe", "Annexe", TEXTE, 22),
+    Colonne("mois", "Mois", MOIS, 16),
+    Colonne("montant_cofinance", "Montant cofinancé", MONTANT),
+    Colonne("rsa_forfaitaire", "RSA forfaitaire", MONTANT),
+    Colonne("pris_en_charge_par_brsa", "Pris en charge par bRSA", MONTANT),
+    Colonne("cible_brsa", "Cible (bRSA par mois)", DECIMAL),
+    Colonne("brsa_employes", "bRSA employés", ENTIER),
+]
 
 
 class Cofinancement(ChoixAnnexesMixin, TemplateView):
@@ -37,7 +59,7 @@ class Cofinancement(ChoixAnnexesMixin, TemplateView):
             {
                 "structure": c.nom,
                 "annexe": c.numero,
-                "mois": m.mois.strftime("%Y-%m"),
+                "mois": m.mois,
                 "montant_cofinance": arrondi_euro(c.montant),
                 "rsa_forfaitaire": m.rsa.montant if m.rsa else None,
                 "pris_en_charge_par_brsa": arrondi_euro(m.cout_mensuel),
@@ -47,12 +69,13 @@ class Cofinancement(ChoixAnnexesMixin, TemplateView):
             for c in cofinancements
             for m in c.mois
         ]
-        nom = f"cofinancement-brsa-{annee}-{self.departement() or 'tous'}"
-        if format_ == "csv":
-            return reponse_csv(lignes, nom)
-        if format_ == "xlsx":
-            return reponse_xlsx({f"Cofinancement {annee}": lignes}, nom)
-        raise Http404("Format d'export inconnu.")
+        if format_ not in FORMATS_D_EXPORT:
+            raise Http404("Format d'export inconnu.")
+        departement = self.departement()
+        tableau = Tableau(
+            f"Cofinancement bRSA {annee}", COLONNES_EXPORT, lignes, filtres_de_la_page(annee, departement)
+        )
+        return reponse_tableaux(format_, [tableau], f"cofinancement-brsa-{annee}-{departement or 'tous'}")
 
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)

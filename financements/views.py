@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from base.calendrier import annee_plausible
-from base.exports import reponse_csv, reponse_xlsx
+from base.exports import ANNEE, MONTANT, TEXTE, Colonne, Tableau, filtres_de_la_page, reponse_tableaux
 from base.formats import montant
 from base.formulaires import reporter_refus
 from base.vues import AgentRequisMixin, PerimetreMixin
@@ -79,16 +79,16 @@ class Financements(PerimetreFinancementsMixin, TemplateView):
 
 
 COLONNES_EXPORT = [
-    "annee",
-    "financeur",
-    "dispositif",
-    "libelle",
-    "beneficiaire",
-    "source",
-    "engage",
-    "verse",
-    "reste_a_verser",
-    "part_variable_max",
+    Colonne("annee", "Année", ANNEE),
+    Colonne("financeur", "Financeur", TEXTE, 16),
+    Colonne("dispositif", "Dispositif", TEXTE, 24),
+    Colonne("libelle", "Libellé", TEXTE),
+    Colonne("beneficiaire", "Bénéficiaire", TEXTE),
+    Colonne("source", "Source", TEXTE, 18),
+    Colonne("engage", "Engagé", MONTANT),
+    Colonne("verse", "Versé", MONTANT),
+    Colonne("reste_a_verser", "Reste à verser", MONTANT),
+    Colonne("part_variable_max", "Part variable max.", MONTANT),
 ]
 
 
@@ -181,9 +181,13 @@ class FinanceurAnnee(PerimetreFinancementsMixin, TemplateView):
         nom = f"financements-{slug_du_financeur(self.financeur)}-{self.annee}"
         if departement := self.departement():
             nom += f"-{departement}"
-        if format_ == "csv":
-            return reponse_csv(rangees, nom, COLONNES_EXPORT)
-        return reponse_xlsx({self.financeur.label: [{c: r.get(c) for c in COLONNES_EXPORT} for r in rangees]}, nom)
+        tableau = Tableau(
+            f"{self.financeur.label} {self.annee}",
+            COLONNES_EXPORT,
+            rangees,
+            filtres_de_la_page(self.annee, self.departement()),
+        )
+        return reponse_tableaux(format_, [tableau], nom)
 
 
 # Financing lines -------------------------------------------------------------------------------------------------

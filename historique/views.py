@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from base.calendrier import annees_proposees
 from base.departements import DEPARTEMENTS
-from base.exports import reponse_csv, reponse_xlsx, texte_sans_formule
+from base.exports import DATE_HEURE, TEXTE, Colonne, Tableau, filtres_de_la_page, reponse_tableaux
 from base.vues import AgentRequisMixin
 from comptes.choix import annee_demandee
 
@@ -19,6 +19,13 @@ from . import queries
 from .sources import source, sources
 
 PAR_PAGE = 50
+# The rows' keys (`queries.COLONNES_EXPORT`) with their labels; the values before and after are texts as the page
+# shows them (a field of any kind), the date a date and time.
+LARGEURS = {"date": 20, "objet": 40, "avant": 30, "après": 30, "motif": 40}
+COLONNES_EXPORT = [
+    Colonne(cle, cle[0].upper() + cle[1:], DATE_HEURE if cle == "date" else TEXTE, LARGEURS.get(cle))
+    for cle in queries.COLONNES_EXPORT
+]
 
 
 class HistoriqueAccueil(AgentRequisMixin, View):
@@ -75,9 +82,8 @@ class HistoriqueExport(HistoriqueMixin, View):
     def get(self, request, departement):
         annee, cle = self.filtres()
         lignes = queries.lignes_d_export(queries.detailler(list(queries.entrees(departement, annee, cle))))
-        # Values typed by people (a libellé, a comment) never reach a spreadsheet as a formula.
-        lignes = [{k: texte_sans_formule(v) for k, v in ligne.items()} for ligne in lignes]
-        nom = f"historique-{departement}-{annee}"
-        if request.GET.get("format") == "xlsx":
-            return reponse_xlsx({"Historique": lignes}, nom)
-        return reponse_csv(lignes, nom, colonnes=list(queries.COLONNES_EXPORT))
+        # Values typed by people (a libellé, a comment) never reach a spreadsheet as a formula: base.exports.
+        filtres = filtres_de_la_page(annee, departement, objet=source(cle).libelle if cle else None)
+        tableau = Tableau("Historique", COLONNES_EXPORT, lignes, filtres)
+        format_ = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+        return reponse_tableaux(format_, [tableau], f"historique-{departement}-{annee}")

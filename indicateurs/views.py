@@ -12,10 +12,12 @@ from django.views.generic import TemplateView
 
 from base.calendrier import Periode, annees_proposees
 from base.departements import DEPARTEMENTS
+from base.exports import ExportDeLaPageMixin
 from comptes.choix import ChoixDepartementMixin, annee_demandee
 from conventions.choix import ChoixAnnexesMixin
 from conventions.models import AnnexeFinanciere
 from conventions.queries import annexes_du_departement
+from indicateurs import exports
 from indicateurs.queries_consommation import (
     consommation_des_siae,
     consommation_mensuelle,
@@ -88,10 +90,14 @@ TRIS = {
 }
 
 
-class Sorties(ChoixStructuresMixin, TemplateView):
+class Sorties(ExportDeLaPageMixin, ChoixStructuresMixin, TemplateView):
     """By kind over three years (as in the CDIAE bilan), then each structure for the chosen year."""
 
     template_name = "indicateurs/sorties.html"
+    nom_d_export = "sorties"
+
+    def tableaux_exportes(self, contexte):
+        return exports.tableaux_sorties(contexte, self.filtres_exportes(contexte))
 
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)
@@ -120,10 +126,14 @@ class Sorties(ChoixStructuresMixin, TemplateView):
         )
 
 
-class Publics(ChoixStructuresMixin, TemplateView):
+class Publics(ExportDeLaPageMixin, ChoixStructuresMixin, TemplateView):
     """Salariés who worked in the year by kind and by structure, and the share of bRSA among the hires."""
 
     template_name = "indicateurs/publics.html"
+    nom_d_export = "publics"
+
+    def tableaux_exportes(self, contexte):
+        return exports.tableaux_publics(contexte, self.filtres_exportes(contexte))
 
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)
@@ -195,10 +205,14 @@ TRIS_CONSOMMATION = {
 }
 
 
-class Consommation(ChoixAnnexesMixin, TemplateView):
+class Consommation(ExportDeLaPageMixin, ChoixAnnexesMixin, TemplateView):
     """The département table by kind (as in the CDIAE bilan) and the structures sorted by rate."""
 
     template_name = "indicateurs/consommation.html"
+    nom_d_export = "consommation"
+
+    def tableaux_exportes(self, contexte):
+        return exports.tableaux_consommation(contexte, self.filtres_exportes(contexte))
 
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)

@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from aides_au_poste.queries import annexes_de_l_annee
 from base.departements import DEPARTEMENTS
-from base.exports import reponse_csv, reponse_xlsx
+from base.exports import Tableau, filtres_de_la_page, reponse_tableaux
 from base.formats import arrondi, nombre_fr
 from base.formulaires import reporter_refus
 from base.vues import AgentRequisMixin, NominatifRequisMixin
@@ -136,11 +136,10 @@ class ModulationExport(ModulationDepartementMixin, View):
     def get(self, request):
         annee = annee_demandee(request)
         departement = self.departement()
-        lignes = lignes_export(queries.lignes_de_modulation(self.annexes_de_la_page(annee)))
-        nom = f"modulation-{annee}-{departement or 'tous'}"
-        if request.GET.get("format") == "xlsx":
-            return reponse_xlsx({f"Modulation {annee}": lignes}, nom)
-        return reponse_csv(lignes, nom)
+        colonnes, lignes = lignes_export(queries.lignes_de_modulation(self.annexes_de_la_page(annee)))
+        tableau = Tableau(f"Modulation {annee}", colonnes, lignes, filtres_de_la_page(annee, departement))
+        format_ = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+        return reponse_tableaux(format_, [tableau], f"modulation-{annee}-{departement or 'tous'}")
 
 
 class ModulationAnnexe(NominatifRequisMixin, TemplateView):

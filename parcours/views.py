@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView, TemplateView
 
+from base.exports import DATE, FORMATS_D_EXPORT, TEXTE, Colonne, Tableau, filtres_du_formulaire, reponse_tableaux
 from base.vues import AgentRequisMixin, NominatifRequisMixin
 
 from .filters import ParcoursFilter
@@ -11,13 +13,48 @@ from .models import DiscordanceIdentite, Parcours
 from .services import modifier_salarie_et_situation
 from .services_identite import MESSAGE_NON_MODIFIABLE, identite_modifiable
 
+# What the list shows, and no more: never the NIR nor the date of birth.
+COLONNES_EXPORT = [
+    Colonne("nom", "Nom", TEXTE, 24),
+    Colonne("prenom", "Prénom", TEXTE, 20),
+    Colonne("pass_iae", "PASS IAE", TEXTE, 16),
+    Colonne("structure", "Structure", TEXTE, 36),
+    Colonne("siret", "SIRET", TEXTE, 16),
+    Colonne("date_embauche", "Embauche", DATE, 12),
+    Colonne("date_sortie", "Sortie", DATE, 12),
+    Colonne("motif_sortie", "Motif de sortie", TEXTE, 36),
+]
+
 
 class SalarieListe(NominatifRequisMixin, ListView):
-    """The parcours of the structures whose people the user may see (never CDIAE members)."""
+    """The parcours of the structures whose people the user may see (never CDIAE members); `?export=csv|xlsx`
+    downloads them all (every page of the list), in one query."""
 
     model = Parcours
     paginate_by = 50
     template_name = "parcours/liste.html"
+
+    def get(self, request, *args, **kwargs):
+        format_ = request.GET.get("export")
+        if format_ is None:
+            return super().get(request, *args, **kwargs)
+        if format_ not in FORMATS_D_EXPORT:
+            raise Http404("Format d'export inconnu.")
+        lignes = [
+            {
+                "nom": p.salarie.nom.upper(),
+                "prenom": p.salarie.prenom,
+                "pass_iae": p.pass_iae.numero if p.pass_iae_id else None,
+                "structure": p.siae.nom,
+                "siret": p.siae.siret,
+                "date_embauche": p.date_embauche,
+                "date_sortie": p.date_sortie,
+                "motif_sortie": p.motif_sortie.libelle if p.motif_sortie_id else None,
+            }
+            for p in self.get_queryset()
+        ]
+        tableau = Tableau("Salariés en parcours", COLONNES_EXPORT, lignes, filtres_du_formulaire(self.filtre.form))
+        return reponse_tableaux(format_, [tableau], "salaries-en-parcours")
 
     def get_queryset(self):
         visibles = Parcours.objects.visible_to(self.request.user)
@@ -27,7 +64,10 @@ class SalarieListe(NominatifRequisMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filtre=self.filtre, **kwargs)
+        parametres = self.request.GET.copy()
+        for cle in ("page", "export"):
+            parametres.pop(cle, None)
+        return super().get_context_data(filtre=self.filtre, requete_export=parametres.urlencode(), **kwargs)
 
 
 class DiscordancesIdentite(AgentRequisMixin, ListView):

@@ -4,40 +4,22 @@ DDETS agents and CDIAE members see their département's (the CDIAE too: every fi
 are the structures'), administrators any département or the whole country; SIAE staff get 404, as for any page
 reserved to other roles. Everything is read through `visible_to(user)`."""
 
-import re
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.views.generic import TemplateView
 
 from base.departements import DEPARTEMENTS
-from base.exports import reponse_csv, reponse_xlsx
+from base.exports import FORMATS_D_EXPORT, Tableau, filtres_de_la_page, reponse_tableaux
 from base.pages import PageEnCache
 from comptes.choix import annee_demandee
 from conventions.choix import ChoixAnnexesMixin
 from financements.models import LigneFinancement
 from indicateurs.queries import objectif_brsa_du_departement
 from pilotage import cockpit as tableau_de_bord
+from pilotage.colonnes_cockpit import COLONNES, lignes_typees
 from pilotage.filters import CockpitFilter
 from siae.models import Siae, TypeSiae
-
-NOMBRE = re.compile(r"^-?\d+(\.\d+)?$")
-# Columns of digits that are identifiers, not quantities: they stay text in a spreadsheet.
-COLONNES_TEXTE = {"siret", "annexe", "mois", "type", "departement"}
-
-
-def pour_tableur(lignes: list[dict]) -> list[dict]:
-    """The exporter's decimal strings ("12.50") as numbers a spreadsheet can add up; the CSV keeps the strings."""
-    return [
-        {
-            cle: Decimal(valeur)
-            if isinstance(valeur, str) and cle not in COLONNES_TEXTE and NOMBRE.match(valeur)
-            else valeur
-            for cle, valeur in ligne.items()
-        }
-        for ligne in lignes
-    ]
 
 
 class Cockpit(PageEnCache, ChoixAnnexesMixin, TemplateView):
@@ -103,18 +85,22 @@ class Cockpit(PageEnCache, ChoixAnnexesMixin, TemplateView):
         parties = ["cockpit", self.departement_choisi or "france", str(self.annee), self.type_siae, bloc]
         return "-".join(p.lower() for p in parties if p)
 
+    def tableau_exporte(self, bloc: str) -> Tableau:
+        return Tableau(
+            tableau_de_bord.TABLEAUX[bloc],
+            COLONNES[bloc],
+            lignes_typees(bloc, self.cockpit.tableau(bloc)),
+            filtres_de_la_page(self.annee, self.departement_choisi, type=self.type_siae),
+        )
+
     def exporter(self, format_: str, bloc: str | None) -> HttpResponse:
+        """One table as CSV or XLSX, or (XLSX only) every table, one sheet each."""
         if bloc is not None and bloc not in tableau_de_bord.TABLEAUX:
             raise Http404("Tableau inconnu.")
-        nom = self.nom_de_fichier(bloc)
-        if format_ == "csv" and bloc is not None:
-            return reponse_csv(self.cockpit.tableau(bloc), nom)
-        if format_ == "xlsx":
-            blocs = [bloc] if bloc else list(tableau_de_bord.TABLEAUX)
-            return reponse_xlsx(
-                {tableau_de_bord.TABLEAUX[b]: pour_tableur(self.cockpit.tableau(b)) for b in blocs}, nom
-            )
-        raise Http404("Format d'export inconnu.")
+        if format_ not in FORMATS_D_EXPORT or (format_ == "csv" and bloc is None):
+            raise Http404("Format d'export inconnu.")
+        blocs = [bloc] if bloc else list(tableau_de_bord.TABLEAUX)
+        return reponse_tableaux(format_, [self.tableau_exporte(b) for b in blocs], self.nom_de_fichier(bloc))
 
     def get_context_data(self, **kwargs):
         self.preparer()

@@ -12,7 +12,7 @@ from dsfr.forms import DsfrBaseForm
 
 from aides_au_poste.regles import arrondi_euro
 from base.calendrier import mois_de_l_annee, nom_du_mois
-from base.exports import reponse_csv, reponse_xlsx
+from base.exports import ETP, MOIS, MONTANT, TAUX, TEXTE, Colonne, Tableau, filtres_de_la_page, reponse_tableaux
 from base.formats import arrondi, taux_fr
 from base.vues import AgentRequisMixin
 from comptes.choix import ChoixDepartementMixin, annee_demandee
@@ -101,6 +101,37 @@ def _etp(valeur: Decimal | None) -> Decimal | None:
     return None if valeur is None else arrondi(valeur, 2)
 
 
+STATUTS = {"sous-consommation": "Sous-consommation", "conforme": "Conforme", "sur-consommation": "Sur-consommation"}
+COLONNES_MOUVEMENTS = [
+    Colonne("ligne", "Ligne", TEXTE, 8),
+    Colonne("annexe_qui_cede", "Annexe qui cède", TEXTE, 22),
+    Colonne("structure_qui_cede", "Structure qui cède", TEXTE),
+    Colonne("annexe_qui_recoit", "Annexe qui reçoit", TEXTE, 22),
+    Colonne("structure_qui_recoit", "Structure qui reçoit", TEXTE),
+    Colonne("etp", "ETP", ETP),
+    Colonne("a_partir_de", "À partir de", MOIS, 16),
+    Colonne("etp_mois_retires", "ETP-mois retirés", ETP),
+    Colonne("etp_mois_ajoutes", "ETP-mois ajoutés", ETP),
+    Colonne("socle_cede", "Socle cédé", MONTANT),
+    Colonne("socle_recu", "Socle reçu", MONTANT),
+    Colonne("effet_socle", "Effet sur le socle", MONTANT),
+]
+COLONNES_STRUCTURES = [
+    Colonne("siret", "SIRET", TEXTE, 16),
+    Colonne("structure", "Structure", TEXTE),
+    Colonne("type", "Type", TEXTE, 10),
+    Colonne("etp_conventionnes_avant", "ETP conventionnés avant", ETP),
+    Colonne("etp_conventionnes_apres", "ETP conventionnés après", ETP),
+    Colonne("etp_realises_a_date", "ETP réalisés à date", ETP),
+    Colonne("projection_etp", "Projection (ETP)", ETP),
+    Colonne("taux_projete_avant", "Taux projeté avant", TAUX),
+    Colonne("taux_projete_apres", "Taux projeté après", TAUX),
+    Colonne("statut_avant", "Statut avant", TEXTE, 18, STATUTS),
+    Colonne("statut_apres", "Statut après", TEXTE, 18, STATUTS),
+    Colonne("effet_socle", "Effet sur le socle", MONTANT),
+]
+
+
 def lignes_de_l_export(simulation: Simulation) -> dict[str, list[dict]]:
     """The proposal: its moves, then the structures they change and the département (amounts rounded to the cent,
     ETP to 2 decimals, rates in % to 1 decimal)."""
@@ -112,7 +143,7 @@ def lignes_de_l_export(simulation: Simulation) -> dict[str, list[dict]]:
             "annexe_qui_recoit": e.destination.numero,
             "structure_qui_recoit": e.destination.nom,
             "etp": _etp(e.mouvement.etp),
-            "a_partir_de": f"{e.mouvement.mois:%Y-%m}",
+            "a_partir_de": e.mouvement.mois,
             "etp_mois_retires": _etp(e.etp_mois_retires),
             "etp_mois_ajoutes": _etp(e.etp_mois_ajoutes),
             "socle_cede": arrondi_euro(e.socle_cede),
@@ -258,8 +289,10 @@ class Redeploiement(AgentRequisMixin, ChoixDepartementMixin, TemplateView):
 
     def exporter(self, simulation: Simulation, format_: str) -> HttpResponse:
         feuilles = lignes_de_l_export(simulation)
-        nom = f"redeploiement-{simulation.departement}-{simulation.annee}"
-        if format_ == "xlsx":
-            return reponse_xlsx(feuilles, nom)
-        # One table, each row with its section, as `exporter indicateurs` writes it.
-        return reponse_csv([{"section": s, **ligne} for s, contenu in feuilles.items() for ligne in contenu], nom)
+        filtres = filtres_de_la_page(simulation.annee, simulation.departement)
+        tableaux = [
+            Tableau("Mouvements", COLONNES_MOUVEMENTS, feuilles["mouvements"], filtres),
+            Tableau("Structures", COLONNES_STRUCTURES, feuilles["structures"], filtres),
+        ]
+        # A CSV holds one table: each row says its section (base.exports.fusionner).
+        return reponse_tableaux(format_, tableaux, f"redeploiement-{simulation.departement}-{simulation.annee}")

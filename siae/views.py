@@ -1,7 +1,9 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
+from base.exports import FORMATS_D_EXPORT, TEXTE, Colonne, Tableau, filtres_du_formulaire, reponse_tableaux
 from base.vues import AgentRequisMixin, PerimetreMixin
 
 from .filters import SiaeFilter
@@ -9,11 +11,46 @@ from .forms import ContactFormSet, SiaeForm
 from .models import Siae
 from .services import enregistrer_siae
 
+COLONNES_EXPORT = [
+    Colonne("nom", "Nom", TEXTE, 40),
+    Colonne("type", "Type", TEXTE, 8),
+    Colonne("siret", "SIRET", TEXTE, 16),
+    Colonne("code_postal", "Code postal", TEXTE, 12),
+    Colonne("commune", "Commune", TEXTE, 24),
+    Colonne("departement", "Département", TEXTE, 12),
+    Colonne("ensemblier", "Ensemblier", TEXTE, 30),
+    Colonne("regie_de_quartier", "Régie de quartier", TEXTE, 12),
+]
+
 
 class SiaeListe(PerimetreMixin, ListView):
+    """The structures the user sees, filtered; `?export=csv|xlsx` downloads them all (every page of the list)."""
+
     model = Siae
     paginate_by = 25
     template_name = "siae/liste.html"
+
+    def get(self, request, *args, **kwargs):
+        format_ = request.GET.get("export")
+        if format_ is None:
+            return super().get(request, *args, **kwargs)
+        if format_ not in FORMATS_D_EXPORT:
+            raise Http404("Format d'export inconnu.")
+        lignes = [
+            {
+                "nom": s.nom,
+                "type": s.type,
+                "siret": s.siret,
+                "code_postal": s.code_postal,
+                "commune": s.commune,
+                "departement": s.departement,
+                "ensemblier": str(s.ensemblier) if s.ensemblier_id else None,
+                "regie_de_quartier": "oui" if s.regie_de_quartier else "non",
+            }
+            for s in self.get_queryset()
+        ]
+        tableau = Tableau("Structures", COLONNES_EXPORT, lignes, filtres_du_formulaire(self.filtre.form))
+        return reponse_tableaux(format_, [tableau], "structures")
 
     def get_queryset(self):
         self.filtre = SiaeFilter(self.request.GET, queryset=super().get_queryset(), request=self.request)
@@ -23,6 +60,7 @@ class SiaeListe(PerimetreMixin, ListView):
         contexte = super().get_context_data(**kwargs)
         parametres = self.request.GET.copy()
         parametres.pop("page", None)
+        parametres.pop("export", None)
         contexte.update(
             filtre=self.filtre,
             parametres=parametres.urlencode(),

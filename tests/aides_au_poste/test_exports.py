@@ -1,15 +1,12 @@
 """The aides au poste and co-financing tables as CSV and XLSX: the page's rows, to the cent."""
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
-
-import openpyxl
 
 from aides_au_poste.queries import aides_des_annexes
 from aides_au_poste.regles import arrondi_euro
 from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
+from tests.base.lecture_exports import FORMAT_MOIS, FORMAT_MONTANT, feuilles_xlsx, lignes_csv, nombre_fr, rangs_xlsx
 from tests.factories import AnnexeFinanciereFactory
 
 
@@ -22,14 +19,20 @@ def test_aides_au_poste_en_csv_et_xlsx(client_de, agent_55, siae_a, siae_57):
     client = client_de(agent_55)
     reponse = client.get("/aides-au-poste/", {"annee": 2025, "export": "csv"})
     assert reponse["Content-Disposition"] == 'attachment; filename="aides-au-poste-2025-55.csv"'
-    (ligne,) = list(csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
-    assert ligne["annexe"] == annexe.numero and ligne["siret"] == siae_a.siret
-    assert Decimal(ligne["socle_conventionne"]) == arrondi_euro(aide.socle_conventionne)
-    assert Decimal(ligne["modulation"]) == arrondi_euro(Decimal("0.07") * aide.socle_conventionne)
-    assert Decimal(ligne["total_conventionne"]) == Decimal(ligne["socle_conventionne"]) + Decimal(ligne["modulation"])
+    (ligne,) = lignes_csv(reponse.content)
+    assert ligne["Annexe"] == annexe.numero and ligne["SIRET"] == siae_a.siret
+    assert nombre_fr(ligne["Socle conventionné (€)"]) == arrondi_euro(aide.socle_conventionne)
+    assert nombre_fr(ligne["Modulation (€)"]) == arrondi_euro(Decimal("0.07") * aide.socle_conventionne)
+    assert nombre_fr(ligne["Total conventionné (€)"]) == nombre_fr(ligne["Socle conventionné (€)"]) + nombre_fr(
+        ligne["Modulation (€)"]
+    )
     xlsx = client.get("/aides-au-poste/", {"annee": 2025, "export": "xlsx"})
-    feuille = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    assert feuille.max_row == 2 and feuille["D2"].value == annexe.numero
+    (feuille,) = feuilles_xlsx(xlsx.content).values()
+    assert feuille["A1"].value == "Aides au poste 2025 — Année : 2025 ; Département : 55 – Meuse"
+    (rang,) = rangs_xlsx(feuille)
+    assert rang["Annexe"].value == annexe.numero
+    assert rang["Socle conventionné"].value == float(arrondi_euro(aide.socle_conventionne))
+    assert rang["Socle conventionné"].number_format == FORMAT_MONTANT
     assert client.get("/aides-au-poste/", {"annee": 2025, "export": "pdf"}).status_code == 404
     page = client.get("/aides-au-poste/", {"annee": 2025}).content.decode()
     assert "?annee=2025&amp;departement=55&amp;export=csv" in page
@@ -38,12 +41,16 @@ def test_aides_au_poste_en_csv_et_xlsx(client_de, agent_55, siae_a, siae_57):
 def test_cofinancement_mois_par_mois(client_de, membre_cdiae_55, siae_a):
     AnnexeFinanciereFactory(siae=siae_a, annee=2025, montant_cofinance_cd=Decimal("24000"))
     reponse = client_de(membre_cdiae_55).get("/aides-au-poste/cofinancement/", {"annee": 2025, "export": "csv"})
-    lignes = list(csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
-    assert [ligne["mois"] for ligne in lignes] == [dt.date(2025, m, 1).strftime("%Y-%m") for m in range(1, 13)]
+    lignes = lignes_csv(reponse.content)
+    assert [ligne["Mois"] for ligne in lignes][:2] == ["janvier 2025", "février 2025"] and len(lignes) == 12
     # January under the April 2024 RSA, April under the April 2025 one: 2 000 € a month / (0,88 × RSA).
-    assert (lignes[0]["rsa_forfaitaire"], lignes[3]["rsa_forfaitaire"]) == ("635.71", "646.52")
-    assert Decimal(lignes[3]["cible_brsa"]) == round(Decimal(2000) / (Decimal("0.88") * Decimal("646.52")), 2)
-    assert lignes[0]["brsa_employes"] == ""  # not declared
+    assert (lignes[0]["RSA forfaitaire (€)"], lignes[3]["RSA forfaitaire (€)"]) == ("635,71", "646,52")
+    cible = round(Decimal(2000) / (Decimal("0.88") * Decimal("646.52")), 2)
+    assert nombre_fr(lignes[3]["Cible (bRSA par mois)"]) == cible
+    assert lignes[0]["bRSA employés"] == ""  # not declared
+    xlsx = client_de(membre_cdiae_55).get("/aides-au-poste/cofinancement/", {"annee": 2025, "export": "xlsx"})
+    rangs = rangs_xlsx(next(iter(feuilles_xlsx(xlsx.content).values())))
+    assert rangs[3]["Mois"].value == dt.datetime(2025, 4, 1) and rangs[3]["Mois"].number_format == FORMAT_MOIS
 
 
 def test_un_nom_de_structure_piege_sort_en_texte(client_de, agent_55, siae_a):

@@ -2,15 +2,14 @@
 queries whatever the number of lines and projects."""
 
 import datetime as dt
-import io
 from decimal import Decimal as D
 
-import openpyxl
 import pytest
 
 from financements.choix import DecisionFdi, EtatProjet, Financeur
 from financements.models import CandidatureFdi, LigneBudgetaire, LigneFinancement, Projet
 from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
+from tests.base.lecture_exports import FORMAT_MONTANT, feuilles_xlsx, lignes_csv, rangs_xlsx
 from tests.factories import SiaeFactory
 from tests.financements.factories import AppelAProjetsFactory, LigneFinancementFactory, ProjetFactory, projet_seed_004
 
@@ -239,17 +238,22 @@ def test_export_de_la_page_d_un_financeur(client_de, donnees, agent_55):
     client = client_de(agent_55)
     reponse = client.get("/financements/departement/2025/", {"export": "csv", "departement": "55"})
     assert reponse["Content-Disposition"] == 'attachment; filename="financements-departement-2025-55.csv"'
+    lignes_csv(reponse.content)  # BOM, French headers
     lignes = reponse.content.decode("utf-8-sig").splitlines()
     assert lignes[0] == (
-        "annee;financeur;dispositif;libelle;beneficiaire;source;engage;verse;reste_a_verser;part_variable_max"
+        "Année;Financeur;Dispositif;Libellé;Bénéficiaire;Source;Engagé (€);Versé (€);Reste à verser (€);"
+        "Part variable max. (€)"
     )
     assert lignes[1] == (
-        "2025;Département;Autre dispositif;Soutien bRSA;Jardins de Verdun;ligne saisie;20000.00;5000.00;15000.00;0.00"
+        "2025;Département;Autre dispositif;Soutien bRSA;Jardins de Verdun;ligne saisie;20000,00;5000,00;15000,00;0,00"
     )
-    assert lignes[-1] == "2025;Département;;TOTAL;;;20000.00;5000.00;15000.00;0.00"
+    assert lignes[-1] == "2025;Département;;TOTAL;;;20000,00;5000,00;15000,00;0,00"
     reponse = client.get("/financements/departement/2025/", {"export": "xlsx", "departement": "55"})
-    feuille = openpyxl.load_workbook(io.BytesIO(reponse.content)).active
-    assert [c.value for c in feuille[2]][3:4] == ["Soutien bRSA"]
+    (feuille,) = feuilles_xlsx(reponse.content).values()
+    assert feuille["A1"].value == "Département 2025 — Année : 2025 ; Département : 55 – Meuse"
+    rang = rangs_xlsx(feuille)[0]
+    assert rang["Libellé"].value == "Soutien bRSA"
+    assert (rang["Engagé"].value, rang["Engagé"].number_format) == (20000, FORMAT_MONTANT)
 
 
 def creer(nombre: int) -> None:

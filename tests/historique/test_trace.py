@@ -2,12 +2,9 @@
 value to which, on every path that writes; one entry for a whole import; append-only; scoped to the DDETS of the
 département; exported in French formats."""
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.utils import timezone
 
@@ -17,6 +14,7 @@ from conventions.services import ajouter_avenant
 from historique import queries
 from imports.models import TraceImport
 from imports.services import executer_import, preparer_import
+from tests.base.lecture_exports import feuilles_xlsx, lignes_csv, rangs_xlsx
 from tests.factories import AnnexeFinanciereFactory, UtilisateurFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,26 +140,32 @@ def test_l_export_en_csv_et_xlsx_aux_formats_francais(client_de, agent_55, annex
     client = client_de(agent_55)
     reponse = client.get(f"/historique/55/export/?annee={ANNEE}&format=csv")
     assert reponse["Content-Disposition"] == f'attachment; filename="historique-55-{ANNEE}.csv"'
-    lignes = list(csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
-    assert list(lignes[0]) == list(queries.COLONNES_EXPORT)
+    lignes = lignes_csv(reponse.content)
+    assert list(lignes[0]) == ["Date", "Auteur", "Nature", "Type d'objet", "Objet", "Champ", "Avant", "Après", "Motif"]
     etp = next(
         ligne
         for ligne in lignes
-        if ligne["type d'objet"] == "Annexe financière"
-        and ligne["champ"] == "ETP conventionnés"
-        and ligne["nature"] == "Modification"
+        if ligne["Type d'objet"] == "Annexe financière"
+        and ligne["Champ"] == "ETP conventionnés"
+        and ligne["Nature"] == "Modification"
     )
-    assert (etp["avant"], etp["après"], etp["auteur"]) == ("10,00", "1\u202f234,50", "Claire Test")
-    assert dt.datetime.strptime(etp["date"], "%d/%m/%Y %H:%M:%S").year == ANNEE
-    motif = next(ligne for ligne in lignes if ligne["champ"] == "Motif")
-    assert motif["après"] == "'=1+1"  # a text typed by someone never reaches a spreadsheet as a formula
-    classeur = openpyxl.load_workbook(io.BytesIO(client.get("/historique/55/export/?format=xlsx").content))
-    feuille = classeur["Historique"]
-    assert [c.value for c in feuille[1]] == list(queries.COLONNES_EXPORT)
+    assert (etp["Avant"], etp["Après"], etp["Auteur"]) == ("10,00", "1\u202f234,50", "Claire Test")
+    assert dt.datetime.strptime(etp["Date"], "%d/%m/%Y %H:%M:%S").year == ANNEE
+    motif = next(ligne for ligne in lignes if ligne["Champ"] == "Motif")
+    assert motif["Après"] == "'=1+1"  # a text typed by someone never reaches a spreadsheet as a formula
+    feuille = feuilles_xlsx(client.get("/historique/55/export/?format=xlsx").content)["Historique"]
+    assert feuille["A1"].value == f"Historique — Année : {ANNEE} ; Département : 55 – Meuse"
     assert all(cellule.data_type != "f" for ligne in feuille.iter_rows() for cellule in ligne)
-    # One kind of object only.
-    seule = client.get("/historique/55/export/?format=csv&objet=conventions.avenant").content.decode("utf-8-sig")
-    assert {ligne["type d'objet"] for ligne in csv.DictReader(io.StringIO(seule), delimiter=";")} == {"Avenant"}
+    rang = rangs_xlsx(feuille)[0]
+    # The date a date and time a spreadsheet sorts; the text typed as "=1+1" a quoted text cell.
+    assert isinstance(rang["Date"].value, dt.datetime) and rang["Date"].number_format == "dd/mm/yyyy hh:mm:ss"
+    piege = next(r["Après"] for r in rangs_xlsx(feuille) if r["Champ"].value == "Motif")
+    assert (piege.value, piege.data_type, piege.quotePrefix) == ("=1+1", "s", True)
+    # One kind of object only, said in the title row.
+    seule = client.get("/historique/55/export/?format=csv&objet=conventions.avenant").content
+    assert {ligne["Type d'objet"] for ligne in lignes_csv(seule)} == {"Avenant"}
+    classeur = client.get("/historique/55/export/?format=xlsx&objet=conventions.avenant").content
+    assert "Objet : Avenant" in feuilles_xlsx(classeur)["Historique"]["A1"].value
 
 
 def test_la_page_lit_un_nombre_constant_de_requetes(client_de, agent_55, siae_a, django_assert_max_num_queries):

@@ -1,16 +1,15 @@
 """Pages of the modulation: who sees what, the decision and the envelope through the forms, the export, and a
 number of queries that does not grow with the structures."""
 
-import io
 from decimal import Decimal as D
 
-import openpyxl
 import pytest
 
 from conventions.models import AnnexeFinanciere
 from modulation.models import DecisionModulation, EnveloppeModulation
 from modulation.services import decider_modulation
 from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
+from tests.base.lecture_exports import FORMAT_MONTANT, FORMAT_TAUX, feuilles_xlsx, lignes_csv, rangs_xlsx
 from tests.modulation.donnees import creer
 
 pytestmark = pytest.mark.django_db
@@ -112,15 +111,18 @@ def test_export_csv_et_xlsx(client_de, agent_55, departement):
     decider_modulation(departement, D("0.045"), "Effort de formation.", agent_55)
     csv = client_de(agent_55).get("/modulation/export/?annee=2025&format=csv")
     assert csv["Content-Type"].startswith("text/csv")
-    entete, ligne = csv.content.decode("utf-8-sig").splitlines()
-    valeurs = dict(zip(entete.split(";"), ligne.split(";"), strict=True))
-    assert valeurs["annexe"] == departement.numero
-    assert (valeurs["taux_propose"], valeurs["taux_decide"], valeurs["taux_annexe"]) == ("6.0", "4.5", "4.5")
-    assert (valeurs["note_effort"], valeurs["salaries_avec_action"], valeurs["brsa"]) == ("75.0", "50.0", "33.3")
+    (valeurs,) = lignes_csv(csv.content)
+    assert valeurs["Annexe"] == departement.numero
+    taux = (valeurs["Taux proposé (%)"], valeurs["Taux décidé (%)"], valeurs["Taux de l'annexe (%)"])
+    assert taux == ("6,0", "4,5", "4,5")
+    assert valeurs["Salariés ayant bénéficié d'une action (formation, PMSMP, accompagnement) (%)"] == "50,0"
+    assert valeurs["Bénéficiaires du RSA (%)"] == "33,3"
+    assert valeurs["Note : Effort d'insertion"] == "75,0"
     xlsx = client_de(agent_55).get("/modulation/export/?annee=2025&format=xlsx")
-    feuille = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    lignes = list(feuille.values)
-    assert lignes[1][lignes[0].index("taux_propose")] == "6.0"
+    (feuille,) = feuilles_xlsx(xlsx.content).values()
+    (rang,) = rangs_xlsx(feuille)
+    assert (rang["Taux proposé"].value, rang["Taux proposé"].number_format) == (0.06, FORMAT_TAUX)
+    assert rang["Date de la décision"].is_date and rang["Modulation"].number_format == FORMAT_MONTANT
 
 
 @pytest.mark.parametrize("url", ["/modulation/?annee=2025", "/modulation/export/?annee=2025&format=xlsx"])

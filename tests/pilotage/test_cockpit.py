@@ -322,7 +322,7 @@ class TestPage:
         assert "Jardins de Verdun" not in html
         assert re.search(r'id="chiffre-etp-conventionnes".*?10,00', html, re.S)
         csv_55 = page(client_de(agent_57), departement="55", export="csv", bloc="consommation")
-        assert "2.00" not in csv_55.content.decode("utf-8-sig")
+        assert "2,00" not in csv_55.content.decode("utf-8-sig")
 
     def test_personnel_siae_404(self, departement, personnel_a, client_de):
         assert page(client_de(personnel_a)).status_code == 404
@@ -343,7 +343,9 @@ class TestPage:
     def test_cdiae_exporte_les_chiffres_agreges(self, departement, membre_cdiae_55, client_de):
         reponse = page(client_de(membre_cdiae_55), export="csv", bloc="chiffres")
         lignes = list(csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
-        assert {ligne["indicateur"]: ligne["valeur"] for ligne in lignes}["etp_realises"] == "2.90"
+        chiffres = {ligne["Indicateur"]: (ligne["Valeur"], ligne["Unité"]) for ligne in lignes}
+        assert chiffres["ETP réalisés"] == ("2,90", "ETP")
+        assert chiffres["Taux de consommation"] == ("96,7", "%")
 
 
 class TestExports:
@@ -353,18 +355,20 @@ class TestExports:
         assert reponse["Content-Type"].startswith("text/csv")
         assert 'filename="cockpit-55-2024-consommation.csv"' in reponse["Content-Disposition"]
         lignes = list(csv.DictReader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+        # French labels, decimal commas, the rate in % as the header says.
+        entetes = ("Type", "ETP conventionnés", "ETP réalisés", "Taux de consommation (%)")
         assert lignes == [
-            {"type": "ACI", "etp_conventionnes": "2.00", "etp_realises": "1.80", "taux_consommation": "90.0"},
-            {"type": "ETTI", "etp_conventionnes": "1.00", "etp_realises": "1.10", "taux_consommation": "110.0"},
-            {"type": "TOTAL", "etp_conventionnes": "3.00", "etp_realises": "2.90", "taux_consommation": "96.7"},
+            dict(zip(entetes, ("ACI", "2,00", "1,80", "90,0"), strict=True)),
+            dict(zip(entetes, ("ETTI", "1,00", "1,10", "110,0"), strict=True)),
+            dict(zip(entetes, ("TOTAL", "3,00", "2,90", "96,7"), strict=True)),
         ]
 
     def test_csv_des_declarations_en_retard(self, departement, agent_55, client_de):
         texte = page(client_de(agent_55), export="csv", bloc="retards").content.decode("utf-8-sig")
         lignes = list(csv.DictReader(io.StringIO(texte), delimiter=";"))
-        assert [(ligne["mois"], ligne["statut"]) for ligne in lignes] == [
-            ("2024-12", "Manquante"),
-            ("2024-12", "En retard"),
+        assert [(ligne["Mois déclaré"], ligne["Statut"]) for ligne in lignes] == [
+            ("décembre 2024", "Manquante"),
+            ("décembre 2024", "En retard"),
         ]
 
     def test_xlsx_d_un_bloc_et_de_tout(self, departement, agent_55, client_de):
@@ -372,12 +376,12 @@ class TestExports:
         classeur = openpyxl.load_workbook(io.BytesIO(reponse.content))
         assert classeur.sheetnames == ["Sorties par type"]
         feuille = classeur.active
-        entetes = [c.value for c in feuille[1]]
-        rangs = [dict(zip(entetes, [c.value for c in r], strict=True)) for r in feuille.iter_rows(min_row=2)]
-        aci_2024 = next(r for r in rangs if r["type"] == "ACI" and r["annee"] == 2024)
-        # Numbers a spreadsheet can add up, not text.
-        assert aci_2024["examinees"] == 2
-        assert aci_2024["taux_sorties_dynamiques"] == 100
+        entetes = [c.value for c in feuille[2]]
+        rangs = [dict(zip(entetes, [c.value for c in r], strict=True)) for r in feuille.iter_rows(min_row=3)]
+        aci_2024 = next(r for r in rangs if r["Type"] == "ACI" and r["Année"] == 2024)
+        # Numbers a spreadsheet can add up, not text; a rate as its fraction, shown in %.
+        assert aci_2024["Sorties examinées"] == 2
+        assert aci_2024["Taux de sorties dynamiques"] == 1
 
         tout = openpyxl.load_workbook(io.BytesIO(page(client_de(agent_55), export="xlsx").content))
         assert tout.sheetnames == [
@@ -393,8 +397,8 @@ class TestExports:
             "Déclarations en retard",
         ]
         structures = tout["Structures hors norme"]
-        assert structures["A2"].value == departement["a"].siae.siret  # a SIRET stays text
-        assert isinstance(structures["A2"].value, str)
+        assert structures["A3"].value == departement["a"].siae.siret  # a SIRET stays text
+        assert isinstance(structures["A3"].value, str)
 
     def test_bloc_ou_format_inconnu(self, departement, agent_55, client_de):
         client = client_de(agent_55)

@@ -3,17 +3,15 @@ refused with a message naming the line and the field, the proposal exported, a f
 
 2024 is over: its reference period is the whole year and the projection is the réalisé itself."""
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 
 from aides_au_poste.models import BaremeAideAuPoste
 from aides_au_poste.regles import arrondi_euro
 from tests.base.formules import PIEGE, verifier_csv, verifier_xlsx
+from tests.base.lecture_exports import FORMAT_MOIS, FORMAT_MONTANT, FORMAT_TAUX, feuilles_xlsx, lignes_csv, rangs_xlsx
 from tests.factories import AnnexeFinanciereFactory, LigneDeclarationFactory, SiaeFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,34 +180,37 @@ def test_exporter_la_proposition_en_csv(client_de, agent_55, annexes):
     )
     assert reponse["Content-Type"] == "text/csv; charset=utf-8"
     assert reponse["Content-Disposition"] == 'attachment; filename="redeploiement-55-2024.csv"'
-    texte = reponse.content.decode("utf-8-sig")
-    lignes = list(csv.DictReader(io.StringIO(texte), delimiter=";"))
-    assert [ligne["section"] for ligne in lignes] == ["mouvements", "structures", "structures", "structures"]
+    lignes = lignes_csv(reponse.content)
+    assert [ligne["Section"] for ligne in lignes] == ["Mouvements", "Structures", "Structures", "Structures"]
     mouvement_ = lignes[0]
-    assert mouvement_["annexe_qui_cede"] == annexes["a"].numero
-    assert mouvement_["annexe_qui_recoit"] == annexes["b"].numero
-    assert (mouvement_["etp"], mouvement_["a_partir_de"]) == ("1.00", "2024-07")
-    assert (mouvement_["etp_mois_retires"], mouvement_["etp_mois_ajoutes"]) == ("6.00", "6.00")
-    assert (mouvement_["socle_cede"], mouvement_["socle_recu"], mouvement_["effet_socle"]) == (
-        "11806.17",
-        "2359.50",
-        "-9446.67",
+    assert mouvement_["Annexe qui cède"] == annexes["a"].numero
+    assert mouvement_["Annexe qui reçoit"] == annexes["b"].numero
+    assert (mouvement_["ETP"], mouvement_["À partir de"]) == ("1,00", "juillet 2024")
+    assert (mouvement_["ETP-mois retirés"], mouvement_["ETP-mois ajoutés"]) == ("6,00", "6,00")
+    assert (mouvement_["Socle cédé (€)"], mouvement_["Socle reçu (€)"], mouvement_["Effet sur le socle (€)"]) == (
+        "11806,17",
+        "2359,50",
+        "-9446,67",
     )
     # Sorted by projected rate: A (20 %) then B (120 %), then the département.
     a, b, total = lignes[1:]
-    assert (a["structure"], a["etp_conventionnes_avant"], a["etp_conventionnes_apres"]) == (
+    assert (a["Structure"], a["ETP conventionnés avant"], a["ETP conventionnés après"]) == (
         "Jardins de Verdun",
-        "5.00",
-        "4.50",
+        "5,00",
+        "4,50",
     )
-    assert (a["taux_projete_avant"], a["taux_projete_apres"], a["effet_socle"]) == ("20.0", "22.2", "-11806.17")
-    assert (b["taux_projete_avant"], b["taux_projete_apres"]) == ("120.0", "80.0")
-    assert (b["statut_avant"], b["statut_apres"]) == ("sur-consommation", "sous-consommation")
+    assert (a["Taux projeté avant (%)"], a["Taux projeté après (%)"], a["Effet sur le socle (€)"]) == (
+        "20,0",
+        "22,2",
+        "-11806,17",
+    )
+    assert (b["Taux projeté avant (%)"], b["Taux projeté après (%)"]) == ("120,0", "80,0")
+    assert (b["Statut avant"], b["Statut après"]) == ("Sur-consommation", "Sous-consommation")
     # The département: 72 ETP-mois = 6 ETP before and after; projection (12 + 14,4) / 72 = 36,7 %.
-    assert total["structure"] == "TOTAL département 55"
-    assert (total["etp_conventionnes_avant"], total["etp_conventionnes_apres"]) == ("6.00", "6.00")
-    assert (total["taux_projete_avant"], total["taux_projete_apres"]) == ("36.7", "36.7")
-    assert total["effet_socle"] == "-9446.67"
+    assert total["Structure"] == "TOTAL département 55"
+    assert (total["ETP conventionnés avant"], total["ETP conventionnés après"]) == ("6,00", "6,00")
+    assert (total["Taux projeté avant (%)"], total["Taux projeté après (%)"]) == ("36,7", "36,7")
+    assert total["Effet sur le socle (€)"] == "-9446,67"
 
 
 def test_exporter_la_proposition_en_xlsx(client_de, agent_55, annexes):
@@ -217,18 +218,23 @@ def test_exporter_la_proposition_en_xlsx(client_de, agent_55, annexes):
         URL, simulation(mouvement(1, annexes["a"], annexes["b"], "1", "2024-07"), export="xlsx")
     )
     assert reponse["Content-Disposition"] == 'attachment; filename="redeploiement-55-2024.xlsx"'
-    classeur = openpyxl.load_workbook(io.BytesIO(reponse.content))
-    assert classeur.sheetnames == ["mouvements", "structures"]
-    mouvements = list(classeur["mouvements"].values)
-    assert mouvements[0][:3] == ("ligne", "annexe_qui_cede", "structure_qui_cede")
-    entete, ligne = mouvements
-    valeurs = dict(zip(entete, ligne, strict=True))
-    # Numbers stay numbers in the workbook.
-    assert valeurs["effet_socle"] == pytest.approx(-9446.67)
-    assert valeurs["etp"] == 1
-    structures = list(classeur["structures"].values)
-    noms = [ligne[1] for ligne in structures[1:]]
-    assert noms == ["Jardins de Verdun", "Intérim du Barrois", "TOTAL département 55"]
+    feuilles = feuilles_xlsx(reponse.content)
+    assert list(feuilles) == ["Mouvements", "Structures"]
+    assert feuilles["Mouvements"]["A1"].value == "Mouvements — Année : 2024 ; Département : 55 – Meuse"
+    (valeurs,) = rangs_xlsx(feuilles["Mouvements"])
+    # Numbers stay numbers in the workbook, formatted.
+    assert valeurs["Effet sur le socle"].value == pytest.approx(-9446.67)
+    assert valeurs["Effet sur le socle"].number_format == FORMAT_MONTANT
+    assert valeurs["ETP"].value == 1
+    assert valeurs["À partir de"].number_format == FORMAT_MOIS
+    structures = rangs_xlsx(feuilles["Structures"])
+    assert [r["Structure"].value for r in structures] == [
+        "Jardins de Verdun",
+        "Intérim du Barrois",
+        "TOTAL département 55",
+    ]
+    assert structures[0]["Taux projeté avant"].value == pytest.approx(0.2)
+    assert structures[0]["Taux projeté avant"].number_format == FORMAT_TAUX
 
 
 def test_pas_d_export_d_une_proposition_fautive(client_de, agent_55, annexes):
