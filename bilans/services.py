@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from base.calendrier import annee_plausible
+from base.taches import lancer
 from base.departements import DEPARTEMENTS
 from indicateurs.services import enregistrer_objectif_brsa
 
@@ -66,7 +67,7 @@ def demander_bilan(departement: str, annee: int, auteur) -> BilanCdiae:
     bilan = BilanCdiae.objects.create(
         departement=departement, annee=annee, auteur=auteur, etape="En attente de traitement"
     )
-    transaction.on_commit(lambda: generer_bilan_task.delay(bilan.pk))
+    lancer(generer_bilan_task, bilan.pk)
     return bilan
 
 

@@ -153,3 +153,19 @@ def heures_par_parcours(parcours) -> dict[int, list[tuple[dt.date, Decimal]]]:
     ):
         par_parcours.setdefault(parcours_id, []).append((mois, heures))
     return par_parcours
+
+
+@dataclass
+class ResteADeclarer:
+    mois: list[dt.date]  # the months with no declaration transmitted yet
+    a_valider: int  # the months whose latest declaration is transmitted and not yet validated
+
+
+def restes_a_declarer(suivis: list[Suivi]) -> ResteADeclarer:
+    """What an annexe still waits for, from its `suivi_des_declarations` over its whole period: what closing or
+    cancelling it says before it is confirmed."""
+    transmises = (EtatDeclaration.TRANSMISE, EtatDeclaration.VALIDEE)
+    return ResteADeclarer(
+        mois=sorted(s.mois for s in suivis if s.etat not in transmises),
+        a_valider=sum(1 for s in suivis if s.etat == EtatDeclaration.TRANSMISE),
+    )
