@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from base.calendrier import annee_plausible
-from base.taches import lancer
 from base.departements import DEPARTEMENTS
+from base.taches import lancer
 from indicateurs.services import enregistrer_objectif_brsa
 
 from . import contenu, pdf
