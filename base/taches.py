@@ -1,12 +1,11 @@
-"""The one way a page launches long work (a PDF, an import's analysis or run): `lancer(tache, *args)`.
+"""The one way a page launches long work (a PDF, an import's analysis or run): `lancer(tache, *args)`, or
+`lancer_apres_commit` from inside a transaction.
 
 With a worker (REDIS_URL set) it is `tache.delay(*args)`: the message leaves, the request returns, the page polls.
 Without one (`make run`, the tests) Celery runs the task eagerly, that is inside the request: a bilan held the
 button 24 s and its progress bar never showed. When `TACHES_EN_ARRIERE_PLAN` is on (development settings) an eager
 task runs instead in a thread of its own, so the request returns at once and the page follows the progress as it
-would with a worker. The tests keep it off: the task runs synchronously and they stay deterministic.
-
-Called in a transaction, the task leaves only once it commits (the row it reads must exist for it)."""
+would with a worker. The tests keep it off: the task runs synchronously and they stay deterministic."""
 
 import logging
 import threading
@@ -36,7 +35,9 @@ def _executer(tache, args: tuple, kwargs: dict) -> None:
         connections.close_all()
 
 
-def _envoyer(tache, args: tuple, kwargs: dict) -> threading.Thread | None:
+def lancer(tache, *args, **kwargs) -> threading.Thread | None:
+    """Send `tache(*args, **kwargs)` now: to the worker, or to a thread of its own when eager in development (the
+    thread, returned, is for the tests to wait on); inside the request otherwise."""
     if not en_arriere_plan():
         tache.delay(*args, **kwargs)
         return None
@@ -45,6 +46,7 @@ def _envoyer(tache, args: tuple, kwargs: dict) -> threading.Thread | None:
     return fil
 
 
-def lancer(tache, *args, **kwargs) -> None:
-    """Send `tache(*args, **kwargs)` once the current transaction commits (at once outside any)."""
-    transaction.on_commit(lambda: _envoyer(tache, args, kwargs))
+def lancer_apres_commit(tache, *args, **kwargs) -> None:
+    """`lancer` once the current transaction commits (at once outside any): the row the task reads must exist for
+    it."""
+    transaction.on_commit(lambda: lancer(tache, *args, **kwargs))

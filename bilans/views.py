@@ -70,9 +70,9 @@ class Bilans(ChoixDepartementMixin, TemplateView):
         departement = kwargs.pop("departement", None) or self.departement()
         annee = kwargs.pop("annee", None) or self.annee(departement)
         gere = peut_gerer(user, departement)
-        # The bilans of the year the heading names: another year's are behind the year selector.
+        # Every year's bilans, under a heading of their own: the year's heading is for generating that year's.
         bilans = (
-            BilanCdiae.objects.visible_to(user).filter(departement=departement, annee=annee).select_related("auteur")
+            BilanCdiae.objects.visible_to(user).filter(departement=departement).select_related("auteur")
             if departement
             else BilanCdiae.objects.none()
         )
@@ -89,7 +89,7 @@ class Bilans(ChoixDepartementMixin, TemplateView):
             voit_les_bilans=bool(departement),
             peut_generer=gere,
             bilans=list(bilans[:NOMBRE_AFFICHE]),
-            en_cours=bilans.filter(statut__in=STATUTS_ACTIFS).exists(),
+            en_cours=bilans.filter(annee=annee, statut__in=STATUTS_ACTIFS).exists(),
             sections_vides=regles.sections_vides(sections) if gere else [],
             structures=list(structures.order_by("nom").values("pk", "nom", "type")),
             **kwargs,

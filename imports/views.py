@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView
 
 from base.departements import DEPARTEMENTS
-from base.taches import lancer
+from base.taches import lancer, lancer_apres_commit
 from base.vues import NominatifRequisMixin, PerimetreMixin
 
 from .forms import ConfirmationForm, ImportForm, aide_archive, est_une_archive
@@ -107,7 +107,7 @@ class ImportNouveau(NominatifRequisMixin, FormView):
             journal = preparer_archive(type_, fichier.name, fichier, user, form.departements_charges())
         else:
             journal = deposer_import(type_, fichier.name, fichier, user)
-        lancer(analyser_import_task, journal.pk)
+        lancer_apres_commit(analyser_import_task, journal.pk)
         return redirect("imports:detail", pk=journal.pk)
 
 
