@@ -21,6 +21,7 @@ CONFIRMEES = {
     "parcours/_actions.html": 1,  # removal of an action d'insertion
     "modulation/annexe.html": 1,  # the modulation rate decided
     "bilans/liste.html": 1,  # generating a bilan with empty sections
+    "aides_au_poste/revalorisation.html": 2,  # a barème row saved (replacing one, or new)
 }
 
 
