@@ -1,5 +1,6 @@
-"""Pages of the bilans: the list of a département's bilans with the button that generates one, its progression
-(polled by the page) and the editorial sections; the download. The dialogue de gestion sheets: `views_dialogue`.
+"""Pages of the bilans: the list of a département's bilans with the button that generates one (the sections left
+empty said first) and the editorial sections; the page that follows one generation (polled, or refreshed by the
+browser without JavaScript) until its download. The dialogue de gestion sheets: `views_dialogue`.
 
 The bilans are read through `BilanCdiae.objects.visible_to(user)` (DDETS and CDIAE of the département: 404 to
 anyone else), generated and edited through `gerees_par(user)` (the DDETS). The dialogue sheet follows
