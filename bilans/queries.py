@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from aides_au_poste import regles as regles_aides
@@ -24,7 +24,10 @@ from controle.models import (
 )
 from controle.queries import compter_par_campagne
 from conventions.models import EtpConventionneMensuel
+from declarations.models import DeclarationMensuelle
 from siae.models import ORDRE_DES_TYPES
+
+from .models import BilanCdiae, SectionsEditoriales
 
 ZERO = Decimal(0)
 
@@ -220,3 +223,19 @@ def controle_du_departement(departement: str, annees: list[int]) -> list[BilanCo
             )
         )
     return blocs
+
+
+# The year the page opens on ---------------------------------------------------------------------------------------
+
+
+def annees_avec_donnees(departement: str) -> list[int | None]:
+    """The latest year of each kind of data the bilan of a département reads or shows (three queries): the latest
+    month declared by its structures, its latest bilan asked for and its latest editorial sections."""
+    dernier_mois = DeclarationMensuelle.objects.filter(annexe__siae__departement=departement).aggregate(m=Max("mois"))[
+        "m"
+    ]
+    return [
+        dernier_mois.year if dernier_mois else None,
+        BilanCdiae.objects.filter(departement=departement).aggregate(a=Max("annee"))["a"],
+        SectionsEditoriales.objects.filter(departement=departement).aggregate(a=Max("annee"))["a"],
+    ]

@@ -1,6 +1,7 @@
 """What the bilans decide on plain values (no database): the prefect's title of a département, the editorial
 texts cut into points, the short forms of amounts."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -110,3 +111,28 @@ def en_pourcent(ratio: Decimal | None) -> Decimal | None:
 def texte_pourcent(valeur: str | Decimal | None) -> str:
     """A rate already in % ("99.7" as exported, or a Decimal) written the French way: "99,7 %"; None: "–"."""
     return "–" if valeur is None else f"{nombre_fr(valeur, 1)}\u00a0%"
+
+
+# The editorial sections a bilan prints, in its order, with their name on the form: an empty one prints "Rien de
+# noté" or "Le plan d'actions n'a pas été rédigé", which the page says before the bilan is generated.
+SECTIONS_REDIGEES = (
+    ("faits_marquants", "Faits marquants"),
+    ("forces", "Forces"),
+    ("faiblesses", "Faiblesses"),
+    ("opportunites", "Opportunités"),
+    ("menaces", "Menaces"),
+    ("plan_d_actions", "Plan d'actions"),
+)
+
+
+def sections_vides(sections) -> list[str]:
+    """The names of the editorial sections left empty (blank text counts as empty), all of them when none were
+    saved. `sections`: a `SectionsEditoriales` or None."""
+    return [libelle for champ, libelle in SECTIONS_REDIGEES if not (getattr(sections, champ, "") or "").strip()]
+
+
+def annee_par_defaut(annees_avec_donnees, aujourd_hui: dt.date) -> int:
+    """The year the bilans page opens on: the latest one with data that is not in the future, else the year just
+    ended (the one a CDIAE bilan presents)."""
+    passees = [a for a in annees_avec_donnees if a is not None and a <= aujourd_hui.year]
+    return max(passees) if passees else aujourd_hui.year - 1

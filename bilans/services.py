@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from base.calendrier import annee_plausible
 from base.departements import DEPARTEMENTS
+from base.taches import lancer_apres_commit
 from indicateurs.services import enregistrer_objectif_brsa
 
 from . import contenu, pdf
@@ -66,7 +67,7 @@ def demander_bilan(departement: str, annee: int, auteur) -> BilanCdiae:
     bilan = BilanCdiae.objects.create(
         departement=departement, annee=annee, auteur=auteur, etape="En attente de traitement"
     )
-    transaction.on_commit(lambda: generer_bilan_task.delay(bilan.pk))
+    lancer_apres_commit(generer_bilan_task, bilan.pk)
     return bilan
 
 

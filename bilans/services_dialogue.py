@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from base.calendrier import annee_plausible
 from base.fichiers import supprimer_apres_commit
+from base.taches import lancer_apres_commit
 
 from . import contenu, pdf
 from .models import STATUTS_ACTIFS, FicheDialogue, StatutBilan
@@ -34,7 +35,7 @@ def demander_fiche(siae, annee: int, auteur) -> FicheDialogue:
     if en_cours := actives.first():
         return en_cours
     fiche = FicheDialogue.objects.create(siae=siae, annee=annee, auteur=auteur, etape="En attente de traitement")
-    transaction.on_commit(lambda: generer_fiche_dialogue_task.delay(fiche.pk))
+    lancer_apres_commit(generer_fiche_dialogue_task, fiche.pk)
     return fiche
 
 

@@ -1,5 +1,6 @@
-"""Pages of the bilans: the list of a département's bilans with the button that generates one, its progression
-(polled by the page) and the editorial sections; the download. The dialogue de gestion sheets: `views_dialogue`.
+"""Pages of the bilans: the list of a département's bilans with the button that generates one (the sections left
+empty said first) and the editorial sections; the page that follows one generation (polled, or refreshed by the
+browser without JavaScript) until its download. The dialogue de gestion sheets: `views_dialogue`.
 
 The bilans are read through `BilanCdiae.objects.visible_to(user)` (DDETS and CDIAE of the département: 404 to
 anyone else), generated and edited through `gerees_par(user)` (the DDETS). The dialogue sheet follows
@@ -20,7 +21,7 @@ from comptes.choix import ChoixDepartementMixin
 from indicateurs.queries import objectif_brsa_du_departement
 from siae.models import Siae
 
-from . import regles, services
+from . import queries, regles, services
 from .forms import SectionsForm
 from .models import STATUTS_ACTIFS, BilanCdiae, SectionsEditoriales, StatutBilan
 
@@ -57,18 +58,27 @@ class Bilans(ChoixDepartementMixin, TemplateView):
             return possibles[0] if possibles else None
         return choisi
 
+    def annee(self, departement: str | None) -> int:
+        """The year asked for; by default the latest one with data of the département (not the year just ended
+        while this year's bilan already exists: the heading and the list would disagree)."""
+        demandee = lire_annee(self.request.GET.get("annee"), 0)
+        if demandee or not departement:
+            return demandee or annee_du_bilan(None)
+        return regles.annee_par_defaut(queries.annees_avec_donnees(departement), timezone.localdate())
+
     def get_context_data(self, **kwargs):
         user = self.request.user
-        annee = kwargs.pop("annee", None) or annee_du_bilan(self.request.GET.get("annee"))
         departement = kwargs.pop("departement", None) or self.departement()
+        annee = kwargs.pop("annee", None) or self.annee(departement)
         gere = peut_gerer(user, departement)
+        # Every year's bilans, under a heading of their own: the year's heading is for generating that year's.
         bilans = (
             BilanCdiae.objects.visible_to(user).filter(departement=departement).select_related("auteur")
             if departement
             else BilanCdiae.objects.none()
         )
+        sections = SectionsEditoriales.objects.filter(departement=departement, annee=annee).first() if gere else None
         if "form" not in kwargs and gere:
-            sections = SectionsEditoriales.objects.filter(departement=departement, annee=annee).first()
             kwargs["form"] = SectionsForm(
                 instance=sections, seuil_brsa=objectif_brsa_du_departement(departement, annee)
             )
@@ -81,6 +91,7 @@ class Bilans(ChoixDepartementMixin, TemplateView):
             peut_generer=gere,
             bilans=list(bilans[:NOMBRE_AFFICHE]),
             en_cours=bilans.filter(annee=annee, statut__in=STATUTS_ACTIFS).exists(),
+            sections_vides=regles.sections_vides(sections) if gere else [],
             structures=list(structures.order_by("nom").values("pk", "nom", "type")),
             **kwargs,
         )
@@ -104,7 +115,7 @@ class Bilans(ChoixDepartementMixin, TemplateView):
 
 
 class GenererBilan(View):
-    """POST: queue the generation (the cockpit's button posts here too), then back to the list."""
+    """POST: queue the generation (the cockpit's button posts here too), then the page that follows it."""
 
     def post(self, request, *args, **kwargs):
         departement = request.POST.get("departement", "")
@@ -115,17 +126,34 @@ class GenererBilan(View):
             bilan = services.demander_bilan(departement, annee, request.user)
         except ValidationError as erreur:
             messages.error(request, " ".join(erreur.messages))
-        else:
-            bilan.refresh_from_db()  # without a worker (development), the task has already run
-            if bilan.statut == StatutBilan.PRET:
-                messages.success(request, f"Le bilan {annee} ({DEPARTEMENTS[departement]}) est prêt.")
-            else:
-                messages.success(
-                    request,
-                    f"Le bilan {annee} ({DEPARTEMENTS[departement]}) est en préparation : vous pouvez quitter cette "
-                    "page et y revenir, il restera dans la liste.",
-                )
-        return redirect(url_de_la_liste(departement, annee) + "#bilans")
+            return redirect(url_de_la_liste(departement, annee) + "#bilans")
+        return redirect("bilans:suivi", pk=bilan.pk)
+
+
+class SuiviBilan(TemplateView):
+    """The page a generation returns to at once: its progression (polled by the page, or refreshed by the browser
+    without JavaScript), then its download link or what went wrong."""
+
+    template_name = "bilans/suivi.html"
+
+    def get_context_data(self, **kwargs):
+        bilan = get_object_or_404(BilanCdiae.objects.visible_to(self.request.user), pk=kwargs["pk"])
+        nom = DEPARTEMENTS.get(bilan.departement, bilan.departement)
+        return super().get_context_data(
+            document=bilan,
+            titre=f"Bilan {bilan.annee} du CDIAE – {nom}",
+            nature="Le bilan",
+            feminin=False,
+            url_statut=reverse("bilans:statut", args=[bilan.pk]),
+            url_telecharger=reverse("bilans:telecharger", args=[bilan.pk]),
+            libelle_telecharger=f"Télécharger le bilan {bilan.annee}",
+            url_retour=url_de_la_liste(bilan.departement, bilan.annee) + "#bilans",
+            libelle_retour=f"Bilans du CDIAE {bilan.annee}",
+            peut_relancer=peut_gerer(self.request.user, bilan.departement),
+            url_relancer=reverse("bilans:generer"),
+            champs_relancer={"departement": bilan.departement, "annee": bilan.annee},
+            **kwargs,
+        )
 
 
 class StatutBilanJson(View):
@@ -142,7 +170,8 @@ class StatutBilanJson(View):
                 "erreur": bilan.erreur,
                 "pages": bilan.pages,
                 "url": reverse("bilans:telecharger", args=[bilan.pk]) if bilan.statut == StatutBilan.PRET else None,
-            }
+            },
+            headers={"Cache-Control": "no-store"},
         )
 
 

@@ -2,7 +2,6 @@
 follows its steps) and offers the latest one ready. Read through `Siae.objects.visible_to(user)`: aggregated
 figures, as the dialogue de gestion page; out of scope, 404."""
 
-from django.contrib import messages
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -56,14 +55,33 @@ class Dialogue(TemplateView):
         siae = get_object_or_404(Siae.objects.visible_to(request.user), pk=pk)
         annee = annee_du_bilan(request.GET.get("annee"))
         fiche = demander_fiche(siae, annee, request.user)
-        fiche.refresh_from_db()  # without a worker (development), the task has already run
-        if fiche.statut == StatutBilan.PRET:
-            messages.success(request, f"La fiche {annee} est prête.")
-        elif fiche.statut != StatutBilan.ECHEC:
-            messages.success(
-                request, f"La fiche {annee} est en préparation : vous pouvez quitter cette page et y revenir."
-            )
-        return redirect(url_de_la_fiche(siae.pk, annee) + "#fiches")
+        return redirect("bilans:suivi-fiche", pk=fiche.pk)
+
+
+class SuiviFiche(TemplateView):
+    """The page the button returns to at once, as for a bilan: the sheet's progression, then its download."""
+
+    template_name = "bilans/suivi.html"
+
+    def get_context_data(self, **kwargs):
+        fiche = get_object_or_404(
+            FicheDialogue.objects.visible_to(self.request.user).select_related("siae"), pk=kwargs["pk"]
+        )
+        return super().get_context_data(
+            document=fiche,
+            titre=f"Fiche de dialogue de gestion {fiche.annee} – {fiche.siae.nom}",
+            nature="La fiche",
+            feminin=True,
+            url_statut=reverse("bilans:statut-fiche", args=[fiche.pk]),
+            url_telecharger=reverse("bilans:telecharger-fiche", args=[fiche.pk]),
+            libelle_telecharger=f"Télécharger la fiche {fiche.annee}",
+            url_retour=url_de_la_fiche(fiche.siae_id, fiche.annee) + "#fiches",
+            libelle_retour=f"Fiches {fiche.annee} de {fiche.siae.nom}",
+            peut_relancer=True,
+            url_relancer=url_de_la_fiche(fiche.siae_id, fiche.annee),
+            champs_relancer={},
+            **kwargs,
+        )
 
 
 class StatutFicheJson(View):

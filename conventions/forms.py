@@ -176,4 +176,7 @@ class EtatForm(DsfrBaseForm):
 
     def __init__(self, *args, annexe, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["etat"].choices = [(e.value, e.label) for e in map(EtatAnnexe, TRANSITIONS[annexe.etat])]
+        # Nothing chosen in advance: one click once closed an active annexe with months still to declare.
+        self.fields["etat"].choices = [("", "Choisir le nouvel état")] + [
+            (e.value, e.label) for e in map(EtatAnnexe, TRANSITIONS[annexe.etat])
+        ]

@@ -54,3 +54,76 @@ def periode_en_mois_entiers(debut: dt.date, fin: dt.date) -> str | None:
 
 def heures_par_etp_mensuel(heures_annuelles_par_etp: Decimal) -> Decimal:
     return heures_annuelles_par_etp / 12
+
+
+# Changing an annexe's state ----------------------------------------------------------------------------------------
+
+# What the button of each change says, by (current state, new state) or by new state alone.
+VERBES_DU_CHANGEMENT = {
+    ("CLOTURE", "VALIDE"): "Rouvrir l'annexe",
+    "BROUILLON": "Remettre en brouillon",
+    "PROVISOIRE": "Rendre l'annexe provisoire",
+    "VALIDE": "Valider l'annexe",
+    "CLOTURE": "Clôturer l'annexe",
+    "ANNULE": "Annuler l'annexe",
+}
+MOIS_EN_LETTRES = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def libelle_du_changement(etat: str, nouvel_etat: str) -> str:
+    return VERBES_DU_CHANGEMENT.get((etat, nouvel_etat)) or VERBES_DU_CHANGEMENT[nouvel_etat]
+
+
+def _liste_de_mois(mois: list[dt.date]) -> str:
+    noms = [f"{MOIS_EN_LETTRES[m.month - 1]} {m.year}" for m in mois]
+    return noms[0] if len(noms) == 1 else ", ".join(noms[:-1]) + " et " + noms[-1]
+
+
+def implications_du_changement(
+    etat: str, nouvel_etat: str, mois_a_declarer: list[dt.date], declarations_a_valider: int
+) -> list[str]:
+    """What a change of state implies, said before it is confirmed. `mois_a_declarer`: the months of the annexe's
+    period with no declaration transmitted yet; `declarations_a_valider`: those transmitted and not yet validated
+    (both from `declarations.queries.restes_a_declarer`). Only the states PROVISOIRE, VALIDE and CLOTURE count in
+    the figures (`ETATS_ACTIFS`)."""
+    actifs = ("PROVISOIRE", "VALIDE", "CLOTURE")
+    phrases = []
+    if nouvel_etat in ("CLOTURE", "ANNULE") and mois_a_declarer:
+        n = len(mois_a_declarer)
+        phrases.append(
+            f"{n} mois reste{'nt' if n > 1 else ''} à déclarer sur la période de l'annexe "
+            f"({_liste_de_mois(mois_a_declarer)})."
+        )
+    if nouvel_etat in ("CLOTURE", "ANNULE") and declarations_a_valider:
+        n = declarations_a_valider
+        phrases.append(
+            "1 déclaration transmise attend encore sa validation."
+            if n == 1
+            else f"{n} déclarations transmises attendent encore leur validation."
+        )
+    if nouvel_etat == "CLOTURE":
+        phrases.append("L'annexe clôturée ne change plus : sa modulation est figée jusqu'à ce qu'elle soit rouverte.")
+    elif nouvel_etat == "ANNULE":
+        phrases.append(
+            "L'annexe annulée ne compte plus dans les chiffres : ETP conventionnés, consommation, aides au poste."
+        )
+    elif nouvel_etat == "VALIDE" and etat == "CLOTURE":
+        phrases.append("L'annexe rouverte peut de nouveau être modifiée (avenants, modulation).")
+    elif nouvel_etat in actifs and etat not in actifs:
+        phrases.append("L'annexe comptera dans les chiffres : ETP conventionnés, consommation, aides au poste.")
+    elif nouvel_etat == "BROUILLON":
+        phrases.append("L'annexe redevient un brouillon : elle ne compte pas dans les chiffres.")
+    return phrases

@@ -101,6 +101,10 @@ class ChangementEtat(GestionAnnexeMixin, FormView):
         return {**super().get_form_kwargs(), "annexe": self.annexe}
 
     def form_valid(self, form):
+        # The page's confirmation sends `confirme`; a bare post (an old page, a stray click) changes nothing.
+        if self.request.POST.get("confirme") != "1":
+            messages.warning(self.request, "Le changement d'état n'a pas été confirmé : l'annexe n'a pas changé.")
+            return redirect("pilotage:annexe", pk=self.annexe.pk)
         try:
             services.changer_etat(self.annexe, form.cleaned_data["etat"])
             messages.success(self.request, f"L'annexe est maintenant « {self.annexe.get_etat_display()} ».")

@@ -185,3 +185,19 @@ def etp_conventionnes_du_mois(annexe, mois: dt.date) -> Decimal | None:
     """The ETP conventionnés of the annexe's month (its avenants applied), None when none is recorded."""
     etp = EtpConventionneMensuel.objects.filter(annexe=annexe, mois=mois).values_list("etp_conventionnes", flat=True)
     return etp.first()
+
+
+@dataclass
+class ResteADeclarer:
+    mois: list[dt.date]  # the months with no declaration transmitted yet
+    a_valider: int  # the months whose latest declaration is transmitted and not yet validated
+
+
+def restes_a_declarer(suivis: list[Suivi]) -> ResteADeclarer:
+    """What an annexe still waits for, from its `suivi_des_declarations` over its whole period: what closing or
+    cancelling it says before it is confirmed."""
+    transmises = (EtatDeclaration.TRANSMISE, EtatDeclaration.VALIDEE)
+    return ResteADeclarer(
+        mois=sorted(s.mois for s in suivis if s.etat not in transmises),
+        a_valider=sum(1 for s in suivis if s.etat == EtatDeclaration.TRANSMISE),
+    )

@@ -1,12 +1,10 @@
-from functools import partial
-
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.generic import DetailView, FormView, ListView
 
 from base.departements import DEPARTEMENTS
+from base.taches import lancer, lancer_apres_commit
 from base.vues import NominatifRequisMixin, PerimetreMixin
 
 from .forms import ConfirmationForm, ImportForm, aide_archive, est_une_archive
@@ -109,7 +107,7 @@ class ImportNouveau(NominatifRequisMixin, FormView):
             journal = preparer_archive(type_, fichier.name, fichier, user, form.departements_charges())
         else:
             journal = deposer_import(type_, fichier.name, fichier, user)
-        transaction.on_commit(partial(analyser_import_task.delay, journal.pk))
+        lancer_apres_commit(analyser_import_task, journal.pk)
         return redirect("imports:detail", pk=journal.pk)
 
 
@@ -182,7 +180,7 @@ class ImportDetail(NominatifRequisMixin, PerimetreMixin, DetailView):
             return self.render_to_response(self.get_context_data(confirmation=confirmation))
         if journal.avertissements:
             confirmer_import(journal, request.user)
-        executer_import_task.delay(journal.pk)
+        lancer(executer_import_task, journal.pk)
         url = reverse("imports:detail", args=[journal.pk])
         # Inline (no worker) it is done already; a worker takes it a moment later: until then the page waits for it.
         en_attente = Import.objects.filter(pk=journal.pk, statut=StatutImport.ANALYSE).exists()

@@ -11,7 +11,8 @@ from base.calendrier import Periode
 from base.vues import NominatifRequisMixin, PerimetreMixin
 from conventions.forms import EtatForm
 from conventions.models import AnnexeFinanciere
-from declarations.queries import heures_par_parcours, suivi_des_declarations
+from conventions.regles import implications_du_changement, libelle_du_changement
+from declarations.queries import heures_par_parcours, restes_a_declarer, suivi_des_declarations
 from indicateurs.queries_consommation import consommation_mensuelle
 from parcours.chronologie import chronologie
 from parcours.models import Parcours, Salarie
@@ -34,13 +35,27 @@ class AnnexeDetail(PerimetreMixin, DetailView):
         mois = consommation_mensuelle(AnnexeFinanciere.objects.filter(pk=annexe.pk), periode)
         suivis = {s.mois: s for s in suivi_des_declarations([annexe.pk], periode.debut, periode.fin)}
         peut_gerer = AnnexeFinanciere.objects.gerees_par(user).filter(pk=annexe.pk).exists()
+        formulaire_etat = EtatForm(annexe=annexe) if peut_gerer else None
+        reste = restes_a_declarer(list(suivis.values()))
+        # One button per state reachable, each confirmed with what it implies (nothing is preselected).
+        changements_etat = [
+            {
+                "etat": etat,
+                "libelle": libelle_du_changement(annexe.etat, etat),
+                "message": f"L'annexe {annexe.numero} passera de « {annexe.get_etat_display()} » à « {nom} ».",
+                "implications": implications_du_changement(annexe.etat, etat, reste.mois, reste.a_valider),
+            }
+            for etat, nom in (formulaire_etat.fields["etat"].choices if formulaire_etat else [])
+            if etat
+        ]
         peut_declarer = Siae.objects.avec_donnees_nominatives(user).filter(pk=annexe.siae_id).exists()
         return super().get_context_data(
             mois=[(ligne, suivis.get(ligne.mois)) for ligne in mois],
             avenants=annexe.avenants.select_related("auteur").order_by("rang_avenant", "rang_modification"),
             peut_gerer=peut_gerer,
             peut_declarer=peut_declarer,
-            formulaire_etat=EtatForm(annexe=annexe) if peut_gerer else None,
+            formulaire_etat=formulaire_etat,
+            changements_etat=changements_etat,
             mois_courant=dt.date.today().replace(day=1),
             **kwargs,
         )

@@ -22,3 +22,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _cle_locale()
 
 # runserver serves static files itself; WhiteNoise is for production (it wants collected files).
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+
+# Without a worker Celery runs a task inside the request: long work (a bilan, an import) then runs in a thread of
+# its own instead, so the page returns at once and shows its progress (base/taches.py). Off in the tests.
+TACHES_EN_ARRIERE_PLAN = env_bool("TACHES_EN_ARRIERE_PLAN", True)

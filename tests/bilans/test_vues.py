@@ -35,11 +35,11 @@ def test_l_agent_genere_puis_telecharge_le_bilan(client_de, agent_55, siae_a, dj
 
     with django_capture_on_commit_callbacks(execute=True):
         reponse = client.post("/bilans/generer/", {"departement": "55", "annee": "2024"})
-    assert reponse.status_code == 302 and reponse["Location"] == "/bilans/?annee=2024&departement=55#bilans"
     bilan = BilanCdiae.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == f"/bilans/{bilan.pk}/"
     assert (bilan.statut, bilan.auteur) == (StatutBilan.PRET, agent_55)
     page = client.get(reponse["Location"]).content.decode()
-    assert "est en préparation" in page
+    assert "Le bilan est prêt" in page
     assert f"/bilans/{bilan.pk}/telecharger/" in page
 
     telechargement = client.get(f"/bilans/{bilan.pk}/telecharger/")
@@ -155,8 +155,8 @@ def test_la_fiche_de_dialogue(
     client = client_de(personnel_a)
     with django_capture_on_commit_callbacks(execute=True):
         reponse = client.post(f"/bilans/dialogue/{siae_a.pk}/?annee=2024")
-    assert reponse.status_code == 302 and reponse["Location"] == f"/bilans/dialogue/{siae_a.pk}/?annee=2024#fiches"
     fiche = FicheDialogue.objects.get()
+    assert reponse.status_code == 302 and reponse["Location"] == f"/bilans/dialogue/fiche/{fiche.pk}/"
     page = client.get(f"/bilans/dialogue/{siae_a.pk}/", {"annee": 2024}).content.decode()
     assert f"/bilans/dialogue/fiche/{fiche.pk}/telecharger/" in page
     reponse = client.get(f"/bilans/dialogue/fiche/{fiche.pk}/telecharger/")

@@ -83,10 +83,10 @@ class TestAvenantEtEtat:
     def test_transitions_d_etat(self, client_de, agent_55, siae_a):
         annexe = AnnexeFinanciereFactory(siae=siae_a, annee=2024)
         client = client_de(agent_55)
-        client.post(f"/annexes/{annexe.pk}/etat/", {"etat": "CLOTURE"})
+        client.post(f"/annexes/{annexe.pk}/etat/", {"etat": "CLOTURE", "confirme": "1"})
         annexe.refresh_from_db()
         assert annexe.etat == EtatAnnexe.CLOTURE
-        client.post(f"/annexes/{annexe.pk}/etat/", {"etat": "BROUILLON"})  # not allowed from CLOTURE
+        client.post(f"/annexes/{annexe.pk}/etat/", {"etat": "BROUILLON", "confirme": "1"})  # not allowed from CLOTURE
         annexe.refresh_from_db()
         assert annexe.etat == EtatAnnexe.CLOTURE
 
