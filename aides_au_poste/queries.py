@@ -33,7 +33,7 @@ TOUS_LES_TYPES = "TOTAL"
 
 def bareme_par_type() -> dict[str, list[LigneBareme]]:
     """The whole barème, one query, as rule values per kind."""
-    bareme = defaultdict(list)
+    bareme = defaultdict(regles.Bareme)
     for ligne in BaremeAideAuPoste.objects.order_by("type", "date_effet"):
         bareme[ligne.type].append(
             LigneBareme(ligne.date_effet, ligne.montant_socle_annuel_par_etp, ligne.source, ligne.pk)

@@ -52,10 +52,25 @@ def ligne_en_vigueur(lignes: list[LigneBareme], mois: dt.date) -> LigneBareme | 
     return max(candidates, key=lambda ligne: ligne.date_effet) if candidates else None
 
 
+class Bareme(list):
+    """One kind's barème rows (a list of `LigneBareme`, built once, never changed), remembering the rate of each
+    month once asked: a national page asks it for every annexe and every month."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.taux_par_mois: dict[dt.date, Decimal] = {}
+
+
 def taux_du_mois(lignes: list[LigneBareme], mois: dt.date) -> Decimal:
     """b(m): the annual montant socle per ETP in force on the 1st of m (0 when no row applies yet)."""
+    memoire = getattr(lignes, "taux_par_mois", None)
+    if memoire is not None and mois in memoire:
+        return memoire[mois]
     ligne = ligne_en_vigueur(lignes, mois)
-    return ligne.montant if ligne else ZERO
+    taux = ligne.montant if ligne else ZERO
+    if memoire is not None:
+        memoire[mois] = taux
+    return taux
 
 
 def montant_mensuel(etp: Decimal, taux_annuel: Decimal) -> Decimal:

@@ -38,6 +38,10 @@ NOMBRE_D_ANNEES_DE_SORTIES = 3
 # The chart of structures shows the ones furthest from their ETP conventionnés; the table lists them all. Nationally
 # there are hundreds: one bar each would be unreadable.
 STRUCTURES_DU_GRAPHIQUE = 15
+# The tables that list structures show this many rows at most: nationally there are thousands, and a page of
+# thousands of rows is read by nobody (and takes seconds to lay out). The rest are in the table's export, and a
+# département chosen shows its own.
+LIGNES_AFFICHEES = 50
 
 
 def en_pourcentage(ratio: Decimal | None) -> Decimal | None:
@@ -129,7 +133,7 @@ class Cockpit:
             key=lambda s: (s.type, s.nom, s.siret),
         )
 
-    @property
+    @cached_property
     def hors_norme(self):
         """The structures in sous- or sur-consommation over the reference period, the lowest rate first."""
         return sorted(
@@ -148,6 +152,14 @@ class Cockpit:
         return sorted(
             plus_eloignees, key=lambda s: (s.ecart_projection_etp is None, s.ecart_projection_etp or 0, s.nom)
         )
+
+    @property
+    def hors_norme_affichees(self):
+        return self.hors_norme[:LIGNES_AFFICHEES]
+
+    @property
+    def hors_norme_non_affichees(self) -> int:
+        return max(0, len(self.hors_norme) - LIGNES_AFFICHEES)
 
     @property
     def autres_hors_norme(self) -> int:
@@ -232,6 +244,14 @@ class Cockpit:
         return [MoisDeclarations(mois, comptes_par_statut(s)) for mois, s in sorted(par_mois.items())]
 
     @property
+    def retards_affiches(self) -> list[Suivi]:
+        return self.retards[:LIGNES_AFFICHEES]
+
+    @property
+    def retards_non_affiches(self) -> int:
+        return max(0, len(self.retards) - LIGNES_AFFICHEES)
+
+    @cached_property
     def retards(self) -> list[Suivi]:
         """The declarations late or missing of the last month due, by structure."""
         return sorted(
