@@ -20,5 +20,9 @@ def _cle_locale() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _cle_locale()
 
-# runserver serves static files itself; WhiteNoise is for production (it wants collected files).
-MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+# `make run` serves the demo as the product runs, DEBUG off (the Makefile sets DEBUG=0): the French 404, 403 and
+# 500 pages, never Django's technical page. runserver then serves no static file: WhiteNoise does, read straight
+# from the apps' and the project's folders (no collectstatic), and looked for again at each request, so that a
+# file changed while working shows at once. DEBUG=1 (a bare `manage.py runserver`) gives the technical pages back.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
