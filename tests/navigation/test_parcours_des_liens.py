@@ -44,12 +44,17 @@ def liens_internes(page: str, html: str) -> list[str]:
     for href in lecteur.hrefs:
         if href.startswith(("mailto:", "tel:", "javascript:", "#")):
             continue
-        url, _ = urldefrag(urljoin(page, href))
-        morceaux = urlsplit(url)
-        if morceaux.netloc not in ("", "testserver"):
-            continue
-        liens.append(morceaux.path + (f"?{morceaux.query}" if morceaux.query else ""))
+        if (lien := interne(page, href)) is not None:
+            liens.append(lien)
     return liens
+
+
+def interne(page: str, href: str) -> str | None:
+    """The path and query of a link of this page, None when it leaves the site."""
+    morceaux = urlsplit(urldefrag(urljoin(page, href))[0])
+    if morceaux.netloc not in ("", "testserver"):
+        return None
+    return morceaux.path + (f"?{morceaux.query}" if morceaux.query else "")
 
 
 def motif(url: str) -> tuple:
@@ -62,8 +67,15 @@ def motif(url: str) -> tuple:
     return vue, tuple(sorted({cle for cle, _ in parse_qsl(morceaux.query, keep_blank_values=True)}))
 
 
+def entrees_du_menu(client) -> set[str]:
+    menu = client.get("/").context["navigation"]
+    return {"/", *(lien["url"] for entree in menu for lien in entree.get("sous_menu", [entree]))}
+
+
 def parcourir(client) -> tuple[list[str], int]:
-    """Follow the links from the home page; the failures found, and the number of pages fetched."""
+    """Follow the links from the home page; the failures found, and the number of pages fetched. A page that is
+    not an entry of the menu has a breadcrumb."""
+    menu = entrees_du_menu(client)
     a_voir = deque([("/", "(départ)")])
     vus = {"/"}
     par_motif = Counter()
@@ -77,6 +89,10 @@ def parcourir(client) -> tuple[list[str], int]:
             cible = reponse.headers["Location"]
             if "/comptes/connexion" in cible:
                 echecs.append(f"{url} (lien de {origine}) renvoie à la connexion")
+            elif (lien := interne(url, cible)) is not None and lien not in vus:
+                # A redirection is followed as the link that led to it.
+                vus.add(lien)
+                a_voir.append((lien, origine))
             continue
         if reponse.status_code >= 400 and reponse.status_code != 405:
             echecs.append(f"{url} (lien de {origine}) : {reponse.status_code}")
@@ -87,6 +103,8 @@ def parcourir(client) -> tuple[list[str], int]:
         if any(marque in html for marque in TECHNIQUE):
             echecs.append(f"{url} (lien de {origine}) : page technique")
             continue
+        if urlsplit(url).path not in menu and 'class="fr-breadcrumb"' not in html:
+            echecs.append(f"{url} (lien de {origine}) : sans fil d'Ariane")
         for lien in liens_internes(url, html):
             if lien in vus or lien.startswith(NON_SUIVIS):
                 continue
