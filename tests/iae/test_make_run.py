@@ -21,7 +21,8 @@ setup_test_environment()
 settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 client = Client()
 page = client.get("/cette-page-n-existe-pas/")
-print(settings.DEBUG, page.status_code, "Page introuvable" in page.content.decode(), "URLconf" in page.content.decode())
+texte = page.content.decode()
+print(settings.DEBUG, page.status_code, "Page introuvable" in texte, "URLconf" in texte)
 css = client.get("/static/dsfr/dist/dsfr/dsfr.min.css")
 print(css.status_code, css["Content-Type"])
 """

@@ -89,10 +89,14 @@ def parcourir(client) -> tuple[list[str], int]:
             cible = reponse.headers["Location"]
             if "/comptes/connexion" in cible:
                 echecs.append(f"{url} (lien de {origine}) renvoie à la connexion")
-            elif (lien := interne(url, cible)) is not None and lien not in vus:
-                # A redirection is followed as the link that led to it.
-                vus.add(lien)
-                a_voir.append((lien, origine))
+            elif (lien := interne(url, cible)) is not None:
+                if urlsplit(url).path in menu:
+                    # A menu entry that leads elsewhere (the contrôle, the historique): that page is the entry.
+                    menu.add(urlsplit(lien).path)
+                if lien not in vus:
+                    # A redirection is followed as the link that led to it.
+                    vus.add(lien)
+                    a_voir.append((lien, origine))
             continue
         if reponse.status_code >= 400 and reponse.status_code != 405:
             echecs.append(f"{url} (lien de {origine}) : {reponse.status_code}")
