@@ -28,8 +28,9 @@ migrate: install
 demo: migrate
 	$(PY) manage.py demo
 
+# As the product runs: DEBUG off, the French error pages, static files served by WhiteNoise (iae/settings/dev.py).
 run: demo
-	$(PY) manage.py runserver $(HOST)
+	DEBUG=0 $(PY) manage.py runserver $(HOST)
 
 test: install
 	$(PY) -m pytest

@@ -10,6 +10,7 @@ for the annexes of their département.
 from decimal import Decimal
 
 from base.departements import DEPARTEMENTS
+from base.formats import montant_fr
 from conventions.models import AnnexeFinanciere, Avenant
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
 from imports.lecture import ErreurLigne, date_fr, decimal_fr, texte
@@ -89,7 +90,7 @@ class ImportVersements(Importeur):
             if cle in existants:
                 analyse.changements.append(Changement("inchange", numero, libelle))
                 continue
-            analyse.changements.append(Changement("creation", numero, libelle, f"{v['montant']} €"))
+            analyse.changements.append(Changement("creation", numero, libelle, montant_fr(v["montant"])))
             plan.append(Versement(annexe=annexe, date=v["date"], montant=v["montant"], nature=v["nature"]))
         analyse.plan = plan
 

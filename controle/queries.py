@@ -1,8 +1,10 @@
 """The reads that count: each row's figures come in the same query as the rows (SQL aggregates)."""
 
-from django.db.models import Count, Q
+import datetime as dt
 
-from .models import Decision, ResultatControle
+from django.db.models import Case, Count, DateField, F, Q, When
+
+from .models import Decision, Phase, ResultatControle
 
 
 def compter_par_controle(controles):
@@ -22,4 +24,21 @@ def compter_par_campagne(campagnes):
         nb_acceptes=Count("controles", filter=Q(controles__resultat=ResultatControle.ACCEPTE), distinct=True),
         nb_refuses=Count("controles", filter=Q(controles__resultat=ResultatControle.REFUSE), distinct=True),
         nb_embauches=Count("controles__embauches", distinct=True),
+    )
+
+
+def echeances_des_campagnes(campagnes, jusqu_au: dt.date):
+    """The open campaigns whose phase under way ends by `jusqu_au` (or has ended, the next phase not opened): each
+    with `echeance`, the planned end of its phase, earliest first. One query; the sanctions have no planned end."""
+    echeance = Case(
+        When(phase=Phase.ECHANTILLONNAGE, then=F("echantillonnage_fin")),
+        When(phase=Phase.CONTROLE, then=F("controle_fin")),
+        When(phase=Phase.CONTRADICTOIRE, then=F("contradictoire_fin")),
+        default=None,
+        output_field=DateField(),
+    )
+    return list(
+        campagnes.annotate(echeance=echeance)
+        .filter(echeance__isnull=False, echeance__lte=jusqu_au)
+        .order_by("departement", "echeance", "pk")
     )

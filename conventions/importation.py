@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from base.departements import DEPARTEMENTS
-from base.formats import taux_fr
+from base.formats import etp_fr, taux_fr
 from imports.importeur import Analyse, Changement, ErreurColonne, Importeur
 from imports.lecture import ErreurLigne, date_fr, decimal_fr, texte
 from siae.models import Siae, TypeSiae
@@ -70,6 +70,9 @@ class ImportAnnexes(Importeur):
             "taux_modulation",
         }
     )
+
+    def codes(self):
+        return {"type": list(TypeSiae.choices), "etat": list(EtatAnnexe.choices)}
 
     def _decimal(self, brut, colonne, obligatoire=True, minimum=None, maximum=None, decimales=None):
         """The column's number, within [minimum, maximum] when given. Without a maximum, one too large for its field
@@ -215,7 +218,7 @@ class ImportAnnexes(Importeur):
                         "creation",
                         numero,
                         f"avenant {v['numero']}",
-                        f"{v['etp_conventionnes']} ETP à partir de {v['date_debut']:%m/%Y}",
+                        f"{etp_fr(v['etp_conventionnes'])} ETP à partir de {v['date_debut']:%m/%Y}",
                     )
                 )
                 plan.append(("avenant", siae, v))

@@ -61,6 +61,10 @@ class ImportDeclarations(Importeur):
     colonnes = ("siret", "numero_annexe", "mois", "numero_pass", "heures_travaillees", "date_sortie", "motif_sortie")
     colonnes_optionnelles = frozenset({"date_sortie", "motif_sortie"})
 
+    def codes(self):
+        # The active motifs of the reference table, as the check reads them (one query).
+        return {"motif_sortie": sorted((code, motif.libelle) for code, motif in codes_motifs().items())}
+
     def nettoyer_ligne(self, brut):
         valeurs = {
             "siret": normaliser_siret(texte(brut["siret"])),

@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Func, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, Func, Min, OuterRef, Q, Subquery, Sum, Value
 from django.utils import timezone
 
 from base.calendrier import Periode, dernier_jour_du_mois
@@ -201,3 +201,44 @@ def restes_a_declarer(suivis: list[Suivi]) -> ResteADeclarer:
         mois=sorted(s.mois for s in suivis if s.etat not in transmises),
         a_valider=sum(1 for s in suivis if s.etat == EtatDeclaration.TRANSMISE),
     )
+
+
+def dernier_mois_du(aujourd_hui: dt.date) -> dt.date:
+    """The latest month whose declaration deadline (the 15th of the next month) has passed."""
+    mois = mois_precedent(aujourd_hui)
+    return mois if aujourd_hui > echeance_declaration(mois) else mois_precedent(mois)
+
+
+def a_valider_par_departement(declarations) -> dict[str, int]:
+    """The declarations in force, transmitted and waiting for the DDETS's validation, counted by département of
+    their structure: one aggregate query."""
+    return dict(
+        declarations.filter(retenue=True, etat=EtatDeclaration.TRANSMISE)
+        .values_list("annexe__siae__departement")
+        .annotate(nombre=Count("pk"))
+        .order_by()
+    )
+
+
+def manquantes_ou_en_retard_par_departement(annexes, debut: dt.date, mois_du: dt.date) -> dict[str, tuple[int, int]]:
+    """By département: (months still missing between `debut` and `mois_du`, annexe by annexe; declarations of
+    `mois_du` transmitted after its deadline). `mois_du` is a month whose deadline has passed, so a month of the
+    range never transmitted is missing. One aggregate query."""
+    transmises = DeclarationMensuelle.objects.filter(
+        annexe=OuterRef("annexe"), mois=OuterRef("mois"), date_transmission__isnull=False
+    )
+    premiere = (
+        transmises.values("annexe").annotate(premiere=Min("date_transmission")).values("premiere")[:1]  # fmt: skip
+    )
+    limite = timezone.make_aware(dt.datetime.combine(echeance_declaration(mois_du) + dt.timedelta(days=1), dt.time()))
+    lignes = (
+        EtpConventionneMensuel.objects.filter(annexe__in=annexes, mois__gte=debut, mois__lte=mois_du)
+        .annotate(premiere=Subquery(premiere))
+        .values_list("annexe__siae__departement")
+        .annotate(
+            manquantes=Count("pk", filter=Q(premiere__isnull=True)),
+            en_retard=Count("pk", filter=Q(mois=mois_du, premiere__gte=limite)),
+        )
+        .order_by()
+    )
+    return {departement: (manquantes, en_retard) for departement, manquantes, en_retard in lignes}

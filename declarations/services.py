@@ -110,6 +110,7 @@ def verifier_lignes(mois: dt.date, lignes: list[LigneSaisie], contrats: dict, mo
             date_sortie=saisie.date_sortie,
             motif_sortie_connu=saisie.motif_sortie in motifs,
             motif_sortie_donne=bool(saisie.motif_sortie),
+            motifs_valides=motifs,
         ):
             champ_affiche = champ if saisie.ligne else LIBELLES_CHAMPS[champ]
             verification.erreurs.append(Probleme(saisie.ligne, nom, champ_affiche, message, parcours.pk))

@@ -81,7 +81,9 @@ def _navigation(request) -> list[dict]:
             }
         )
         menu.append(_lien("Imports", "imports:liste"))
-    menu.append(_lien("API", "api-docs"))
+    if perimetre.est_agent:
+        # The API's documentation (Swagger, in English) is for the DDETS's and the administrators' tools.
+        menu.append(_lien("API", "api-docs"))
     if user.is_staff:
         menu.append(_lien("Administration", "admin:index"))
     # The active link is the longest URL the path starts with: /aides-au-poste/cofinancement/ is not also

@@ -109,6 +109,16 @@ class Importeur(ABC):
         self.planifier(propres, analyse)
         return analyse
 
+    def codes(self) -> dict[str, list[tuple[str, str]]]:
+        """The codes a column accepts, as (code, label), by column: listed on the upload page and in the XLSX
+        template. None by default; an importer whose columns take codes says them from its models."""
+        return {}
+
+    def colonnes_du_modele(self) -> list[str]:
+        """The columns of the downloadable template: every column read, the optional ones read but not listed
+        among `colonnes` last."""
+        return [*self.colonnes, *sorted(self.colonnes_optionnelles - set(self.colonnes))]
+
     @abstractmethod
     def nettoyer_ligne(self, brut: dict) -> dict:
         """Clean values of one line, or ErreurColonne."""

@@ -1,13 +1,16 @@
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from base.departements import DEPARTEMENTS
+from base.exports import TYPE_XLSX
 from base.taches import lancer, lancer_apres_commit
 from base.vues import NominatifRequisMixin, PerimetreMixin
 
 from .forms import ConfirmationForm, ImportForm, aide_archive, est_une_archive
+from .modeles import modele_csv, modele_xlsx, nom_du_modele
 from .models import Import, StatutImport, TypeImport
 from .registre import importeur_pour
 from .regles import etape, etape_d_archive, mesurable, progression, texte_progression, texte_progression_archive
@@ -94,8 +97,16 @@ class ImportNouveau(NominatifRequisMixin, FormView):
             if est_une_archive(type_):
                 continue
             importeur = importeur_pour(type_)
-            colonnes = [(c, c in importeur.colonnes_optionnelles) for c in importeur.colonnes]
-            formats.append((TypeImport(type_).label, colonnes, importeur.explications))
+            colonnes = [(c, c in importeur.colonnes_optionnelles) for c in importeur.colonnes_du_modele()]
+            formats.append(
+                {
+                    "type": type_,
+                    "libelle": TypeImport(type_).label,
+                    "colonnes": colonnes,
+                    "explications": importeur.explications,
+                    "codes": importeur.codes(),
+                }
+            )
         archives = [t for t in types_permis(self.request.user) if est_une_archive(t)]
         return super().get_context_data(formats=formats, archives=archives, aide_archive=aide_archive(), **kwargs)
 
@@ -109,6 +120,21 @@ class ImportNouveau(NominatifRequisMixin, FormView):
             journal = deposer_import(type_, fichier.name, fichier, user)
         lancer_apres_commit(analyser_import_task, journal.pk)
         return redirect("imports:detail", pk=journal.pk)
+
+
+class ImportModele(NominatifRequisMixin, View):
+    """The template of one kind of import, CSV or XLSX, written from its importer's columns (imports/modeles.py);
+    only the kinds the user may import, and no archive (its layout is the ASP's)."""
+
+    FORMATS = {"csv": (modele_csv, "text/csv; charset=utf-8"), "xlsx": (modele_xlsx, TYPE_XLSX)}
+
+    def get(self, request, type_, extension):
+        if type_ not in types_permis(request.user) or est_une_archive(type_):
+            raise Http404("Aucun modèle pour ce type d'import.")
+        ecrire, content_type = self.FORMATS[extension]
+        reponse = HttpResponse(ecrire(type_), content_type=content_type)
+        reponse["Content-Disposition"] = f'attachment; filename="{nom_du_modele(type_, extension)}"'
+        return reponse
 
 
 def etat_d_avancement(journal: Import) -> dict:

@@ -96,6 +96,15 @@ class ImportParcours(Importeur):
         "fin officielle déjà connue est gardée",
     }
 
+    def codes(self):
+        return {
+            "genre": list(Genre.choices),
+            "type_contrat": list(TypeContrat.choices),
+            "niveau_formation": [(code, libelle) for code, libelle in NiveauFormation.choices if code],
+            "duree_chomage": [(code, libelle) for code, libelle in DureeChomage.choices if code],
+            "type_siae": list(TypeSiae.choices),
+        }
+
     def _valeur(self, brut, colonne, analyseur):
         try:
             return analyseur(brut[colonne])

@@ -1,6 +1,10 @@
 """Reads of the PASS IAE cycle for the pages that gather several parcours."""
 
+import datetime as dt
 from collections import defaultdict
+
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
 from .models import PassIae, Prolongation, StatutProlongation, Suspension
 from .regles_pass import FinDuPass, Periode, fin_du_pass
@@ -38,3 +42,37 @@ def fins_des_pass(passes: list[PassIae]) -> dict[int, FinDuPass]:
         )
         for p in passes
     }
+
+
+# The to-do lists name a few items per département and count the others.
+PREMIERS = 5
+
+
+def _premiers_par_departement(lignes, departement: str, ordre: list) -> list:
+    """The first PREMIERS rows of each département in this order, in one query (a window numbers them)."""
+    rang = Window(RowNumber(), partition_by=[F(departement)], order_by=ordre)
+    return list(lignes.annotate(rang=rang).filter(rang__lte=PREMIERS).order_by(departement, *ordre))
+
+
+def prolongations_a_decider(prolongations) -> tuple[dict[str, int], list[Prolongation]]:
+    """The prolongations requested and not decided: their number by département of the structure that asked, and
+    the oldest requests of each (with their salarié). Two queries."""
+    demandees = prolongations.filter(statut=StatutProlongation.DEMANDEE)
+    nombres = dict(demandees.values_list("siae__departement").annotate(nombre=Count("pk")).order_by())
+    premieres = _premiers_par_departement(
+        demandees.select_related("pass_iae__salarie", "siae"), "siae__departement", [F("date_demande").asc(), "pk"]
+    )
+    return nombres, premieres
+
+
+def pass_finissant(parcours, debut: dt.date, fin: dt.date) -> tuple[dict[str, int], list]:
+    """The parcours under way whose PASS IAE ends between `debut` and `fin`: their number by département, and the
+    first to end in each (with salarié and PASS). Two queries."""
+    en_cours = parcours.filter(date_sortie__isnull=True, pass_iae__date_fin__gte=debut, pass_iae__date_fin__lte=fin)
+    nombres = dict(en_cours.values_list("siae__departement").annotate(nombre=Count("pk")).order_by())
+    premiers = _premiers_par_departement(
+        en_cours.select_related("pass_iae__salarie", "siae"),
+        "siae__departement",
+        [F("pass_iae__date_fin").asc(), "pk"],
+    )
+    return nombres, premiers

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
 
 from base.calendrier import dernier_jour_du_mois
@@ -94,6 +95,12 @@ def erreur_heures(heures: Decimal) -> str | None:
     return None
 
 
+def message_motif_inconnu(motifs_valides: Iterable[str]) -> str:
+    """« motif de sortie inconnu (codes valides : CDD_6M_PLUS, CDI, …) »."""
+    codes = sorted(motifs_valides)
+    return f"motif de sortie inconnu (codes valides : {', '.join(codes)})" if codes else "motif de sortie inconnu"
+
+
 def erreurs_ligne_declaration(
     *,
     mois: dt.date,
@@ -105,8 +112,11 @@ def erreurs_ligne_declaration(
     date_sortie: dt.date | None,
     motif_sortie_connu: bool,
     motif_sortie_donne: bool,
+    motifs_valides: Iterable[str] = (),
 ) -> list[tuple[str, str]]:
-    """The refusals of one line (field, message), spec §3; an empty list when the line is accepted."""
+    """The refusals of one line (field, message), spec §3; an empty list when the line is accepted. An unknown exit
+    motif is told with the valid codes (`motifs_valides`), so that the file can be corrected without looking them
+    up elsewhere."""
     erreurs = []
     if (erreur := erreur_heures(heures)) is not None:
         erreurs.append(("heures_travaillees", erreur))
@@ -130,7 +140,7 @@ def erreurs_ligne_declaration(
         if not motif_sortie_donne:
             erreurs.append(("motif_sortie", "le motif de sortie est obligatoire avec une date de sortie"))
     if motif_sortie_donne and not motif_sortie_connu:
-        erreurs.append(("motif_sortie", "motif de sortie inconnu"))
+        erreurs.append(("motif_sortie", message_motif_inconnu(motifs_valides)))
     if motif_sortie_donne and date_sortie is None and motif_sortie_connu:
         erreurs.append(("date_sortie", "la date de sortie est obligatoire avec un motif de sortie"))
     return erreurs

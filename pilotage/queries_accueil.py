@@ -6,14 +6,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.urls import reverse
+
 from aides_au_poste import queries as queries_aides
 from base import graphiques
-from base.calendrier import Periode
+from base.calendrier import Periode, de_mois, nom_du_mois
+from base.departements import DEPARTEMENTS
 from bilans.models import BilanCdiae, StatutBilan
+from controle.models import CampagneControle
+from controle.queries import echeances_des_campagnes
 from conventions.models import AnnexeFinanciere
-from conventions.queries import annexes_du_departement
-from declarations.models import EtatDeclaration
-from declarations.queries import Suivi, mois_precedent, suivi_des_declarations
+from conventions.queries import annexes_du_departement, annexes_finissant
+from declarations.models import DeclarationMensuelle, EtatDeclaration
+from declarations.queries import (
+    Suivi,
+    a_valider_par_departement,
+    dernier_mois_du,
+    manquantes_ou_en_retard_par_departement,
+    mois_precedent,
+    suivi_des_declarations,
+)
 from indicateurs.queries import courbes_par_structure
 from indicateurs.queries_consommation import (
     ConsommationSiae,
@@ -38,6 +50,9 @@ from indicateurs.regles_sorties import (
     LigneDialogue,
     objectif_part_brsa,
 )
+from parcours.models import Parcours, Prolongation
+from parcours.queries_pass import pass_finissant, prolongations_a_decider
+from parcours.regles import ajouter_mois
 from siae.models import Siae
 
 # A declaration still to send: never sent, a draft, or sent back by the DDETS.
@@ -206,3 +221,154 @@ def bilans_du_departement(user, departement: str, nombre: int = 5) -> list[Bilan
         .filter(departement=departement, statut=StatutBilan.PRET)
         .order_by("-annee", "-date_fin", "-pk")[:nombre]
     )
+
+
+# How far ahead the agent's to-do looks for PASS IAE, annexes and contrôle phases coming to an end.
+HORIZON_MOIS = 3
+
+
+@dataclass
+class Tache:
+    """One line of the agent's to-do: how many things wait, where to act on them, and the first ones by name."""
+
+    cle: str
+    libelle: str
+    nombre: int
+    url: str | None = None
+    elements: list[tuple[str, str, str]] = field(default_factory=list)  # (text, link, detail)
+
+    @property
+    def autres(self) -> int:
+        return max(self.nombre - len(self.elements), 0)
+
+
+@dataclass
+class TachesDepartement:
+    departement: str
+    nom: str
+    taches: list[Tache]
+
+    @property
+    def total(self) -> int:
+        return sum(t.nombre for t in self.taches)
+
+
+def _pluriel(nombre: int, singulier: str, pluriel: str) -> str:
+    return f"{nombre} {singulier if nombre == 1 else pluriel}"
+
+
+def taches_de_l_agent(user, aujourd_hui: dt.date | None = None) -> list[TachesDepartement]:
+    """The agent's to-do, département by département: declarations to validate, missing or late, prolongations to
+    decide, PASS IAE and annexes ending within HORIZON_MOIS months, contrôle phases ending. Each kind is counted by
+    an aggregate query of the app that owns it and its first items are read at once: nine queries, whatever the
+    number of départements, structures or salariés."""
+    aujourd_hui = aujourd_hui or dt.date.today()
+    horizon = ajouter_mois(aujourd_hui, HORIZON_MOIS)
+    mois_du = dernier_mois_du(aujourd_hui)
+    debut = mois_du.replace(month=1)
+    annexes = AnnexeFinanciere.objects.visible_to(user).actives()
+    a_valider = a_valider_par_departement(DeclarationMensuelle.objects.visible_to(user))
+    manquantes = manquantes_ou_en_retard_par_departement(annexes, debut, mois_du)
+    prolongations, premieres_prolongations = prolongations_a_decider(Prolongation.objects.de_la_structure(user))
+    passes, premiers_passes = pass_finissant(Parcours.objects.visible_to(user), aujourd_hui, horizon)
+    fins_annexes, premieres_annexes = annexes_finissant(annexes, aujourd_hui, horizon)
+    campagnes = echeances_des_campagnes(CampagneControle.objects.gerees_par(user), horizon)
+
+    perimetre = user.perimetre
+    departements = set(perimetre.departements_ddets)
+    if perimetre.administrateur:
+        # Every département where something waits: a national administrator has no list of their own.
+        departements |= {*a_valider, *manquantes, *prolongations, *passes, *fins_annexes}
+        departements |= {c.departement for c in campagnes}
+    url_suivi = reverse("declarations:suivi")
+    url_du_mois = f"{url_suivi}?mois={mois_du:%Y-%m}"
+    resultat = []
+    for departement in sorted(departements):
+        nb_manquantes, nb_en_retard = manquantes.get(departement, (0, 0))
+        nb_a_valider = a_valider.get(departement, 0)
+        nb_prolongations = prolongations.get(departement, 0)
+        nb_passes = passes.get(departement, 0)
+        nb_annexes = fins_annexes.get(departement, 0)
+        siennes = [c for c in campagnes if c.departement == departement]
+        taches = [
+            Tache(
+                "a_valider",
+                f"{_pluriel(nb_a_valider, 'déclaration transmise', 'déclarations transmises')} à valider",
+                nb_a_valider,
+                url_suivi,
+            ),
+            Tache(
+                "manquantes",
+                f"{_pluriel(nb_manquantes, 'déclaration manquante', 'déclarations manquantes')} "
+                f"de {nom_du_mois(debut)} à {nom_du_mois(mois_du)}",
+                nb_manquantes,
+                url_du_mois,
+            ),
+            Tache(
+                "en_retard",
+                f"{_pluriel(nb_en_retard, 'déclaration', 'déclarations')} {de_mois(mois_du)} transmise"
+                f"{'' if nb_en_retard == 1 else 's'} en retard",
+                nb_en_retard,
+                url_du_mois,
+            ),
+            Tache(
+                "prolongations",
+                f"{_pluriel(nb_prolongations, 'prolongation', 'prolongations')} du PASS IAE à décider",
+                nb_prolongations,
+                elements=[
+                    (
+                        f"{p.pass_iae.salarie} – {p.siae.nom}",
+                        reverse("parcours:decision", args=[p.pk]),
+                        f"demandée le {p.date_demande:%d/%m/%Y}",
+                    )
+                    for p in premieres_prolongations
+                    if p.siae.departement == departement
+                ],
+            ),
+            Tache(
+                "pass",
+                f"{_pluriel(nb_passes, 'PASS IAE finit', 'PASS IAE finissent')} d'ici le {horizon:%d/%m/%Y}",
+                nb_passes,
+                elements=[
+                    (
+                        f"{p.pass_iae.salarie} – {p.siae.nom}",
+                        reverse("pilotage:salarie", args=[p.pass_iae.salarie_id]),
+                        f"fin le {p.pass_iae.date_fin:%d/%m/%Y}",
+                    )
+                    for p in premiers_passes
+                    if p.siae.departement == departement
+                ],
+            ),
+            Tache(
+                "annexes",
+                f"{_pluriel(nb_annexes, 'annexe financière finit', 'annexes financières finissent')} "
+                f"d'ici le {horizon:%d/%m/%Y}",
+                nb_annexes,
+                f"{reverse('conventions:annexes')}?departement={departement}",
+                elements=[
+                    (
+                        f"{a.numero} – {a.siae.nom}",
+                        reverse("pilotage:annexe", args=[a.pk]),
+                        f"fin le {a.date_fin:%d/%m/%Y}",
+                    )
+                    for a in premieres_annexes
+                    if a.siae.departement == departement
+                ],
+            ),
+            Tache(
+                "controle",
+                f"{_pluriel(len(siennes), 'échéance', 'échéances')} du contrôle a posteriori d'ici le "
+                f"{horizon:%d/%m/%Y}",
+                len(siennes),
+                elements=[
+                    (
+                        f"Contrôle des embauches {c.annee} : {c.get_phase_display().lower()}",
+                        reverse("controle:campagne", args=[c.pk]),
+                        f"{'finie le' if c.echeance < aujourd_hui else 'fin le'} {c.echeance:%d/%m/%Y}",
+                    )
+                    for c in siennes
+                ],
+            ),
+        ]
+        resultat.append(TachesDepartement(departement, DEPARTEMENTS.get(departement, departement), taches))
+    return resultat

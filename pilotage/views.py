@@ -7,7 +7,7 @@ from django.views.generic import TemplateView
 from base.departements import DEPARTEMENTS
 from comptes.choix import ChoixDepartementMixin, annee_demandee
 from pilotage.queries import structures_par_type, structures_visibles
-from pilotage.queries_accueil import bilans_du_departement, blocs_siae, chiffres_du_departement
+from pilotage.queries_accueil import bilans_du_departement, blocs_siae, chiffres_du_departement, taches_de_l_agent
 
 
 class Accueil(ChoixDepartementMixin, TemplateView):
@@ -46,6 +46,7 @@ class Accueil(ChoixDepartementMixin, TemplateView):
             blocs_siae=blocs_siae(user, perimetre.siae_ids, annee) if perimetre.siae_ids else [],
             cdiae=chiffres_du_departement(user, departement_cdiae, annee) if departement_cdiae else None,
             bilans=bilans_du_departement(user, departement_cdiae) if departement_cdiae else [],
+            taches=taches_de_l_agent(user) if perimetre.est_agent else [],
         )
         return contexte
 

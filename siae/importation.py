@@ -34,6 +34,9 @@ class ImportSiae(Importeur):
     colonnes = ("siret", "nom", "type", "code_postal", "commune", "departement", "ensemblier")
     colonnes_optionnelles = frozenset({"ensemblier"})
 
+    def codes(self):
+        return {"type": list(TypeSiae.choices)}
+
     def nettoyer_ligne(self, brut):
         siret = normaliser_siret(texte(brut["siret"]))
         if erreur := erreur_siret(siret):
