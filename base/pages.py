@@ -3,7 +3,8 @@
 The figures of a cockpit are computed once, when the data changes (`indicateurs`); reading and laying them out
 still costs tens of milliseconds, which fifty agents opening it at once turn into seconds. A page marked with
 `PageEnCache` is rendered once per session, address, version of the data (`base.versions`) and day, and stored in
-the shared cache; the same session's next requests read it back.
+the shared cache with that version; the same session's next requests read it back (the version and the page in
+one round trip), as long as the version has not moved.
 
 What must never happen, and why it cannot:
 - serving a page to someone else: the key holds the session key, so a page only goes back to the session that
@@ -43,16 +44,14 @@ def _version_du_code() -> str:
     return empreinte.hexdigest()[:16]
 
 
-def cle_de_la_page(request, version: int) -> str | None:
-    """The page's key for this request, None when it must not be read from the cache (no session, or the shared
-    cache unreadable)."""
+def cle_de_la_page(request) -> str | None:
+    """The page's key for this request, None when it must not be read from the cache (no session). The version of
+    the data is kept with the page, not in its key, so that both are read in one round trip."""
     session = getattr(request, "session", None)
     cle_session = session.session_key if session is not None else None
-    if not (cle_session and version):
+    if not cle_session:
         return None
-    entree = "\n".join(
-        (_version_du_code(), str(version), dt.date.today().isoformat(), cle_session, request.get_full_path())
-    )
+    entree = "\n".join((_version_du_code(), dt.date.today().isoformat(), cle_session, request.get_full_path()))
     return "page:" + hashlib.sha256(entree.encode()).hexdigest()
 
 
@@ -74,31 +73,38 @@ class PageEnCache:
         if not settings.PAGES_EN_CACHE or request.GET.get("export") or _messages_en_attente(request):
             return super().get(request, *args, **kwargs)
         cache_ = caches[versions.CACHE]
-        cle = cle_de_la_page(request, versions.version())
-        gardee = self._lire(cache_, cle) if cle else None
-        # A page with forms goes back only to a browser holding the cookie its tokens were signed with.
-        if gardee is not None and gardee[2] in (None, request.COOKIES.get(settings.CSRF_COOKIE_NAME)):
-            contenu, type_, _ = gardee
-            return HttpResponse(contenu, content_type=type_)
+        cle = cle_de_la_page(request)
+        version, gardee = self._lire(cache_, cle) if cle else (0, None)
+        version = version or versions.version()  # the counter's first reading creates it
+        # The page of this version only; with forms, only to the browser holding the cookie its tokens were signed
+        # with.
+        if (
+            gardee is not None
+            and version
+            and gardee[0] == version
+            and gardee[3] in (None, request.COOKIES.get(settings.CSRF_COOKIE_NAME))
+        ):
+            return HttpResponse(gardee[1], content_type=gardee[2])
         reponse = super().get(request, *args, **kwargs)
         if hasattr(reponse, "render") and callable(reponse.render):
             reponse = reponse.render()
-        if cle is not None and self._a_garder(request, reponse):
+        if cle is not None and version and self._a_garder(request, reponse):
+            gardee = (version, reponse.content, reponse["Content-Type"], _jeton_csrf_de_la_page(request))
             try:
-                cache_.set(
-                    cle, (reponse.content, reponse["Content-Type"], _jeton_csrf_de_la_page(request)), DUREE_DE_VIE
-                )
+                cache_.set(cle, gardee, DUREE_DE_VIE)
             except Exception:
                 journal.exception("Cache des pages non écrit")
         return reponse
 
     @staticmethod
-    def _lire(cache_, cle: str):
+    def _lire(cache_, cle: str) -> tuple[int, tuple | None]:
+        """The version of the data and the page kept under `cle`, in one round trip."""
         try:
-            return cache_.get(cle)
+            lus = cache_.get_many([versions.CLE, cle])
         except Exception:  # a cache down must not fail the page: it is rendered
             journal.exception("Cache des pages illisible")
-            return None
+            return 0, None
+        return int(lus.get(versions.CLE) or 0), lus.get(cle)
 
     @staticmethod
     def _a_garder(request, reponse) -> bool:

@@ -112,6 +112,8 @@ class Gunicorn:
             "ALLOWED_HOSTS": HOTE,
             "LOG_LEVEL": "WARNING",
             "CONN_MAX_AGE": "600",
+            # The production settings want an SMTP server; the pages read send no e-mail.
+            "EMAIL_URL": os.environ.get("EMAIL_URL", "smtp://127.0.0.1:25"),
         }
         env.pop("REDIS_URL", None)
         if redis_url:
