@@ -78,7 +78,7 @@ def violations_graves(page, axe, url, chemin) -> list[str]:
 @pytest.mark.navigateur
 @pytest.mark.lent
 @pytest.mark.django_db(transaction=True)
-def test_aucune_violation_grave_pour_aucun_role(demo, live_server, navigateur, axe):
+def test_aucune_violation_grave_pour_aucun_role(axe, demo, live_server, navigateur):
     assert sum(len(chemins) for chemins in PAGES.values()) >= 15
     trouvees = []
     for email, chemins in PAGES.items():
