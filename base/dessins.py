@@ -24,6 +24,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from matplotlib import ticker  # noqa: E402  (the backend must be chosen before these imports)
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -262,6 +263,7 @@ def barres(
         comptes = unite != "%" and all(Decimal(str(v)) == int(v) for v in toutes)
         nombre_series = max(len(series), 1)
         epaisseur = min(0.8 / nombre_series, 0.5)
+        etiquettes = []
         for rang, (nom, valeurs) in enumerate(series.items()):
             decalage = (rang - (nombre_series - 1) / 2) * epaisseur
             presentes = [(i, float(v)) for i, v in enumerate(valeurs) if v is not None]
@@ -272,13 +274,16 @@ def barres(
                 color=PALETTE[rang % len(PALETTE)],
                 label=nom,
             )
-            axes.bar_label(
+            etiquettes += axes.bar_label(
                 rectangles,
                 # A count of zero draws no bar and needs no label; a rate of 0 % keeps its own.
                 labels=["" if comptes and v == 0 else _nombre(v, decimales, unite) for _, v in presentes],
                 padding=2,
                 fontsize=9,
                 color=TEXTE,
+                # On a white ground: the objective's line or a graduation passing behind a label leaves it legible.
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
+                zorder=4,
             )
         if ligne_objectif is not None:
             axes.axhline(
@@ -304,7 +309,47 @@ def barres(
             poignees += [p for p in axes.get_lines() if not p.get_label().startswith("_")]
             axes.legend(handles=poignees, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=len(poignees))
         figure.tight_layout()
+        _etiquettes_lisibles(figure, axes, etiquettes)
         return _en_svg(figure, titre, identifiant)
+
+
+def _moteur(figure: Figure):
+    """The renderer that lays the texts out, to measure them (the SVG's own draws them with the same metrics)."""
+    if not isinstance(figure.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(figure)
+    return figure.canvas.get_renderer()
+
+
+def _chevauchements(figure: Figure, textes) -> list[tuple[str, str]]:
+    """The pairs of non-empty texts whose drawn boxes overlap, as the renderer lays them out."""
+    moteur = _moteur(figure)
+    # A margin of a fifth of their width around them: the page draws them in its own font, a little wider than the
+    # one they are measured with.
+    boites = [(t.get_text(), t.get_window_extent(moteur).expanded(1.2, 1.0)) for t in textes if t.get_text()]
+    return [
+        (texte, autre_texte)
+        for rang, (texte, boite) in enumerate(boites)
+        for autre_texte, autre in boites[rang + 1 :]
+        if boite.overlaps(autre)
+    ]
+
+
+def _etiquettes_lisibles(figure: Figure, axes, etiquettes) -> None:
+    """Bars side by side of close heights (three years of one kind) put their value labels on one line, wider than
+    the bars: the labels then turn upright, one per bar, and the chart grows upwards until they fit in it. The
+    scale is uniform, so a chart that is clear at its size stays so in a narrower page or in the PDF."""
+    if not _chevauchements(figure, etiquettes):
+        return
+    for etiquette in etiquettes:
+        etiquette.set_rotation(90)
+        etiquette.set_verticalalignment("bottom")
+    moteur = _moteur(figure)
+    for _ in range(10):
+        haut = axes.get_window_extent(moteur).y1
+        if all(e.get_window_extent(moteur).y1 <= haut for e in etiquettes if e.get_text()):
+            break
+        bas, sommet = axes.get_ylim()
+        axes.set_ylim(bas, sommet + (sommet - bas) * 0.1)
 
 
 def barres_horizontales(

@@ -26,6 +26,8 @@ POLICES = (
     ("Marianne-Bold.woff", 700, "normal"),
 )
 DOSSIER_DSFR = "dsfr/dist"
+# The accessible PDF variant WeasyPrint writes: tagged structure, document language and title (PDF/UA-1).
+VARIANTE_PDF = "pdf/ua-1"
 # WeasyPrint reports each layout step at INFO: noise in a worker's log, the task records its own progression.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -91,8 +93,11 @@ def rendre(gabarit: str, contexte: dict, recuperateur: "RecuperateurStatique | N
 
     html = render_to_string(gabarit, {**contexte, "polices_css": polices_css(), "bloc_marque_css": bloc_marque_css()})
     recuperateur = recuperateur or RecuperateurStatique()
-    document = HTML(string=html, base_url=racines_statiques()[0].as_uri() + "/", url_fetcher=recuperateur).render()
-    return Pdf(document.write_pdf(), len(document.pages))
+    source = HTML(string=html, base_url=racines_statiques()[0].as_uri() + "/", url_fetcher=recuperateur)
+    # PDF/UA-1 (RGAA): tagged, its structure read aloud in order, the language and the title of the template's
+    # <html lang> and <title> shown as the document's, the charts' alt text kept (docs/decisions.md).
+    document = source.render(pdf_variant=VARIANTE_PDF)
+    return Pdf(document.write_pdf(pdf_variant=VARIANTE_PDF), len(document.pages))
 
 
 def pdf_du_bilan(contenu, recuperateur: "RecuperateurStatique | None" = None) -> Pdf:

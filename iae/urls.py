@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from pilotage.views import DonneesPersonnelles, sante
+from pilotage.views import Accessibilite, DonneesPersonnelles, MentionsLegales, sante
 
 admin.site.site_header = "Administration de Pilot'IAE"
 admin.site.site_title = "Pilot'IAE"
@@ -26,4 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sante/", sante, name="sante"),
     path("donnees-personnelles/", DonneesPersonnelles.as_view(), name="donnees-personnelles"),
+    path("accessibilite/", Accessibilite.as_view(), name="accessibilite"),
+    path("mentions-legales/", MentionsLegales.as_view(), name="mentions-legales"),
 ]

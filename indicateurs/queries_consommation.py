@@ -18,7 +18,13 @@ from base.calendrier import Periode
 from conventions.models import EtpConventionneMensuel
 from declarations.queries import etp_realises_expression, lignes_retenues
 from declarations.regles import echeance_declaration
-from indicateurs.regles import projection_annuelle, seuils_de_consommation, statut_consommation, taux_consommation
+from indicateurs.regles import (
+    ecart_projete_etp,
+    projection_annuelle,
+    seuils_de_consommation,
+    statut_consommation,
+    taux_consommation,
+)
 from siae.models import ORDRE_DES_TYPES
 
 from .models import IndicateurMensuel
@@ -133,8 +139,10 @@ class ConsommationSiae:
 
     @property
     def ecart_projection_etp(self) -> Decimal | None:
-        projection = self.projection_etp
-        return None if projection is None else projection - self.annee.etp_conventionnes
+        """The projection less the year's ETP conventionnés (not the reference period's)."""
+        if self.a_date is None:
+            return None
+        return ecart_projete_etp(self.a_date.real_etp_mois, self.mois_ecoules, self.annee.conv_etp_mois)
 
 
 def consommation_des_siae(

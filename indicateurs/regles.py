@@ -73,6 +73,14 @@ def projection_annuelle(realise_cumule: Decimal, mois_ecoules: int) -> Decimal |
     return realise_cumule * 12 / mois_ecoules
 
 
+def ecart_projete_etp(realise_cumule: Decimal, mois_ecoules: int, conventionne_annee: Decimal) -> Decimal | None:
+    """The year-end gap in ETP: the linear projection of the ETP-mois réalisés less the year's ETP-mois
+    conventionnés, divided by 12 (spec §4). Shown in ETP, the projection itself, real(jan..M) × 12 / M / 12, is the
+    average of the months réalisés, the "ETP réalisés" column by construction: the tables show this gap, not it."""
+    projection = projection_annuelle(realise_cumule, mois_ecoules)
+    return None if projection is None else (projection - conventionne_annee) / 12
+
+
 @dataclass(frozen=True)
 class Courbe:
     """A year's consumption month by month, in ETP-mois: what the cockpit, the homes, the bilan and the dialogue de

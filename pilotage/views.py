@@ -56,6 +56,18 @@ class DonneesPersonnelles(TemplateView):
     template_name = "pilotage/donnees_personnelles.html"
 
 
+@method_decorator(login_not_required, name="dispatch")
+class Accessibilite(TemplateView):
+    """The accessibility declaration the RGAA requires of a State service, linked from every page's footer."""
+
+    template_name = "pilotage/accessibilite.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class MentionsLegales(TemplateView):
+    template_name = "pilotage/mentions_legales.html"
+
+
 @login_not_required
 def sante(request):
     """For the load balancer and the container healthcheck: the database answers."""

@@ -33,6 +33,19 @@ class TestProjection:
     def test_sans_mois(self):
         assert regles_indicateurs.projection_annuelle(Decimal(0), 0) is None
 
+    def test_l_ecart_projete_compare_a_l_annee_conventionnee(self):
+        # An AF of 4 ETP from January to June then 6 ETP: 60 ETP-mois conventionnés over the year. 24 ETP-mois
+        # réalisés January-June (4 ETP a month, the "ETP réalisés" of the reference period) project to 48: 12 ETP-mois
+        # short, a gap of -1 ETP, where réalisés less conventionnés over January-June would say 0.
+        assert regles_indicateurs.ecart_projete_etp(Decimal(24), 6, Decimal(60)) == -1
+
+    def test_l_ecart_projete_sur_une_annee_close(self):
+        # A year over: the projection is the réalisé itself.
+        assert regles_indicateurs.ecart_projete_etp(Decimal(66), 12, Decimal(60)) == Decimal("0.5")
+
+    def test_pas_d_ecart_sans_mois_ecoule(self):
+        assert regles_indicateurs.ecart_projete_etp(Decimal(0), 0, Decimal(60)) is None
+
 
 class TestPeriodeDeReference:
     @pytest.mark.parametrize(
