@@ -34,9 +34,14 @@ def _compter(cle: str) -> int:
 
 def reinitialisation_permise(email: str, adresse_ip: str | None) -> bool:
     """Count this request for its address and its client; False past either hourly limit. Both are counted even when
-    the first is past: a client that floods several addresses stays limited."""
-    par_adresse = _compter(_cle("email", email.strip().lower()))
-    par_client = _compter(_cle("ip", adresse_ip or "inconnue"))
+    the first is past: a client that floods several addresses stays limited. Without the cache (Redis down) the
+    request is let through, as before the limits: a person locked out of their account must still get the link."""
+    try:
+        par_adresse = _compter(_cle("email", email.strip().lower()))
+        par_client = _compter(_cle("ip", adresse_ip or "inconnue"))
+    except Exception:
+        journal.warning("limites de réinitialisation non comptées : cache indisponible", exc_info=True)
+        return True
     if par_adresse > settings.REINITIALISATION_MAX_PAR_ADRESSE:
         journal.warning("réinitialisation de mot de passe non envoyée : limite horaire de l'adresse atteinte")
         return False

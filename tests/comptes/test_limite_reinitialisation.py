@@ -2,9 +2,11 @@
 answers the same and sends nothing, whether the address has an account or not (comptes/limitation.py)."""
 
 import time
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.cache import caches
 from django.core.cache.backends import locmem
 from django.test import Client
 
@@ -84,3 +86,12 @@ def test_une_nouvelle_heure_rouvre_les_envois(agent_55, monkeypatch):
     maintenant += 3601
     _demander(Client(), agent_55.email)
     assert len(mail.outbox) == 4
+
+
+@pytest.mark.usefixtures("limites")
+def test_sans_cache_le_lien_part_quand_meme(agent_55):
+    """Redis down: the page does not fail, and the link is sent as before the limits."""
+    cache = caches["limites"]
+    with mock.patch.object(cache, "add", side_effect=ConnectionError("Redis absent")):
+        _demander(Client(), agent_55.email)
+    assert len(mail.outbox) == 1
