@@ -23,7 +23,8 @@ class ChoixDepartementMixin:
         perimetre = self.request.user.perimetre
         demande = self.request.GET.get("departement")
         if perimetre.administrateur:
-            return demande or None
+            # Any département, but one that exists: a code typed in the address (a NUL byte) never reaches a query.
+            return demande if demande in DEPARTEMENTS else None
         disponibles = sorted(perimetre.departements)
         if demande in disponibles:
             return demande

@@ -1,10 +1,13 @@
 from axes.utils import reset as debloquer
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
+from .adresse import adresse_du_client
 from .forms import ChangementMotDePasseForm, ConnexionForm, DemandeReinitialisationForm, NouveauMotDePasseForm
+from .limitation import reinitialisation_permise
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -19,7 +22,8 @@ class Deconnexion(auth_views.LogoutView):
 
 
 # The password reset by e-mail (Django's views, one-time links valid for PASSWORD_RESET_TIMEOUT). The page answers
-# the same whether the address has an account or not: it tells no one who uses Pilot'IAE.
+# the same whether the address has an account or not: it tells no one who uses Pilot'IAE. Past the hourly limits of
+# an address or a client (comptes/limitation.py) it still answers the same, and sends nothing.
 @method_decorator(login_not_required, name="dispatch")
 class DemandeReinitialisation(auth_views.PasswordResetView):
     template_name = "comptes/reinitialisation_demande.html"
@@ -27,6 +31,11 @@ class DemandeReinitialisation(auth_views.PasswordResetView):
     subject_template_name = "comptes/email/reinitialisation_sujet.txt"
     email_template_name = "comptes/email/reinitialisation.txt"
     success_url = reverse_lazy("comptes:reinitialisation-envoyee")
+
+    def form_valid(self, form):
+        if not reinitialisation_permise(form.cleaned_data["email"], adresse_du_client(self.request)):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -39,7 +39,11 @@ class AnnexeCreation(AgentRequisMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        siae = Siae.objects.gerees_par(self.request.user).filter(pk=self.request.GET.get("siae")).first()
+        demandee = self.request.GET.get("siae", "")
+        # An id typed in the address that is no number is no structure (it made a 500).
+        siae = None
+        if demandee.isascii() and demandee.isdigit() and len(demandee) < 19:
+            siae = Siae.objects.gerees_par(self.request.user).filter(pk=demandee).first()
         return {"siae": siae} if siae else {}
 
     def form_valid(self, form):

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from base.calendrier import annee_plausible
+from base.departements import DEPARTEMENTS
 from base.exports import ANNEE, MONTANT, TEXTE, Colonne, Tableau, filtres_de_la_page, reponse_tableaux
 from base.formats import montant
 from base.formulaires import reporter_refus
@@ -267,7 +268,7 @@ class ProjetListe(PerimetreMixin, ListView):
         projets = super().get_queryset().select_related("siae_porteuse")
         if (etat := self.request.GET.get("etat")) in EtatProjet.values:
             projets = projets.filter(etat=etat)
-        if departement := self.request.GET.get("departement"):
+        if (departement := self.request.GET.get("departement")) in DEPARTEMENTS:
             projets = projets.filter(departement=departement)
         return projets.order_by("departement", "nom")
 

@@ -41,6 +41,10 @@ class HistoriqueAccueil(AgentRequisMixin, View):
 
 class HistoriqueMixin(AgentRequisMixin):
     def dispatch(self, request, *args, **kwargs):
+        # A département that does not exist (an administrator manages them all) is no page either: its code, a NUL
+        # byte say, would otherwise reach the database.
+        if kwargs["departement"] not in DEPARTEMENTS:
+            raise Http404("Département inconnu.")
         if request.user.is_authenticated and not request.user.perimetre.gere_le_departement(kwargs["departement"]):
             raise Http404("Historique d'un autre département.")
         return super().dispatch(request, *args, **kwargs)

@@ -12,6 +12,7 @@ from dsfr.forms import DsfrBaseForm
 
 from aides_au_poste.regles import arrondi_euro
 from base.calendrier import mois_de_l_annee, nom_du_mois
+from base.departements import DEPARTEMENTS
 from base.exports import ETP, MOIS, MONTANT, TAUX, TEXTE, Colonne, Tableau, filtres_de_la_page, reponse_tableaux
 from base.formats import arrondi, taux_fr
 from base.vues import AgentRequisMixin
@@ -209,7 +210,7 @@ class Redeploiement(AgentRequisMixin, ChoixDepartementMixin, TemplateView):
         proposes = self.departements_au_choix(annee_demandee(self.request))
         if self.request.user.perimetre.administrateur:
             # An administrator starts with the first département that has annexes this year.
-            return demande or (proposes[0] if proposes else None)
+            return demande if demande in DEPARTEMENTS else (proposes[0] if proposes else None)
         return demande if demande in proposes else proposes[0]
 
     def formulaires(self, annexes: list, simulation: Simulation, annee: int, soumis: bool) -> list[MouvementForm]:

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client, TestCase, TransactionTestCase
 
@@ -76,6 +77,13 @@ def demo(_demo_de_la_session, django_db_blocker):
     with django_db_blocker.unblock():
         if not _demo_presente():
             creer_demo()
+
+
+@pytest.fixture(autouse=True)
+def _limites_remises_a_zero():
+    """The hourly counts of the password reset (comptes/limitation.py) live in the process' memory under tests:
+    each test starts with none."""
+    caches["limites"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -152,6 +152,9 @@ PROXYS_DE_CONFIANCE = env_list("PROXYS_DE_CONFIANCE")
 SESSION_COOKIE_AGE = 2 * 3600
 # A password reset link is valid for an hour, and once.
 PASSWORD_RESET_TIMEOUT = 3600
+# The reset e-mails sent per hour at most, for one address asked for and for one client (comptes/limitation.py).
+REINITIALISATION_MAX_PAR_ADRESSE = int(os.environ.get("REINITIALISATION_MAX_PAR_ADRESSE", "3"))
+REINITIALISATION_MAX_PAR_CLIENT = int(os.environ.get("REINITIALISATION_MAX_PAR_CLIENT", "20"))
 
 # The Content-Security-Policy of every page (django-csp, docs/decisions.md): scripts, styles, images, fonts and
 # requests come from the site itself; an inline script runs only with the page's nonce (the design system's
@@ -307,6 +310,13 @@ else:
         # Eight charts per cockpit (département, year, kind), one per structure's home.
         "OPTIONS": {"MAX_ENTRIES": 20000},
     }
+# The counts of the password reset's hourly limits (comptes/limitation.py) are shared by every web process: in Redis
+# when there is one; each process' own memory otherwise (development: one process).
+_CACHE_LIMITES = (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "pilotiae-limites"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limites"}
+)
 # The pages served again while the data has not changed (base/pages.py) and the version of the data
 # (base/versions.py): shared by every process as the charts are, under their own prefix or folder.
 if REDIS_URL:
@@ -322,6 +332,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "graphiques": _CACHE_GRAPHIQUES,
     "pages": _CACHE_PAGES,
+    "limites": _CACHE_LIMITES,
 }
 
 # The results of tasks (counts and statuses; a failure's message) are dropped from the broker after a day.

@@ -24,6 +24,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "graphiques": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "graphiques"},
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    "limites": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limites"},
 }
 # A test runs inside one transaction that never commits, so the version of the data never moves (it moves on
 # commit): pages are rendered every time, except in the tests of the page cache, which turn it on.

@@ -180,3 +180,10 @@ def test_la_page_lit_un_nombre_constant_de_requetes(client_de, agent_55, siae_a,
     for rang in range(3, 20):
         AnnexeFinanciereFactory(siae=siae_a, annee=2004 + rang)
     page()
+
+
+@pytest.mark.parametrize("departement", ["55%00", "999", "%2e%2e"])
+def test_un_departement_inconnu_repond_404_meme_a_un_administrateur(client_de, admin, departement):
+    """An administrator manages every département, not codes that name none: a NUL byte reached PostgreSQL (500)."""
+    assert client_de(admin).get(f"/historique/{departement}/").status_code == 404
+    assert client_de(admin).get(f"/historique/{departement}/export/?format=csv").status_code == 404

@@ -236,3 +236,65 @@ def test_un_worker_tue_en_pleine_tache_la_reprend_apres_redemarrage_au_bout_du_b
             premier.kill()
         if second is not None:
             _arreter(second)
+
+
+@pytest.mark.integration
+@pytest.mark.lent
+@pytest.mark.django_db(transaction=True)
+def test_un_import_dont_le_worker_est_tue_est_repris_au_bout_du_bail(
+    services_reels, settings, tmp_path, sans_execution_en_ligne
+):
+    """The worker of the imports queue is killed (SIGKILL) while it writes a confirmed import: its transaction dies
+    with it, nothing is half-written; a worker restarted at once gets the message back once the lease has passed and
+    writes the import whole, instead of leaving it "en cours" for good."""
+    bail = 20  # seconds, the lease of the imports queue for this test's workers; 5 hours in production
+    lignes = 3000
+    redis_url = _redis_a_part(REDIS_URL, 14)
+    file_attente = f"test-{uuid.uuid4().hex[:8]}"
+    settings.MEDIA_ROOT = tmp_path
+    contenu = "siret;nom;type;code_postal;commune;departement;ensemblier\n" + "".join(
+        f"{_siret(rang)};Structure reprise {rang};ACI;55100;Verdun;55;\n" for rang in range(1, lignes + 1)
+    )
+    journal = preparer_import("siae", "reprise.csv", contenu.encode())
+    assert journal.statut == StatutImport.ANALYSE
+    reglages = {"CELERY_WORKER_DES_IMPORTS": "1", "CELERY_BAIL_SECONDES": str(bail),
+                "CELERY_BAIL_IMPORTS_SECONDES": str(bail)}  # fmt: skip
+    premier = _lancer_worker(file_attente, tmp_path, tmp_path / "worker-1.log", redis_url, **reglages)
+    second = None
+    try:
+        with celery_app.connection_for_write(url=redis_url) as connexion:
+            executer_import_task.apply_async((journal.pk,), queue=file_attente, connection=connexion)
+        # Killed once the execution has read some lines, before it has written anything.
+        limite = time.monotonic() + 90
+        while time.monotonic() < limite:
+            journal.refresh_from_db()
+            if journal.statut != StatutImport.ANALYSE and journal.lignes_traitees > 0:
+                break
+            assert premier.poll() is None, (tmp_path / "worker-1.log").read_text()
+            time.sleep(0.02)
+        os.kill(premier.pid, signal.SIGKILL)
+        premier.wait(timeout=10)
+        tue_a = time.monotonic()
+        journal.refresh_from_db()
+        assert journal.statut == StatutImport.EN_COURS, (tmp_path / "worker-1.log").read_text()
+        assert Siae.objects.count() == 0  # the write is one transaction: nothing of it stays
+
+        second = _lancer_worker(file_attente, tmp_path, tmp_path / "worker-2.log", redis_url, **reglages)
+        # The lease, the sweep that finds the message (every 10 s), then the import itself.
+        limite = tue_a + bail + 10 + 90
+        while time.monotonic() < limite:
+            journal.refresh_from_db()
+            if journal.statut in (StatutImport.TERMINE, StatutImport.REFUSE, StatutImport.ECHEC):
+                break
+            assert second.poll() is None, (tmp_path / "worker-2.log").read_text()
+            time.sleep(0.5)
+        sortie = (tmp_path / "worker-2.log").read_text()
+        assert journal.statut == StatutImport.TERMINE, sortie
+        assert (journal.nb_crees, journal.progression) == (lignes, 100)
+        assert Siae.objects.count() == lignes
+        assert "executer_import_task" in sortie and "succeeded" in sortie
+    finally:
+        if premier.poll() is None:
+            premier.kill()
+        if second is not None:
+            _arreter(second)
