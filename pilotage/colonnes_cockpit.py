@@ -59,8 +59,8 @@ COLONNES = {
         Colonne("etp_realises", "ETP réalisés", ETP),
         _taux("taux_consommation", "Taux de consommation"),
         Colonne("statut_consommation", "Statut", TEXTE, 18, STATUTS_CONSOMMATION),
-        Colonne("projection_etp", "Projection fin d'année (ETP)", ETP),
-        Colonne("ecart_projection_etp", "Écart (ETP)", ETP),
+        # No "projection" column: in ETP it is the ETP réalisés themselves (docs/decisions.md), as on the page.
+        Colonne("ecart_projection_etp", "Écart projeté fin d'année (ETP)", ETP),
     ],
     # The indicator pages' columns (the cockpit's rows have no "objectif atteint").
     "sorties": [ANNEE_DES_SORTIES, TYPE, *COLONNES_SORTIES],
