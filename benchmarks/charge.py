@@ -125,12 +125,12 @@ class Gunicorn:
         self._fin_echantillons = threading.Event()
 
     def __enter__(self):
-        # The production settings serve static files through the manifest `collectstatic` writes.
-        if not (RACINE / "var" / "static" / "staticfiles.json").exists():
-            subprocess.run(
-                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=RACINE, env=self.env,
-                check=True,
-            )  # fmt: skip
+        # The production settings serve static files through the manifest `collectstatic` writes: written again each
+        # time (it only copies what changed), a file added since would otherwise be missing from it (a 500).
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=RACINE, env=self.env,
+            check=True,
+        )  # fmt: skip
         self.processus = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "iae.wsgi:application", "--config", "gunicorn.conf.py",
