@@ -55,7 +55,7 @@ def _lire_entierement(reponse) -> None:
 
 
 def operations(annee: int, departement: str, repetitions_pdf: int) -> list[Operation]:
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from aides_au_poste.queries import aides_des_annexes, annexes_de_l_annee
     from base.calendrier import Periode
@@ -84,6 +84,10 @@ def operations(annee: int, departement: str, repetitions_pdf: int) -> list[Opera
         for bloc in tableau_de_bord.TABLEAUX:
             cockpit.tableau(bloc)
 
+    def page(client, gardee: bool = True) -> None:
+        with override_settings(PAGES_EN_CACHE=gardee):
+            _lire_entierement(client.get("/pilotage/", {"annee": annee}))
+
     contenu = {}
 
     def bilan() -> None:
@@ -98,16 +102,11 @@ def operations(annee: int, departement: str, repetitions_pdf: int) -> list[Opera
         Operation("indicateurs (exporter)", departement, lambda: indicateurs(annee, departement)),
         Operation("indicateurs (exporter)", "France", lambda: indicateurs(annee, None)),
         Operation("Cockpit, tous les blocs", departement, cockpit_complet),
-        Operation(
-            "page /pilotage/ (agent DDETS)",
-            departement,
-            lambda: _lire_entierement(client_agent.get("/pilotage/", {"annee": annee})),
-        ),
-        Operation(
-            "page /pilotage/ (administrateur)",
-            "France",
-            lambda: _lire_entierement(client_admin.get("/pilotage/", {"annee": annee})),
-        ),
+        # Rendered (as after any change of the data), then served again from the cache of pages (base/pages.py).
+        Operation("page /pilotage/ (agent DDETS)", departement, lambda: page(client_agent, gardee=False)),
+        Operation("page /pilotage/ (administrateur)", "France", lambda: page(client_admin, gardee=False)),
+        Operation("page /pilotage/ relue du cache (agent DDETS)", departement, lambda: page(client_agent)),
+        Operation("page /pilotage/ relue du cache (administrateur)", "France", lambda: page(client_admin)),
         Operation(
             "consommation_par_type",
             "France",
