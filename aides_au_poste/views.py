@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
-from base.exports import FORMATS_D_EXPORT, MONTANT, TEXTE, Colonne, Tableau, filtres_de_la_page, reponse_tableaux
+from base.exports import MONTANT, TEXTE, Colonne, Tableau, filtres_de_la_page, format_demande, reponse_tableaux
 from base.vues import AgentRequisMixin
 from comptes.choix import ChoixDepartementMixin, annee_demandee
 from conventions.choix import ChoixAnnexesMixin
@@ -64,13 +64,11 @@ class AidesAuPoste(ChoixAnnexesMixin, TemplateView):
     template_name = "aides_au_poste/aides_au_poste.html"
 
     def get(self, request, *args, **kwargs):
-        format_ = request.GET.get("export")
+        format_ = format_demande(request)
         if format_ is None:
             return super().get(request, *args, **kwargs)
         annee = annee_demandee(request)
         lignes = lignes_d_export(queries.aides_des_annexes(queries.annexes_de_l_annee(self.annexes(annee), annee)))
-        if format_ not in FORMATS_D_EXPORT:
-            raise Http404("Format d'export inconnu.")
         departement = self.departement()
         tableau = Tableau(f"Aides au poste {annee}", COLONNES_EXPORT, lignes, filtres_de_la_page(annee, departement))
         return reponse_tableaux(format_, [tableau], f"aides-au-poste-{annee}-{departement or 'tous'}")

@@ -3,7 +3,6 @@ month and the bRSA actually employed; and the dated RSA table agents maintain (d
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
@@ -17,13 +16,13 @@ from aides_au_poste.services import ajouter_montant_rsa
 from base.exports import (
     DECIMAL,
     ENTIER,
-    FORMATS_D_EXPORT,
     MOIS,
     MONTANT,
     TEXTE,
     Colonne,
     Tableau,
     filtres_de_la_page,
+    format_demande,
     reponse_tableaux,
 )
 from base.formulaires import reporter_refus
@@ -50,7 +49,7 @@ class Cofinancement(ChoixAnnexesMixin, TemplateView):
     template_name = "aides_au_poste/cofinancement.html"
 
     def get(self, request, *args, **kwargs):
-        format_ = request.GET.get("export")
+        format_ = format_demande(request)
         if format_ is None:
             return super().get(request, *args, **kwargs)
         annee = annee_demandee(request)
@@ -69,8 +68,6 @@ class Cofinancement(ChoixAnnexesMixin, TemplateView):
             for c in cofinancements
             for m in c.mois
         ]
-        if format_ not in FORMATS_D_EXPORT:
-            raise Http404("Format d'export inconnu.")
         departement = self.departement()
         tableau = Tableau(
             f"Cofinancement bRSA {annee}", COLONNES_EXPORT, lignes, filtres_de_la_page(annee, departement)

@@ -16,6 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 
+from base.calendrier import nom_du_mois
+
 # What makes a spreadsheet read a cell as a formula (or, for a tab or a carriage return, shift it into one).
 DEBUTS_DE_FORMULE = ("=", "+", "-", "@", "\t", "\r")
 # A number written as text ("-12.50", "-1 234,56", "+3"): a spreadsheet reads it as a number, never as a formula.
@@ -129,20 +131,6 @@ FORMATS_XLSX = {
 }
 # The unit a CSV header carries, the file having no formats.
 UNITES_CSV = {MONTANT: " (€)", TAUX: " (%)"}
-MOIS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 LARGEUR_MIN, LARGEUR_MAX = 8, 60
 # Characters a sheet name may not hold.
 HORS_NOM_DE_FEUILLE = re.compile(r"[\[\]:*?/\\]")
@@ -264,7 +252,7 @@ def cellule_csv(valeur, nature: str) -> str:
     if nature in (ENTIER, ANNEE):
         return str(valeur)
     if nature == MOIS:
-        return f"{MOIS_FR[valeur.month - 1]} {valeur.year}"
+        return nom_du_mois(valeur)
     if nature == DATE:
         return f"{valeur:%d/%m/%Y}"
     if nature == DATE_HEURE:
@@ -404,6 +392,14 @@ def filtres_de_la_page(annee: int | None, departement: str | None, **autres) -> 
     return filtres
 
 
+def format_demande(request) -> str | None:
+    """The export format asked by `?export=`, None when the page itself is asked; 404 for an unknown one."""
+    format_ = request.GET.get("export")
+    if format_ is not None and format_ not in FORMATS_D_EXPORT:
+        raise Http404("Format d'export inconnu.")
+    return format_
+
+
 class ExportDeLaPageMixin:
     """`?export=csv|xlsx` on a page of figures: its tables (`tableaux_exportes(contexte)`), computed by the very
     `get_context_data` of the page (same scope, same queries), instead of the page. The context gets
@@ -422,11 +418,9 @@ class ExportDeLaPageMixin:
         return "-".join(str(p) for p in parties if p)
 
     def get(self, request, *args, **kwargs):
-        format_ = request.GET.get("export")
+        format_ = format_demande(request)
         if format_ is None:
             return super().get(request, *args, **kwargs)
-        if format_ not in FORMATS_D_EXPORT:
-            raise Http404("Format d'export inconnu.")
         contexte = self.get_context_data(**kwargs)
         return reponse_tableaux(format_, self.tableaux_exportes(contexte), self.nom_de_fichier_exporte(contexte))
 

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from base.calendrier import dernier_jour_du_mois
+from base.calendrier import dernier_jour_du_mois, nom_du_mois
 
 # Hours of one full-time post per year, per kind (spec §2). ACI: paid hours, 35 h × 52.
 HEURES_ANNUELLES_PAR_DEFAUT = {
@@ -67,20 +67,6 @@ VERBES_DU_CHANGEMENT = {
     "CLOTURE": "Clôturer l'annexe",
     "ANNULE": "Annuler l'annexe",
 }
-MOIS_EN_LETTRES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def libelle_du_changement(etat: str, nouvel_etat: str) -> str:
@@ -88,7 +74,7 @@ def libelle_du_changement(etat: str, nouvel_etat: str) -> str:
 
 
 def _liste_de_mois(mois: list[dt.date]) -> str:
-    noms = [f"{MOIS_EN_LETTRES[m.month - 1]} {m.year}" for m in mois]
+    noms = [nom_du_mois(m) for m in mois]
     return noms[0] if len(noms) == 1 else ", ".join(noms[:-1]) + " et " + noms[-1]
 
 

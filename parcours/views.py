@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import ListView, TemplateView
 
-from base.exports import DATE, FORMATS_D_EXPORT, TEXTE, Colonne, Tableau, filtres_du_formulaire, reponse_tableaux
+from base.exports import DATE, TEXTE, Colonne, Tableau, filtres_du_formulaire, format_demande, reponse_tableaux
 from base.vues import AgentRequisMixin, NominatifRequisMixin
 
 from .filters import ParcoursFilter
@@ -35,11 +34,9 @@ class SalarieListe(NominatifRequisMixin, ListView):
     template_name = "parcours/liste.html"
 
     def get(self, request, *args, **kwargs):
-        format_ = request.GET.get("export")
+        format_ = format_demande(request)
         if format_ is None:
             return super().get(request, *args, **kwargs)
-        if format_ not in FORMATS_D_EXPORT:
-            raise Http404("Format d'export inconnu.")
         lignes = [
             {
                 "nom": p.salarie.nom.upper(),

@@ -1,9 +1,8 @@
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 
-from base.exports import FORMATS_D_EXPORT, TEXTE, Colonne, Tableau, filtres_du_formulaire, reponse_tableaux
+from base.exports import TEXTE, Colonne, Tableau, filtres_du_formulaire, format_demande, reponse_tableaux
 from base.vues import AgentRequisMixin, PerimetreMixin
 
 from .filters import SiaeFilter
@@ -31,11 +30,9 @@ class SiaeListe(PerimetreMixin, ListView):
     template_name = "siae/liste.html"
 
     def get(self, request, *args, **kwargs):
-        format_ = request.GET.get("export")
+        format_ = format_demande(request)
         if format_ is None:
             return super().get(request, *args, **kwargs)
-        if format_ not in FORMATS_D_EXPORT:
-            raise Http404("Format d'export inconnu.")
         lignes = [
             {
                 "nom": s.nom,
