@@ -4,10 +4,26 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, F, Func, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DecimalField,
+    F,
+    Func,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
-from base.calendrier import Periode, dernier_jour_du_mois
+from base.calendrier import Periode, dernier_jour_du_mois, mois_entre
+from base.ensembliste import compiler
 from base.formats import arrondi
 from conventions.models import EtpConventionneMensuel
 from declarations.models import LigneDeclaration
@@ -93,6 +109,63 @@ def suivi_des_declarations(annexes, debut: dt.date, fin: dt.date, aujourd_hui: d
         .order_by("mois", "annexe__siae__nom", "annexe__numero")
     )
     return [Suivi(*ligne, statut=statut_echeance(ligne[5], ligne[8], aujourd_hui)) for ligne in lignes]
+
+
+def comptes_par_mois(
+    annexes, debut: dt.date, fin: dt.date, aujourd_hui: dt.date | None = None
+) -> dict[dt.date, dict[str, int]]:
+    """The statuses of `suivi_des_declarations` counted month by month in one aggregate query, whatever the number
+    of annexes: {month: {status: count}}, every status present. A month's first transmission is on time when it
+    comes before the end of its deadline's day, local time (`statut_echeance`)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    fin_du_delai = Case(
+        *(
+            When(
+                mois=mois,
+                then=Value(
+                    timezone.make_aware(
+                        dt.datetime.combine(echeance_declaration(mois) + dt.timedelta(days=1), dt.time())
+                    )
+                ),
+            )
+            for mois in mois_entre(debut, fin)
+        ),
+        output_field=DateTimeField(),
+    )
+    # Each annexe's month with its first transmission, flagged on time or not; then joined to the months the
+    # annexes cover, where an absent first transmission is a month not transmitted.
+    premieres, params_premieres = compiler(
+        DeclarationMensuelle.objects.filter(
+            annexe__in=annexes, mois__gte=debut, mois__lte=fin, date_transmission__isnull=False
+        )
+        .values("annexe_id", "mois")
+        .annotate(premiere=Min("date_transmission"))
+        .annotate(a_temps=Case(When(premiere__lt=fin_du_delai, then=Value(1)), default=Value(0)))
+        .values("annexe_id", "mois", "a_temps")
+        .order_by()
+    )
+    couverts, params_couverts = compiler(
+        EtpConventionneMensuel.objects.filter(annexe__in=annexes, mois__gte=debut, mois__lte=fin)
+        .values("annexe_id", "mois")
+        .order_by()
+    )
+    sql = (
+        f"SELECT c.mois, COUNT(p.annexe_id), COALESCE(SUM(p.a_temps), 0), COUNT(*) - COUNT(p.annexe_id) "
+        f"FROM ({couverts}) c LEFT JOIN ({premieres}) p ON p.annexe_id = c.annexe_id AND p.mois = c.mois "
+        f"GROUP BY c.mois"
+    )
+    with connection.cursor() as curseur:
+        curseur.execute(sql, (*params_couverts, *params_premieres))
+        lignes = curseur.fetchall()
+    comptes = {}
+    for mois, transmises, dans_les_temps, non_transmises in lignes:
+        mois = mois if isinstance(mois, dt.date) else dt.date.fromisoformat(mois)  # SQLite gives text
+        du_mois = dict.fromkeys(LIBELLES, 0)
+        du_mois[A_TEMPS] = int(dans_les_temps)
+        du_mois[EN_RETARD] = transmises - int(dans_les_temps)
+        du_mois[MANQUANTE if aujourd_hui > echeance_declaration(mois) else EN_COURS] = non_transmises
+        comptes[mois] = du_mois
+    return comptes
 
 
 def comptes_par_statut(suivis: list[Suivi]) -> dict[str, int]:

@@ -21,7 +21,7 @@ from aides_au_poste.queries import aides_des_annexes, annexes_de_l_annee, par_ty
 from base import graphiques
 from base.calendrier import Periode
 from base.formats import etp, montant, taux
-from declarations.queries import EN_RETARD, LIBELLES, MANQUANTE, Suivi, comptes_par_statut, suivi_des_declarations
+from declarations.queries import EN_RETARD, LIBELLES, MANQUANTE, Suivi, comptes_par_mois, suivi_des_declarations
 from financements.queries import totaux_par_financeur
 from indicateurs.queries import courbe_de_consommation, realises_materialises
 from indicateurs.queries_consommation import (
@@ -229,19 +229,15 @@ class Cockpit:
         return self.dernier_mois_realise
 
     @cached_property
-    def suivis(self) -> list[Suivi]:
+    def declarations_par_mois(self) -> list[MoisDeclarations]:
+        """From January to the last month due, the declarations by status: counted in SQL (nationally there are a
+        hundred thousand annexes' months)."""
         if self.dernier_mois_du is None:
             return []
-        return suivi_des_declarations(
+        comptes = comptes_par_mois(
             self.annexes, dt.date(self.annee, 1, 1), self.dernier_mois_du, aujourd_hui=self.aujourd_hui
         )
-
-    @property
-    def declarations_par_mois(self) -> list[MoisDeclarations]:
-        par_mois = {}
-        for suivi in self.suivis:
-            par_mois.setdefault(suivi.mois, []).append(suivi)
-        return [MoisDeclarations(mois, comptes_par_statut(s)) for mois, s in sorted(par_mois.items())]
+        return [MoisDeclarations(mois, du_mois) for mois, du_mois in sorted(comptes.items())]
 
     @property
     def retards_affiches(self) -> list[Suivi]:
@@ -254,8 +250,13 @@ class Cockpit:
     @cached_property
     def retards(self) -> list[Suivi]:
         """The declarations late or missing of the last month due, by structure."""
+        if self.dernier_mois_du is None:
+            return []
+        du_dernier_mois = suivi_des_declarations(
+            self.annexes, self.dernier_mois_du, self.dernier_mois_du, aujourd_hui=self.aujourd_hui
+        )
         return sorted(
-            (s for s in self.suivis if s.mois == self.dernier_mois_du and s.statut in (EN_RETARD, MANQUANTE)),
+            (s for s in du_dernier_mois if s.statut in (EN_RETARD, MANQUANTE)),
             key=lambda s: (s.statut != MANQUANTE, s.siae_nom.lower(), s.numero),
         )
 
