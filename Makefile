@@ -32,7 +32,14 @@ demo: migrate
 run: demo
 	DEBUG=0 $(PY) manage.py runserver $(HOST)
 
-test: install
+# axe-core for the accessibility test (tests/navigateur/test_accessibilite.py): an npm package, never vendored,
+# installed once under var/ (ignored by git) unless AXE_CORE_JS already names it (CI). The test fails without it.
+.PHONY: axe
+axe:
+	@test -f "$${AXE_CORE_JS:-}" || test -f var/axe/node_modules/axe-core/axe.min.js \
+		|| npm install --no-audit --no-fund --silent --prefix var/axe axe-core@4
+
+test: install axe
 	$(PY) -m pytest
 
 # While working: the whole suite but the slow tests (marked `lent`: the demo, PDFs, browser, Celery worker).

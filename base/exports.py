@@ -407,8 +407,12 @@ class ExportDeLaPageMixin:
 
     nom_d_export = "export"
 
-    def tableaux_exportes(self, contexte: dict) -> list[Tableau]:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        # Each page says what it exports: a view without its tables is refused when it is defined, not when a user
+        # asks for the file.
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "tableaux_exportes", None)):
+            raise TypeError(f"{cls.__name__} doit définir tableaux_exportes(contexte) -> list[Tableau].")
 
     def filtres_exportes(self, contexte: dict) -> list[tuple[str, str]]:
         return filtres_de_la_page(contexte.get("annee"), contexte.get("departement"))

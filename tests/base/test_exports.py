@@ -236,3 +236,10 @@ def test_filtres_de_la_page():
         ("Type", "ACI"),
     ]
     assert filtres_de_la_page(2025, None) == [("Année", "2025"), ("Département", "tous")]
+
+
+def test_une_page_qui_exporte_dit_ses_tableaux():
+    from base.exports import ExportDeLaPageMixin
+
+    with pytest.raises(TypeError, match="tableaux_exportes"):
+        type("PageSansTableaux", (ExportDeLaPageMixin,), {})
