@@ -33,24 +33,37 @@ def chemin_bilan(instance, nom):
     return f"bilans/{instance.departement}/{instance.annee}/{uuid.uuid4().hex}.pdf"
 
 
-class BilanCdiae(models.Model):
-    """One generation of the bilan of a département and year: asked by an agent, built by a task."""
+class DocumentGenere(models.Model):
+    """What a PDF built by a task holds, whatever the document: where its generation stands, its file's size and
+    pages, who asked for it and why it failed. Each document adds its owner, its file and its dates."""
 
-    departement = models.CharField("département", max_length=3, choices=DEPARTEMENT_CHOICES)
-    annee = models.PositiveSmallIntegerField("année")
     statut = models.CharField(max_length=10, choices=StatutBilan.choices, default=StatutBilan.EN_ATTENTE)
     progression = models.PositiveSmallIntegerField("progression (%)", default=0)
     etape = models.CharField("étape", max_length=120, blank=True)
-    fichier = models.FileField(upload_to=chemin_bilan, max_length=255, blank=True)
     taille = models.PositiveIntegerField("taille (octets)", default=0)
     pages = models.PositiveSmallIntegerField("nombre de pages", default=0)
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    erreur = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def actif(self) -> bool:
+        return self.statut in STATUTS_ACTIFS
+
+
+class BilanCdiae(DocumentGenere):
+    """One generation of the bilan of a département and year: asked by an agent, built by a task."""
+
+    departement = models.CharField("département", max_length=3, choices=DEPARTEMENT_CHOICES)
+    annee = models.PositiveSmallIntegerField("année")
+    fichier = models.FileField(upload_to=chemin_bilan, max_length=255, blank=True)
     date_demande = models.DateTimeField("demandé le", auto_now_add=True)
     date_debut = models.DateTimeField("commencé le", null=True, blank=True)
     date_fin = models.DateTimeField("terminé le", null=True, blank=True)
-    erreur = models.TextField(blank=True)
 
     objects = DuDepartementQuerySet.as_manager()
 
@@ -82,36 +95,23 @@ class BilanCdiae(models.Model):
     def __str__(self):
         return f"Bilan du CDIAE {self.departement} {self.annee} ({self.get_statut_display().lower()})"
 
-    @property
-    def actif(self) -> bool:
-        return self.statut in STATUTS_ACTIFS
-
 
 def chemin_fiche(instance, nom):
     # A random name, as a bilan's: never guessed, never served but through the scoped view.
     return f"dialogues/{instance.annee}/{uuid.uuid4().hex}.pdf"
 
 
-class FicheDialogue(models.Model):
+class FicheDialogue(DocumentGenere):
     """One generation of the dialogue de gestion sheet of a structure for a year: asked by anyone who sees the
     structure, built by a task as a bilan is. Its figures are aggregated: the structure's staff, its DDETS and
     its CDIAE read it (`Siae.objects.visible_to`)."""
 
     siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+", verbose_name="structure")
     annee = models.PositiveSmallIntegerField("année")
-    statut = models.CharField(max_length=10, choices=StatutBilan.choices, default=StatutBilan.EN_ATTENTE)
-    progression = models.PositiveSmallIntegerField("progression (%)", default=0)
-    etape = models.CharField("étape", max_length=120, blank=True)
     fichier = models.FileField(upload_to=chemin_fiche, max_length=255, blank=True)
-    taille = models.PositiveIntegerField("taille (octets)", default=0)
-    pages = models.PositiveSmallIntegerField("nombre de pages", default=0)
-    auteur = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
     date_demande = models.DateTimeField("demandée le", auto_now_add=True)
     date_debut = models.DateTimeField("commencée le", null=True, blank=True)
     date_fin = models.DateTimeField("terminée le", null=True, blank=True)
-    erreur = models.TextField(blank=True)
 
     objects = perimetre_queryset("siae").as_manager()
 
@@ -139,10 +139,6 @@ class FicheDialogue(models.Model):
 
     def __str__(self):
         return f"Fiche de dialogue {self.siae_id} {self.annee} ({self.get_statut_display().lower()})"
-
-    @property
-    def actif(self) -> bool:
-        return self.statut in STATUTS_ACTIFS
 
 
 class SectionsEditoriales(models.Model):

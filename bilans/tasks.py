@@ -10,41 +10,36 @@ from .models import STATUTS_ACTIFS, BilanCdiae, FicheDialogue, StatutBilan
 logger = logging.getLogger(__name__)
 
 
-@shared_task(bind=True, acks_late=True)
-def generer_bilan_task(self, bilan_id: int) -> dict:
-    """Generate a bilan asked for. A message delivered again after a lost worker takes up a bilan still under
-    way (the new file replaces nothing but its own twin); a bilan ready or failed is left as it is."""
+def _generer(modele, pk: int, generer, marquer_en_echec, libelle: str) -> dict:
+    """Take up a document asked for and generate it. A message delivered again after a lost worker takes up a
+    document still under way (the new file replaces nothing but its own twin); one ready or failed is left as it
+    is."""
     with transaction.atomic():
-        pris = BilanCdiae.objects.filter(pk=bilan_id, statut__in=STATUTS_ACTIFS).update(
+        pris = modele.objects.filter(pk=pk, statut__in=STATUTS_ACTIFS).update(
             statut=StatutBilan.EN_COURS, date_debut=timezone.now(), progression=5, etape="Lecture des données"
         )
     if not pris:
-        statut = BilanCdiae.objects.filter(pk=bilan_id).values_list("statut", flat=True).first()
-        return {"statut": statut}
+        return {"statut": modele.objects.filter(pk=pk).values_list("statut", flat=True).first()}
     try:
-        bilan = services.generer_bilan(BilanCdiae.objects.get(pk=bilan_id))
+        document = generer(modele.objects.get(pk=pk))
     except Exception:
         # The user sees a French message on the page; the trace goes to the logs, not to them.
-        logger.exception("Échec de la génération du bilan %s", bilan_id)
-        services.marquer_en_echec(bilan_id)
+        logger.exception("Échec de la génération %s %s", libelle, pk)
+        marquer_en_echec(pk)
         return {"statut": StatutBilan.ECHEC}
-    return {"statut": bilan.statut, "pages": bilan.pages}
+    return {"statut": document.statut, "pages": document.pages}
+
+
+@shared_task(bind=True, acks_late=True)
+def generer_bilan_task(self, bilan_id: int) -> dict:
+    """Generate a bilan asked for."""
+    return _generer(BilanCdiae, bilan_id, services.generer_bilan, services.marquer_en_echec, "du bilan")
 
 
 @shared_task(bind=True, acks_late=True, soft_time_limit=9 * 60, time_limit=10 * 60)
 def generer_fiche_dialogue_task(self, fiche_id: int) -> dict:
-    """Generate a dialogue de gestion sheet asked for, as a bilan: a sheet ready or failed is left as it is."""
-    with transaction.atomic():
-        pris = FicheDialogue.objects.filter(pk=fiche_id, statut__in=STATUTS_ACTIFS).update(
-            statut=StatutBilan.EN_COURS, date_debut=timezone.now(), progression=5, etape="Lecture des données"
-        )
-    if not pris:
-        statut = FicheDialogue.objects.filter(pk=fiche_id).values_list("statut", flat=True).first()
-        return {"statut": statut}
-    try:
-        fiche = services_dialogue.generer_fiche(FicheDialogue.objects.select_related("siae").get(pk=fiche_id))
-    except Exception:
-        logger.exception("Échec de la préparation de la fiche de dialogue %s", fiche_id)
-        services_dialogue.marquer_en_echec(fiche_id)
-        return {"statut": StatutBilan.ECHEC}
-    return {"statut": fiche.statut, "pages": fiche.pages}
+    """Generate a dialogue de gestion sheet asked for, as a bilan."""
+    return _generer(
+        FicheDialogue, fiche_id, services_dialogue.generer_fiche, services_dialogue.marquer_en_echec,
+        "de la fiche de dialogue",
+    )  # fmt: skip

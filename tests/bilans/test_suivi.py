@@ -25,10 +25,13 @@ def test_en_developpement_le_bouton_rend_la_main_tout_de_suite(client_de, agent_
     way, the page shows its progress, then the download link."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.TACHES_EN_ARRIERE_PLAN = True
-    feu_vert = threading.Event()
+    feu_vert, en_route = threading.Event(), threading.Event()
 
     def generer_lentement(bilan):
         services._avancer(bilan.pk, 40, "Sorties dynamiques")
+        # The test reads only once the task's writes of its start are done: SQLite's in-memory test database locks
+        # a table being written instead of waiting for it.
+        en_route.set()
         assert feu_vert.wait(10)
         bilan.fichier.save("bilan.pdf", ContentFile(CONTENU), save=False)
         BilanCdiae.objects.filter(pk=bilan.pk).update(
@@ -39,6 +42,7 @@ def test_en_developpement_le_bouton_rend_la_main_tout_de_suite(client_de, agent_
     monkeypatch.setattr(services, "generer_bilan", generer_lentement)
     client = client_de(agent_55)
     reponse = client.post("/bilans/generer/", {"departement": "55", "annee": "2024"})
+    assert en_route.wait(10)
     bilan = BilanCdiae.objects.get()
     assert reponse.status_code == 302 and reponse["Location"] == f"/bilans/{bilan.pk}/"
     try:
