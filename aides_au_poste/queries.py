@@ -107,7 +107,7 @@ class AideAnnexe:
     def socle_conventionne(self) -> Decimal:
         return regles.socle_conventionne(self.etp_conventionnes, self.bareme)
 
-    @property
+    @cached_property
     def modulation(self) -> Decimal:
         return regles.modulation(self.taux_modulation, self.socle_conventionne)
 
@@ -120,10 +120,11 @@ class AideAnnexe:
     def du_non_plafonne(self) -> Decimal:
         return regles.du_non_plafonne(self.etp_realises, self.bareme)
 
-    @property
+    @cached_property
     def du(self) -> Decimal:
-        """Dû on real occupancy through the last month declared, capped by the socle conventionné."""
-        return regles.du_cumule(self.etp_realises, self.bareme, self.socle_conventionne)
+        """Dû on real occupancy through the last month declared, capped by the socle conventionné: `du_cumule`
+        without an end month, from the sum already computed."""
+        return min(self.du_non_plafonne, self.socle_conventionne)
 
     @property
     def plafonne(self) -> bool:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView
 
 from base.exports import MONTANT, TEXTE, Colonne, Tableau, filtres_de_la_page, format_demande, reponse_tableaux
-from base.vues import AgentRequisMixin
+from base.vues import AgentRequisMixin, lignes_affichees
 from comptes.choix import ChoixDepartementMixin, annee_demandee
 from conventions.choix import ChoixAnnexesMixin
 from conventions.models import AnnexeFinanciere
@@ -77,11 +77,19 @@ class AidesAuPoste(ChoixAnnexesMixin, TemplateView):
         annee = annee_demandee(self.request)
         annexes = queries.annexes_de_l_annee(self.annexes(annee), annee)
         aides = queries.aides_des_annexes(annexes)
+        par_siae = queries.par_siae(aides)
+        nationales = self.departement() is None and self.request.user.perimetre.administrateur
+        annexes_affichees, annexes_non_affichees = lignes_affichees(aides, nationales)
+        siae_affichees, siae_non_affichees = lignes_affichees(par_siae, nationales)
         return super().get_context_data(
             **self.contexte_du_choix(annee),
             par_type=queries.par_type(aides),
-            par_siae=queries.par_siae(aides),
+            par_siae=par_siae,
+            par_siae_affichees=siae_affichees,
+            par_siae_non_affichees=siae_non_affichees,
             annexes=aides,
+            annexes_affichees=annexes_affichees,
+            annexes_non_affichees=annexes_non_affichees,
             **kwargs,
         )
 

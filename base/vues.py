@@ -4,6 +4,18 @@ page reserved to a role answers 404 to the others, as an object out of scope doe
 from django.http import Http404
 from django.shortcuts import render
 
+# A table of structures shows this many rows at most when no département is chosen: nationally there are
+# thousands, a page of thousands of rows is read by nobody and takes seconds to lay out. Every row stays in the
+# page's export, and choosing a département shows its own.
+LIGNES_AFFICHEES = 50
+
+
+def lignes_affichees(lignes: list, nationales: bool) -> tuple[list, int]:
+    """The rows a table shows and how many it leaves to the export: all of them within a département."""
+    if not nationales or len(lignes) <= LIGNES_AFFICHEES:
+        return lignes, 0
+    return lignes[:LIGNES_AFFICHEES], len(lignes) - LIGNES_AFFICHEES
+
 
 class PerimetreMixin:
     """Generic views read through the user's scope: an object outside it is not found."""

@@ -88,6 +88,15 @@ def operations(annee: int, departement: str, repetitions_pdf: int) -> list[Opera
         with override_settings(PAGES_EN_CACHE=gardee):
             _lire_entierement(client.get("/pilotage/", {"annee": annee}))
 
+    def page_nationale(adresse: str, **parametres) -> Operation:
+        """A national page or API endpoint as the administrator reads it, rendered (never served again)."""
+
+        def executer() -> None:
+            with override_settings(PAGES_EN_CACHE=False):
+                _lire_entierement(client_admin.get(adresse, parametres))
+
+        return Operation(f"{adresse} {' '.join(f'{k}={v}' for k, v in parametres.items())}".strip(), "France", executer)
+
     contenu = {}
 
     def bilan() -> None:
@@ -107,6 +116,17 @@ def operations(annee: int, departement: str, repetitions_pdf: int) -> list[Opera
         Operation("page /pilotage/ (administrateur)", "France", lambda: page(client_admin, gardee=False)),
         Operation("page /pilotage/ relue du cache (agent DDETS)", departement, lambda: page(client_agent)),
         Operation("page /pilotage/ relue du cache (administrateur)", "France", lambda: page(client_admin)),
+        # The national pages and API (issue: 500 ms at most, paginated), the administrator's whole country.
+        page_nationale("/consommation/", annee=annee),
+        page_nationale("/sorties/", annee=annee),
+        page_nationale("/publics/", annee=annee),
+        page_nationale("/aides-au-poste/", annee=annee),
+        page_nationale("/api/v1/consommation/", annee=annee),
+        page_nationale("/api/v1/indicateurs/sorties/", annee=annee),
+        page_nationale("/api/v1/indicateurs/publics/", annee=annee),
+        page_nationale("/api/v1/aides-au-poste/", annee=annee),
+        page_nationale("/api/v1/declarations/"),
+        page_nationale("/api/v1/declarations/", page=500),
         Operation(
             "consommation_par_type",
             "France",
@@ -150,7 +170,7 @@ def recalculs(departement: str, repetitions: int) -> list[Recalcul]:
     write), and from empty tables (every row written)."""
     from django.db import connection
 
-    from indicateurs.models import FaitParcours, IndicateurMensuel, PresenceAnnuelle
+    from indicateurs.models import FaitParcours, IndicateurMensuel, PresenceAnnuelle, PublicsAnnuels
     from indicateurs.services import rafraichir_departement, rafraichir_tout, sources_du_calcul
 
     def agregat_nu(portee: str | None):
@@ -165,7 +185,12 @@ def recalculs(departement: str, repetitions: int) -> list[Recalcul]:
     def depuis_vide(recalcul, portee: str):
         def executer():
             # Emptied outside the time measured: the recomputation alone is timed.
-            for modele, chemin in ((PresenceAnnuelle, "siae"), (FaitParcours, "siae"), (IndicateurMensuel, "annexe")):
+            for modele, chemin in (
+                (PublicsAnnuels, "siae"),
+                (PresenceAnnuelle, "siae"),
+                (FaitParcours, "siae"),
+                (IndicateurMensuel, "annexe"),
+            ):
                 lignes = modele.objects.all()
                 if portee != "France":
                     lignes = lignes.filter(
@@ -299,14 +324,14 @@ def imprimer(mesures: list[Mesure], reference: dict | None) -> None:
     avant = {}
     if reference:
         avant = {(m["operation"], m["portee"]): m for m in reference["mesures"]}
-    entete = f"{'opération':<34} {'portée':<7} {'SIAE':>6} {'lignes':>10} {'requêtes':>8} {'médiane ms':>11}"
+    entete = f"{'opération':<46} {'portée':<7} {'SIAE':>6} {'lignes':>10} {'requêtes':>8} {'médiane ms':>11}"
     if avant:
         entete += f" {'réf. ms':>9} {'ratio':>6} {'Δ req.':>6}"
     print(entete)
     print("-" * len(entete))
     for m in mesures:
         ligne = (
-            f"{m.operation:<34} {m.portee:<7} {nombre(m.siae):>6} {nombre(m.lignes):>10} {m.requetes:>8} "
+            f"{m.operation:<46} {m.portee:<7} {nombre(m.siae):>6} {nombre(m.lignes):>10} {m.requetes:>8} "
             f"{m.mediane_ms:>11.1f}"
         )
         ancienne = avant.get((m.operation, m.portee))
@@ -325,6 +350,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sans-charge", action="store_true", help="sans la mesure sous charge (gunicorn)")
     parser.add_argument("--requetes", type=int, default=1000, help="requêtes par page sous charge")
     parser.add_argument("--clients", type=int, default=50, help="clients simultanés sous charge")
+    parser.add_argument("--seulement", help="ne mesurer que les lectures dont le nom contient ce texte")
+    parser.add_argument("--sans-recalculs", action="store_true", help="sans la mesure des recalculs")
     options = parser.parse_args(argv)
     url = installer_django()
 
@@ -355,12 +382,16 @@ def main(argv: list[str] | None = None) -> None:
         flush=True,
     )
     portees = {"France": perimetre(annee, "France"), departement: perimetre(annee, departement)}
-    print("Recalculs face à l'agrégat nu…", flush=True)
-    mesures_recalculs = recalculs(departement, options.repetitions)
-    imprimer_recalculs(mesures_recalculs)
-    print(flush=True)
+    mesures_recalculs = []
+    if not options.sans_recalculs:
+        print("Recalculs face à l'agrégat nu…", flush=True)
+        mesures_recalculs = recalculs(departement, options.repetitions)
+        imprimer_recalculs(mesures_recalculs)
+        print(flush=True)
     mesures = []
     for operation in operations(annee, departement, repetitions_pdf=1):
+        if options.seulement and options.seulement not in operation.nom:
+            continue
         mesures.append(mesurer(operation, options.repetitions, portees))
         print(f"  {operation.nom} ({operation.portee}) : {mesures[-1].mediane_ms:.1f} ms", flush=True)
     print()

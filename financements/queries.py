@@ -122,11 +122,13 @@ def totaux_des_lignes(lignes_qs, annee: int) -> list[TotalDispositif]:
     ]
 
 
-def totaux_des_annexes(annexes, annee: int, realises=None) -> list[TotalDispositif]:
+def totaux_des_annexes(annexes, annee: int, realises=None, aides=None) -> list[TotalDispositif]:
     """The État's aide au poste and modulation, the Département's co-financing, from the active annexes that start
-    in the year (those of `annexes`, already scoped by the caller). Rows with nothing are left out."""
+    in the year (those of `annexes`, already scoped by the caller). Rows with nothing are left out. `aides`: the
+    `aides_des_annexes` of those same annexes when the caller has them already (the cockpit shows them too)."""
     annexes = annexes_de_l_annee(annexes.filter(etat__in=ETATS_ACTIFS), annee)
-    aides = aides_des_annexes(annexes, versements=False, realises=realises)
+    if aides is None:
+        aides = aides_des_annexes(annexes, versements=False, realises=realises)
     if not aides:
         return []
     verses = dict(
@@ -178,12 +180,12 @@ def _ordre(ligne: TotalDispositif):
     return ORDRE_DES_FINANCEURS.index(ligne.financeur), ORDRE_DES_DISPOSITIFS.index(ligne.dispositif), ligne.calcule
 
 
-def totaux_par_dispositif(lignes_qs, annee: int, annexes=None, realises=None) -> list[TotalDispositif]:
+def totaux_par_dispositif(lignes_qs, annee: int, annexes=None, realises=None, aides=None) -> list[TotalDispositif]:
     """Per financeur and dispositif, in the order of the choices; with `annexes`, the rows computed from them
-    (their ETP réalisés read by `realises`, as `aides_des_annexes` says)."""
+    (their ETP réalisés read by `realises`, as `aides_des_annexes` says; or their `aides` already computed)."""
     lignes = totaux_des_lignes(lignes_qs, annee)
     if annexes is not None:
-        lignes += totaux_des_annexes(annexes, annee, realises)
+        lignes += totaux_des_annexes(annexes, annee, realises, aides)
     return sorted(lignes, key=_ordre)
 
 
@@ -198,14 +200,14 @@ def regrouper_par_financeur(par_dispositif: list[TotalDispositif]) -> list[Total
     return [*(groupes[f] for f in ORDRE_DES_FINANCEURS if f in groupes), total]
 
 
-def totaux_par_financeur(lignes_qs, annee: int, annexes=None, realises=None) -> list[TotalFinanceur]:
+def totaux_par_financeur(lignes_qs, annee: int, annexes=None, realises=None, aides=None) -> list[TotalFinanceur]:
     """Committed, paid and variable-part totals per financeur for the year, then a `TOTAL` row.
 
     `lignes_qs`: the financing lines to sum (e.g. `LigneFinancement.objects.visible_to(user)`, filtered on a
     département). `annexes`: the annexes financières whose aide au poste, modulation and Département co-financing
     are added (e.g. `AnnexeFinanciere.objects.visible_to(user).filter(siae__departement=...)`); None: the recorded
-    lines only. `realises`: as `aides_des_annexes` says."""
-    return regrouper_par_financeur(totaux_par_dispositif(lignes_qs, annee, annexes, realises))
+    lines only. `realises`: as `aides_des_annexes` says; `aides`: as `totaux_des_annexes` says."""
+    return regrouper_par_financeur(totaux_par_dispositif(lignes_qs, annee, annexes, realises, aides))
 
 
 @dataclass

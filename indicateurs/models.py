@@ -118,6 +118,38 @@ class PresenceAnnuelle(models.Model):
         return f"Parcours {self.fait_id} en {self.annee}"
 
 
+class PublicsAnnuels(models.Model):
+    """A structure's salariés of a year counted from its presences whose PASS IAE has no other presence that year
+    (`PresenceAnnuelle.seul`): in total and per public. Those salariés are counted once whatever the group, so any
+    group (a kind, a département, the country) sums these rows, and only the few salariés present in several
+    parcours are counted distinctly from the presences. Rebuilt with the presences (`services_parcours`)."""
+
+    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
+    annee = models.PositiveSmallIntegerField("année")
+    salaries = models.PositiveIntegerField(default=0)
+    femme = models.PositiveIntegerField(default=0)
+    brsa = models.PositiveIntegerField(default=0)
+    qpv = models.PositiveIntegerField(default=0)
+    zrr = models.PositiveIntegerField(default=0)
+    moins_26_ans = models.PositiveIntegerField(default=0)
+    cinquante_ans_et_plus = models.PositiveIntegerField(default=0)
+    rqth = models.PositiveIntegerField(default=0)
+    deld_detld = models.PositiveIntegerField(default=0)
+    infra_cap = models.PositiveIntegerField(default=0)
+
+    objects = perimetre_queryset("siae").as_manager()
+
+    class Meta:
+        verbose_name = "publics d'une structure dans l'année"
+        verbose_name_plural = "publics des structures par année"
+        ordering = ["annee", "siae"]
+        constraints = [models.UniqueConstraint(fields=["siae", "annee"], name="publics_siae_annee_unique")]
+        indexes = [models.Index(fields=["annee", "siae"], name="publics_annee_siae_idx")]
+
+    def __str__(self):
+        return f"Structure {self.siae_id} en {self.annee}"
+
+
 class CalculDepartement(models.Model):
     """When the materialised figures of a département were last recomputed whole (every night, or on demand): every
     row is at least as fresh. The rows themselves only record when their figures last changed."""

@@ -5,9 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, Sum
-
-from declarations.models import DeclarationMensuelle
+from django.db.models import F, Q, Sum
 
 from .models import CalculDepartement, IndicateurMensuel, ObjectifBrsa
 from .queries_consommation import ZERO, dernier_mois_echu, periode_de_reference
@@ -126,11 +124,12 @@ def objectif_brsa_du_departement(departement: str | None, annee: int) -> Decimal
 def realises_materialises(annexes):
     """(annexe id, month, ETP-mois réalisés) of these annexes, as materialised: what the pages give
     `aides_des_annexes` to read instead of summing the declarations again. Only the months declared (a month with
-    ETP conventionnés and nothing declared has a row too, at zero): the last month declared is the same."""
-    declare = DeclarationMensuelle.objects.filter(annexe=OuterRef("annexe"), mois=OuterRef("mois"), retenue=True)
+    ETP conventionnés and nothing declared has a row too, at zero): the last month declared is the same. A join on
+    the retained declaration of the month (one at most, a unique constraint), not a subquery per row: nationally
+    the planner ran that one row by row."""
     return (
         IndicateurMensuel.objects.filter(annexe__in=annexes)
-        .filter(Exists(declare))
+        .filter(annexe__declarations__retenue=True, annexe__declarations__mois=F("mois"))
         .values_list("annexe_id", "mois", "etp_realises")
         .order_by()
     )

@@ -16,7 +16,7 @@ the number of structures or salariés.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.db.models import (
@@ -57,7 +57,7 @@ from indicateurs.regles_sorties import (
 from parcours.models import NIVEAUX_INFRA_CAP, CategorieSortie, DureeChomage, Genre, Parcours, TrancheAge
 from siae.models import ORDRE_DES_TYPES
 
-from .models import FaitParcours, PresenceAnnuelle
+from .models import FaitParcours, PresenceAnnuelle, PublicsAnnuels
 
 TOTAL = "TOTAL"
 # Hours have two decimals: any true sum of at least 150 h is 150.00 or more, any smaller one 149.99 or less. Half a
@@ -261,6 +261,10 @@ class ComptePublics:
     deld_detld: int = 0
     infra_cap: int = 0
 
+    def __add__(self, autre: "ComptePublics") -> "ComptePublics":
+        """Counts of disjoint salariés added (those counted once, and those of several parcours)."""
+        return ComptePublics(*(getattr(self, f.name) + getattr(autre, f.name) for f in fields(self)))
+
     def part(self, champ: str) -> Decimal | None:
         return part(getattr(self, champ), self.salaries)
 
@@ -332,24 +336,26 @@ def publics_par_en_direct(structures, annee: int, groupe: str) -> dict[tuple, Co
     return _compter_les_publics(lignes, [f"{p}{c}" for c in GROUPES[groupe]], agregats)
 
 
-def _salaries(condition: Q | None = None):
-    """The distinct salariés among the year's presences that meet the condition: a plain count of those whose PASS
-    IAE has no other presence in the year (nearly all), a distinct count of the others only."""
-    condition = condition or Q()
-    return Count("pk", filter=Q(seul=True) & condition) + Count(
-        "pass_iae", distinct=True, filter=Q(seul=False) & condition
-    )
-
-
 def publics_par(structures, annee: int, groupe: str) -> dict[tuple, ComptePublics]:
-    """One query: {(group values): ComptePublics}; the group "total" has the single key (). Read from the
-    materialised presences of the year and the facts of their parcours (`PresenceAnnuelle`, `FaitParcours`)."""
-    agregats = {"salaries": _salaries()} | {
-        champ: _salaries(Q(**{f"fait__{fait}": True}))
+    """Two queries: {(group values): ComptePublics}; the group "total" has the single key (). The salariés whose
+    PASS IAE has no other presence in the year (nearly all) are summed from their structures' counts
+    (`PublicsAnnuels`); the others are counted distinctly from their presences (`PresenceAnnuelle`, with the facts
+    of their parcours)."""
+    champs = GROUPES[groupe]
+    comptes = {
+        "salaries": Coalesce(Sum("salaries"), 0),
+        **{champ: Coalesce(Sum(fait), 0) for champ, fait in zip(CHAMPS_PUBLICS, FAITS_PUBLICS, strict=True)},
+    }
+    seuls = _compter_les_publics(PublicsAnnuels.objects.filter(siae__in=structures, annee=annee), champs, comptes)
+    distincts = {"salaries": Count("pass_iae", distinct=True)} | {
+        champ: Count("pass_iae", distinct=True, filter=Q(**{f"fait__{fait}": True}))
         for champ, fait in zip(CHAMPS_PUBLICS, FAITS_PUBLICS, strict=True)
     }
-    presences = PresenceAnnuelle.objects.filter(siae__in=structures, annee=annee)
-    return _compter_les_publics(presences, GROUPES[groupe], agregats)
+    partages = PresenceAnnuelle.objects.filter(siae__in=structures, annee=annee, seul=False)
+    plusieurs = _compter_les_publics(partages, champs, distincts)
+    if not champs:
+        return {(): seuls[()] + plusieurs[()]}
+    return {cle: seuls.get(cle, ComptePublics()) + plusieurs.get(cle, ComptePublics()) for cle in seuls | plusieurs}
 
 
 # The flag of `FaitParcours` behind each figure of `CHAMPS_PUBLICS`.

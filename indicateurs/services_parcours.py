@@ -5,7 +5,8 @@ declaration lines on every page.
 Set-based, like the monthly indicators: one upsert per table whose SELECT is the live computation
 (`queries_sorties`: the hours of the whole parcours, the 150-hour and duration rules, the age at hire), writing
 only the rows that change, one delete of the presences that no longer hold, one update of the `seul` flags of the
-PASS IAE concerned. The caller holds the transaction.
+PASS IAE concerned, then the publics of the presences counted once (`PublicsAnnuels`) of every structure whose
+presences or flags may have moved. The caller holds the transaction.
 """
 
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     ExpressionWrapper,
     F,
     Q,
@@ -29,7 +31,7 @@ from conventions.models import ETATS_ACTIFS
 from declarations.models import LigneDeclaration
 from parcours.models import NIVEAUX_INFRA_CAP, DureeChomage, Genre, Parcours
 
-from .models import FaitParcours, PresenceAnnuelle
+from .models import FaitParcours, PresenceAnnuelle, PublicsAnnuels
 from .queries_sorties import SEUIL_HEURES_SQL, age_a_l_embauche, condition_examinee_hors_heures
 from .regles_sorties import AGE_JEUNE, AGE_SENIOR, TYPES_A_HEURES
 
@@ -124,13 +126,14 @@ def _presences(structures, annees: list[int] | None) -> tuple[str, tuple]:
 
 
 def sources_des_parcours(structures) -> list[tuple[str, tuple]]:
-    """The SELECTs of the facts and of the presences (every year) of the structures' parcours."""
-    return [_faits(structures), _presences(structures, None)]
+    """The SELECTs of the facts, of the presences (every year) of the structures' parcours, and of their publics."""
+    return [_faits(structures), _presences(structures, None), _publics_annuels(structures, None)]
 
 
 def rafraichir_parcours(structures, annees: Iterable[int] | None = None) -> tuple[int, int]:
     """The facts of every parcours of the structures (a queryset of `Siae`), and their presences in the given
-    years (all when None). Returns (rows written, rows deleted)."""
+    years (all when None), then the publics counted from them. Returns (rows of facts and presences written, rows
+    of presences deleted)."""
     annees = None if annees is None else sorted(set(annees))
     sql, params = _faits(structures)
     ecrites = inserer_ou_mettre_a_jour(
@@ -140,6 +143,7 @@ def rafraichir_parcours(structures, annees: Iterable[int] | None = None) -> tupl
     ecrites += inserer_ou_mettre_a_jour(PresenceAnnuelle, sql, params, CHAMPS_PRESENCES, ["fait", "annee"])
     supprimees = _supprimer_les_absentes(structures, annees, sql, params)
     _marquer_les_seuls(structures, annees)
+    _compter_les_publics(structures, annees)
     return ecrites, supprimees
 
 
@@ -175,3 +179,54 @@ def _marquer_les_seuls(structures, annees: list[int] | None) -> None:
     )
     with connection.cursor() as curseur:
         curseur.execute(sql, (*params, *(annees or ())))
+
+
+# The flag of `FaitParcours` behind each count of `PublicsAnnuels` (the same names).
+PUBLICS = (
+    "femme", "brsa", "qpv", "zrr", "moins_26_ans", "cinquante_ans_et_plus", "rqth", "deld_detld", "infra_cap",
+)  # fmt: skip
+CHAMPS_PUBLICS_ANNUELS = ["siae", "annee", "salaries", *PUBLICS]
+
+
+def _structures_touchees(structures) -> Q:
+    """The structures themselves, and those where a PASS IAE met in them has a presence: `_marquer_les_seuls` may
+    have changed the flags of those."""
+    passes = Parcours.objects.filter(siae__in=structures).values("pass_iae_id")
+    return Q(siae__in=structures) | Q(siae__in=PresenceAnnuelle.objects.filter(pass_iae__in=passes).values("siae_id"))
+
+
+def _publics_annuels(structures, annees: list[int] | None) -> tuple[str, tuple]:
+    """Per structure and year, the presences counted once (`seul`), in total and per public."""
+    seules = PresenceAnnuelle.objects.filter(
+        _structures_touchees(structures), _filtre_annees(annees, "annee"), seul=True
+    )
+    return selection(
+        seules,
+        {
+            "siae": F("siae_id"),
+            "annee": F("annee"),
+            "salaries": Count("pk"),
+            **{public: Count("pk", filter=Q(**{f"fait__{public}": True})) for public in PUBLICS},
+        },
+        groupes=("siae", "annee"),
+    )
+
+
+def _compter_les_publics(structures, annees: list[int] | None) -> tuple[int, int]:
+    """Rebuild `PublicsAnnuels` of the structures touched: one upsert, one delete of the rows left without any
+    presence counted once. Returns (rows written, rows deleted)."""
+    sql, params = _publics_annuels(structures, annees)
+    ecrites = inserer_ou_mettre_a_jour(PublicsAnnuels, sql, params, CHAMPS_PUBLICS_ANNUELS, ["siae", "annee"])
+    table = PublicsAnnuels._meta.db_table
+    dans_le_perimetre, params_perimetre = compiler(
+        PublicsAnnuels.objects.filter(_structures_touchees(structures), _filtre_annees(annees, "annee"))
+        .order_by()
+        .values("pk")
+    )
+    supprimer = (
+        f"DELETE FROM {table} WHERE id IN ({dans_le_perimetre}) AND NOT EXISTS (SELECT 1 FROM ({sql}) s "
+        f"WHERE s.c_siae = {table}.siae_id AND s.c_annee = {table}.annee)"
+    )
+    with connection.cursor() as curseur:
+        curseur.execute(supprimer, (*params_perimetre, *params))
+        return ecrites, max(curseur.rowcount, 0)

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 from base.calendrier import Periode, annees_proposees
 from base.departements import DEPARTEMENTS
 from base.exports import ExportDeLaPageMixin
+from base.vues import lignes_affichees
 from comptes.choix import ChoixDepartementMixin, annee_demandee
 from conventions.choix import ChoixAnnexesMixin
 from conventions.models import AnnexeFinanciere
@@ -114,13 +115,17 @@ class Sorties(ExportDeLaPageMixin, ChoixStructuresMixin, TemplateView):
         lignes = [LigneSiae(s.structure, s.compte, annexes.get(siae_id)) for siae_id, s in sorties.items()]
         perimetre = self.request.user.perimetre
         plusieurs_departements = self.departement() is None and perimetre.administrateur
+        lignes = sorted(lignes, key=TRIS.get(tri, TRIS["taux"]))
+        affichees, non_affichees = lignes_affichees(lignes, plusieurs_departements)
         return super().get_context_data(
             **self.contexte_du_choix(annee),
             colonnes=annees,
             par_type=par_type,
             ei_etti=regroupement_ei_etti(par_type),
             par_departement=sorties_par_departement(structures, annees) if plusieurs_departements else None,
-            structures=sorted(lignes, key=TRIS.get(tri, TRIS["taux"])),
+            structures=lignes,
+            structures_affichees=affichees,
+            structures_non_affichees=non_affichees,
             tri=tri,
             **kwargs,
         )
@@ -138,11 +143,16 @@ class Publics(ExportDeLaPageMixin, ChoixStructuresMixin, TemplateView):
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)
         structures = self.structures()
-        siae = publics_des_siae(structures, annee)
+        siae = sorted(publics_des_siae(structures, annee), key=lambda s: (s.structure.type, s.structure.nom.lower()))
+        affichees, non_affichees = lignes_affichees(
+            siae, self.departement() is None and self.request.user.perimetre.administrateur
+        )
         return super().get_context_data(
             **self.contexte_du_choix(annee),
             par_type=publics_par_type(structures, annee),
-            structures=sorted(siae, key=lambda s: (s.structure.type, s.structure.nom.lower())),
+            structures=siae,
+            structures_affichees=affichees,
+            structures_non_affichees=non_affichees,
             **kwargs,
         )
 
@@ -220,17 +230,21 @@ class Consommation(ExportDeLaPageMixin, ChoixAnnexesMixin, TemplateView):
         periode = periode_de_reference(annexes, annee)
         tri = self.request.GET.get("tri", "taux")
         structures = sorted(
-            consommation_des_siae(annexes, annee), key=TRIS_CONSOMMATION.get(tri, TRIS_CONSOMMATION["taux"])
+            consommation_des_siae(annexes, annee, materialise=True),
+            key=TRIS_CONSOMMATION.get(tri, TRIS_CONSOMMATION["taux"]),
         )
         departement = self.departement()
         perimetre = self.request.user.perimetre
+        affichees, non_affichees = lignes_affichees(structures, departement is None and perimetre.administrateur)
         # Nationally (administrators), the same figures per département.
         par_departement = []
         if departement is None and perimetre.administrateur:
             par_departement = sorted(
                 (
                     (cle[0], DEPARTEMENTS.get(cle[0], ""), conso)
-                    for cle, conso in consommation_par(annexes, periode, ["siae__departement"]).items()
+                    for cle, conso in consommation_par(
+                        annexes, periode, ["siae__departement"], materialise=True
+                    ).items()
                 ),
                 key=lambda ligne: ligne[0],
             )
@@ -239,8 +253,10 @@ class Consommation(ExportDeLaPageMixin, ChoixAnnexesMixin, TemplateView):
             **self.contexte_du_choix(annee),
             periode=periode,
             annee_complete=periode.nombre_de_mois == 12,
-            par_type=consommation_par_type(annexes, periode),
+            par_type=consommation_par_type(annexes, periode, materialise=True),
             structures=structures,
+            structures_affichees=affichees,
+            structures_non_affichees=non_affichees,
             tri=tri,
             **kwargs,
         )

@@ -21,6 +21,7 @@ from aides_au_poste.queries import aides_des_annexes, annexes_de_l_annee, par_ty
 from base import graphiques
 from base.calendrier import Periode
 from base.formats import etp, montant, taux
+from base.vues import LIGNES_AFFICHEES
 from declarations.queries import EN_RETARD, LIBELLES, MANQUANTE, Suivi, comptes_par_mois, suivi_des_declarations
 from financements.queries import totaux_par_financeur
 from indicateurs.queries import courbe_de_consommation, realises_materialises
@@ -38,10 +39,6 @@ NOMBRE_D_ANNEES_DE_SORTIES = 3
 # The chart of structures shows the ones furthest from their ETP conventionnés; the table lists them all. Nationally
 # there are hundreds: one bar each would be unreadable.
 STRUCTURES_DU_GRAPHIQUE = 15
-# The tables that list structures show this many rows at most: nationally there are thousands, and a page of
-# thousands of rows is read by nobody (and takes seconds to lay out). The rest are in the table's export, and a
-# département chosen shows its own.
-LIGNES_AFFICHEES = 50
 
 
 def en_pourcentage(ratio: Decimal | None) -> Decimal | None:
@@ -201,11 +198,15 @@ class Cockpit:
     # Aides au poste ------------------------------------------------------------------------------------------------
 
     @cached_property
+    def aides_des_annexes(self):
+        """Each annexe starting in the year (`AideAnnexe`), as `exporter indicateurs`: computed once for the aides
+        and the financeurs."""
+        return aides_des_annexes(annexes_de_l_annee(self.annexes, self.annee), realises=realises_materialises)
+
+    @cached_property
     def aides(self):
-        """By kind, then TOTAL (`AidesGroupe`): the annexes starting in the year, as `exporter indicateurs`."""
-        return par_type(
-            aides_des_annexes(annexes_de_l_annee(self.annexes, self.annee), realises=realises_materialises)
-        )
+        """By kind, then TOTAL (`AidesGroupe`)."""
+        return par_type(self.aides_des_annexes)
 
     @property
     def total_aides(self):
@@ -218,7 +219,7 @@ class Cockpit:
         if self.lignes_financement is None:
             return []
         return totaux_par_financeur(
-            self.lignes_financement, self.annee, annexes=self.annexes, realises=realises_materialises
+            self.lignes_financement, self.annee, annexes=self.annexes, aides=self.aides_des_annexes
         )
 
     # Declarations --------------------------------------------------------------------------------------------------

@@ -123,10 +123,10 @@ class TestLesChiffres:
             insertions = sum(1 for q in capture.captured_queries if q["sql"].startswith("INSERT"))
             return len(capture.captured_queries), insertions
 
-        # One set-based upsert per materialised table (monthly indicators, parcours facts, presences), whatever the
-        # number of annexes and months.
+        # One set-based upsert per materialised table (monthly indicators, parcours facts, presences, publics),
+        # whatever the number of annexes and months.
         deux = requetes([cas["a"].pk, cas["b"].pk])
-        assert deux[1] == 3
+        assert deux[1] == 4
         for ordre in range(2, 12):
             AnnexeFinanciereFactory(siae=SiaeFactory(), annee=2024, numero=f"ACI055249{ordre:03d}A0M0")
         ids = list(AnnexeFinanciere.objects.values_list("pk", flat=True))

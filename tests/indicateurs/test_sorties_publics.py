@@ -13,8 +13,8 @@ from conventions.models import AnnexeFinanciere
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
 from indicateurs import queries_sorties as queries
 from indicateurs import regles_sorties as r
-from indicateurs.models import PresenceAnnuelle
-from indicateurs.services import rafraichir_tout
+from indicateurs.models import PresenceAnnuelle, PublicsAnnuels
+from indicateurs.services import rafraichir_structures, rafraichir_tout
 from parcours.models import MotifSortie
 from parcours.regles import ajouter_mois
 from siae.models import Siae
@@ -296,6 +296,26 @@ class TestPublics:
             structures_55(), 2024, groupe
         )
 
+    def test_une_presence_dans_une_structure_recompte_l_autre(self, publics):
+        """A salarié counted once in the AI is hired in the other ACI: refreshing that ACI alone makes the AI's
+        presence shared, and its stored counts follow (`PublicsAnnuels`)."""
+        _, aci_2, ai = publics
+        presence = PresenceAnnuelle.objects.select_related("fait__parcours__salarie").get(
+            annee=2024, siae=ai, seul=True
+        )
+        salarie = presence.fait.parcours.salarie
+        parcours = ParcoursFactory(
+            siae=aci_2, date_embauche=D(2024, 3, 1), salarie=salarie, pass_iae=salarie.pass_iae.get()
+        )
+        declarer(parcours, {D(2024, 3, 1): "50"})
+        rafraichir_structures([aci_2.pk])
+        assert not PresenceAnnuelle.objects.filter(annee=2024, siae=ai, seul=True).exists()
+        assert not PublicsAnnuels.objects.filter(annee=2024, siae=ai).exists()
+        for groupe in queries.GROUPES:
+            assert queries.publics_par(structures_55(), 2024, groupe) == queries.publics_par_en_direct(
+                structures_55(), 2024, groupe
+            )
+
     def test_par_type_et_total(self, publics):
         lignes = {ligne.cle: ligne for ligne in queries.publics_par_type(structures_55(), 2024)}
         assert list(lignes) == ["ACI", "AI", "TOTAL"]
@@ -334,12 +354,14 @@ class TestPublics:
         assert par_siae["Association"].embauches.objectif == 40
 
     def test_nombre_de_requetes_constant(self, publics, django_assert_num_queries):
-        with django_assert_num_queries(3):
+        """Two queries per grouping of the publics (the salariés counted once, those of several parcours), one for
+        the hires, one for the annexes."""
+        with django_assert_num_queries(5):
             queries.publics_par_type(structures_55(), 2024)
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             queries.publics_des_siae(structures_55(), 2024)
         for _ in range(10):
             parcours = ParcoursFactory(siae=SiaeFactory(), date_embauche=D(2024, 1, 1))
             declarer(parcours, {D(2024, 1, 1): "10"})
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             assert len(queries.publics_des_siae(structures_55(), 2024)) == 13
