@@ -268,7 +268,7 @@ class ConsommationView(APIView):
             **pagination,
             "annee": annee,
             "departement": departement,
-            "par_type": section_consommation(annexes, annee),
+            "par_type": section_consommation(annexes, annee, materialise=True),
             "siae": lignes_siae(annexes.filter(siae__in=page), annee),
         }
         return Response(ConsommationSerializer(donnees).data)

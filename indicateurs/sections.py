@@ -12,7 +12,8 @@ from indicateurs.queries_sorties import publics_par_type, sorties_des_siae, sort
 from siae.models import Siae
 
 
-def section_consommation(annexes, annee: int) -> list[dict]:
+def section_consommation(annexes, annee: int, materialise: bool = False) -> list[dict]:
+    """`materialise`: read the materialised months (the API), as `consommation_par` says."""
     return [
         {
             "type": ligne.cle,
@@ -20,7 +21,7 @@ def section_consommation(annexes, annee: int) -> list[dict]:
             "etp_realises": etp(ligne.etp_realises),
             "taux_consommation": taux(ligne.taux),
         }
-        for ligne in consommation_par_type(annexes, periode_de_reference(annexes, annee))
+        for ligne in consommation_par_type(annexes, periode_de_reference(annexes, annee), materialise)
     ]
 
 
