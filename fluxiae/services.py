@@ -25,7 +25,7 @@ from siae.models import Siae
 
 from . import regles, services_etats, services_parcours
 from .lecture import ErreurFlux, LecteurVue, fichiers_du_flux
-from .transit import par_lots, supprimer
+from .transit import par_lots, regler_la_transaction, supprimer
 
 ZERO = Decimal(0)
 # Rows written per query by the ORM batches (structures, annexes, avenants, monthly ETP).
@@ -50,7 +50,9 @@ class Bilan:
     vues: dict[str, CompteVue] = field(default_factory=lambda: defaultdict(CompteVue))
     fichiers_ignores: list[str] = field(default_factory=list)
     departements: set[str] = field(default_factory=set)
-    annexes: set[int] = field(default_factory=set)
+    annexes: set[int] = field(default_factory=set)  # created or restated: every month to refresh
+    mois: set[tuple[int, dt.date]] = field(default_factory=set)  # (annexe, month) whose retained declaration changed
+    durees: dict[str, float] = field(default_factory=dict)  # seconds of the work not in a step of its own
 
     def en_donnees(self) -> dict:
         return {
@@ -392,6 +394,7 @@ def importer_flux(chemin, departements=None, suivre=None) -> Bilan:
             suivre(etapes[rang], rang, len(etapes))
 
     with transaction.atomic():
+        regler_la_transaction()
         noter(0)
         motifs = charger_motifs(flux, bilan)
         noter(1)
@@ -399,20 +402,32 @@ def importer_flux(chemin, departements=None, suivre=None) -> Bilan:
         noter(2)
         structures = charger_structures(flux, afs, bilan)
         annexes = charger_annexes(afs, structures, bilan)
-        noter(3)
-        personnes = services_parcours.lire_contrats(flux, structures, motifs, bilan)
-        noter(4)
-        services_parcours.lire_salaries(flux, personnes, bilan)
-        del personnes
-        services_parcours.charger_parcours(bilan)
-        noter(5)
-        services_etats.lire_etats_mensuels(flux, annexes, motifs, bilan)
+        # The EMI file is read from now on, in the background on PostgreSQL, while the contracts and persons are
+        # loaded (it needs only the annexes and the motifs); its rows are staged at "états mensuels".
+        etats = services_etats.lire_etats_mensuels(flux, annexes, motifs)
+        try:
+            noter(3)
+            personnes = services_parcours.lire_contrats(flux, structures, motifs, bilan)
+            noter(4)
+            services_parcours.lire_salaries(flux, personnes, bilan)
+            del personnes
+            services_parcours.charger_parcours(bilan)
+            noter(5)
+            services_etats.charger_etats(etats)
+        finally:
+            etats.abandonner()
+        bilan.durees["lecture du fichier EtatMensuelIndiv"] = etats.duree
         noter(6)
         services_etats.charger_declarations(bilan, flux.fichiers["EtatMensuelIndiv"].nom)
         supprimer(*services_parcours.TABLES, *services_etats.TABLES)
-        # One refresh of the indicators for the whole import: the annexes it touched, in one task after the commit.
+        # One refresh of the indicators for the whole import, after the commit: every month of the annexes created
+        # or restated, only the months whose retained declaration changed for the others (a weekly flux brings
+        # one new month: its annexes need not be recomputed from their first month).
         for annexe_id in sorted(bilan.annexes):
             rafraichir_apres_commit(annexe_id)
+        for annexe_id, mois in sorted(bilan.mois):
+            if annexe_id not in bilan.annexes:
+                rafraichir_apres_commit(annexe_id, mois)
         # What remains is the commit (the database checks the foreign keys of every row written) and the refresh.
         noter(7)
     return bilan

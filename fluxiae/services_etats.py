@@ -19,7 +19,7 @@ from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDecl
 from . import regles
 from .lecture import ErreurFlux, LecteurVue
 from .services_parcours import VOULUS
-from .transit import Ecriture, analyser, creer, executer, inserer, par_lots, sql
+from .transit import Ecriture, Prelecture, analyser, creer, executer, inserer, par_lots, sql
 
 ETATS, NOUVELLES, LIGNES = "fluxiae_etats", "fluxiae_nouvelles", "fluxiae_lignes"
 TABLES = (ETATS, NOUVELLES, LIGNES)
@@ -27,41 +27,56 @@ ZERO = Decimal(0)
 HEURES_MAX = 208
 
 
-def lire_etats_mensuels(flux, annexes: dict[int, AnnexeFinanciere], motifs: dict, bilan) -> None:
-    """Every EMI row of the AFs loaded goes to the staging table, in one pass over the file."""
+COLONNES_ETATS = ("annexe_id", "mois", "version", "etat", "contrat", "heures", "date_sortie", "motif_id",
+                  "validation", "empreinte")  # fmt: skip
+
+
+def lire_etats_mensuels(flux, annexes: dict[int, AnnexeFinanciere], motifs: dict) -> Prelecture:
+    """Every EMI row of the AFs loaded, for the staging table, in one pass over the file: started now (in the
+    background on PostgreSQL, while the contracts and persons are loaded), put in the table by `charger_etats`."""
     fichier = flux.fichiers["EtatMensuelIndiv"]
     pk_par_af = {af: annexe.pk for af, annexe in annexes.items()}
     pk_par_motif = {rms_id: motif.pk for rms_id, motif in motifs.items()}
+
+    def produire(ecrire):
+        with LecteurVue(fichier) as lecteur:
+            indice = lecteur.index_brut("emi_afi_id")
+            lecteur.garder = lambda champs: champs[indice].strip().isdigit() and int(champs[indice]) in pk_par_af
+            positions = [
+                lecteur.position(c)
+                for c in (
+                    "emi_afi_id", "emi_sme_annee", "emi_sme_mois", "emi_sme_version", "emi_esm_etat_code",
+                    "emi_ctr_id", "emi_nb_heures_travail", "emi_date_fin_reelle", "emi_motif_sortie_id",
+                    "emi_date_validation",
+                )
+            ]  # fmt: skip
+            choisir = itemgetter(*positions)
+            for numero, v in lecteur:
+                af, annee, mois, version, etat, contrat, heures, fin, motif, validation = choisir(v)
+                if not 1 <= mois <= 12:
+                    raise ErreurFlux(fichier.nom, numero, "emi_sme_mois", f"mois invalide : {mois}")
+                if heures is not None and not ZERO <= heures <= HEURES_MAX:
+                    raise ErreurFlux(fichier.nom, numero, "emi_nb_heures_travail", f"{heures} h hors de 0 à 208 h")
+                motif_pk = pk_par_motif.get(motif) if fin is not None else None
+                # The hash of the row as read: an exact repetition would otherwise add its hours twice to the line.
+                ecrire(
+                    (pk_par_af[af], dt.date(annee, mois, 1), version, (etat or "")[:12], contrat, heures or ZERO,
+                     fin if motif_pk else None, motif_pk, validation, hash(v))
+                )  # fmt: skip
+
+    lecture = Prelecture(ETATS, COLONNES_ETATS, produire)
+    lecture.demarrer()
+    return lecture
+
+
+def charger_etats(lecture: Prelecture) -> None:
+    """The EMI rows read into the staging table (an error of the file is raised here)."""
     creer(
         ETATS,
         """(annexe_id bigint, mois date, version integer, etat varchar(12), contrat bigint, heures numeric(6, 2),
         date_sortie date, motif_id bigint, validation date, empreinte bigint)""",
     )
-    colonnes = ("annexe_id", "mois", "version", "etat", "contrat", "heures", "date_sortie", "motif_id", "validation",
-                "empreinte")  # fmt: skip
-    with LecteurVue(fichier) as lecteur, Ecriture(ETATS, colonnes) as ecriture:
-        indice = lecteur.index_brut("emi_afi_id")
-        lecteur.garder = lambda champs: champs[indice].strip().isdigit() and int(champs[indice]) in pk_par_af
-        positions = [
-            lecteur.position(c)
-            for c in (
-                "emi_afi_id", "emi_sme_annee", "emi_sme_mois", "emi_sme_version", "emi_esm_etat_code", "emi_ctr_id",
-                "emi_nb_heures_travail", "emi_date_fin_reelle", "emi_motif_sortie_id", "emi_date_validation",
-            )
-        ]  # fmt: skip
-        choisir = itemgetter(*positions)
-        for numero, v in lecteur:
-            af, annee, mois, version, etat, contrat, heures, fin, motif, validation = choisir(v)
-            if not 1 <= mois <= 12:
-                raise ErreurFlux(fichier.nom, numero, "emi_sme_mois", f"mois invalide : {mois}")
-            if heures is not None and not ZERO <= heures <= HEURES_MAX:
-                raise ErreurFlux(fichier.nom, numero, "emi_nb_heures_travail", f"{heures} h hors de 0 à 208 h")
-            motif_pk = pk_par_motif.get(motif) if fin is not None else None
-            # The hash of the row as read: an exact repetition would otherwise add its hours twice to the line.
-            ecriture.ecrire(
-                (pk_par_af[af], dt.date(annee, mois, 1), version, (etat or "")[:12], contrat, heures or ZERO,
-                 fin if motif_pk else None, motif_pk, validation, hash(v))
-            )  # fmt: skip
+    lecture.charger()
     analyser(ETATS)
 
 
@@ -112,7 +127,7 @@ def charger_declarations(bilan, fichier: str) -> None:
                         a_retirer.append(retenue[0])
                     a_retenir.append(derniere_asp[0])
                     compte.noter("modifies")
-                    bilan.annexes.add(cle[0])
+                    bilan.mois.add(cle)
                 continue
             if retenue is not None:
                 a_retirer.append(retenue[0])
@@ -123,7 +138,7 @@ def charger_declarations(bilan, fichier: str) -> None:
                  f"Version {version} de l'état mensuel, reçue de l'ASP (fluxIAE)")
             )  # fmt: skip
             compte.noter("crees" if derniere_asp is None else "modifies")
-            bilan.annexes.add(cle[0])
+            bilan.mois.add(cle)
     analyser(NOUVELLES)
     _lignes_des_nouvelles(fichier)
     # The unique "one retained per month" constraint: release before retaining.

@@ -7,13 +7,18 @@ connection and transaction: a refused flux rolls them back with everything else,
 """
 
 import datetime as dt
+import tempfile
+import threading
+import time
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 # Rows sent per batched insert on SQLite.
 LOT_SQLITE = 5000
+# Bytes of a prepared COPY file sent at once.
+TAILLE_BLOC_COPIE = 1 << 20
 
 
 def sql(requete: str, parametres=()) -> list[tuple]:
@@ -47,6 +52,31 @@ def analyser(*tables: str) -> None:
     if postgresql():
         for table in tables:
             executer(f"ANALYZE {table}")
+
+
+# Settings of the import's transaction on PostgreSQL (docs/fluxiae.md, "Performance"). The staging tables and the
+# set-based statements sort, hash and group millions of rows: with the server's defaults (4 MB per sort, 8 MB of
+# buffers for temporary tables) every one of them spills to disk. JIT compilation is planned for these statements
+# by their cost alone, and costs more to compile than it saves on a one-off statement of a few seconds.
+REGLAGES_POSTGRESQL = {"work_mem": "128MB", "hash_mem_multiplier": "2", "jit": "off"}
+# Taken by a session at its first use of a temporary table, and fixed for the session's life thereafter.
+TEMP_BUFFERS = "256MB"
+
+
+def regler_la_transaction() -> None:
+    """`SET LOCAL` the settings of the import (they end with its transaction); the buffers of the temporary tables
+    as well when the session has used none yet, else they stay as they are."""
+    if not postgresql():
+        return
+    for nom, valeur in REGLAGES_POSTGRESQL.items():
+        executer("SELECT set_config(%s, %s, true)", [nom, valeur])
+    [(actuel,)] = sql("SELECT current_setting('temp_buffers')")
+    if actuel != TEMP_BUFFERS:
+        try:
+            with transaction.atomic():
+                executer("SELECT set_config('temp_buffers', %s, false)", [TEMP_BUFFERS])
+        except DatabaseError:
+            pass  # the session has used temporary tables already: it keeps its buffers
 
 
 def creer(nom: str, definition: str) -> None:
@@ -106,6 +136,91 @@ class Ecriture:
         if exc[0] is None and self.tampon:
             self._vider()
         return False
+
+
+class _Abandon(Exception):
+    """Raised in the background reading when the import stopped before needing it."""
+
+
+class Prelecture:
+    """The rows of a staging table, produced ahead in a background thread while the connection works on something
+    else; `charger()` puts them in the table when they are needed.
+
+    `produire(ecrire)` reads a file and calls `ecrire(ligne)` per row. On PostgreSQL it runs in a thread from
+    `demarrer()`, writing the rows in COPY format into a temporary file (never the connection: it is busy with the
+    import's statements meanwhile, and a connection is used by one thread at a time), which `charger()` then sends
+    in one COPY. So the reading, pure Python, runs while PostgreSQL works on the statements of the other views:
+    the import's time is the longer of the two rather than their sum. Its error, if any (`ErreurFlux` naming the
+    file, line and column), is raised by `charger()`, where the import would have read the file without the thread;
+    `abandonner()` stops it when the import fails before. On SQLite (development) `produire` runs in `charger()`,
+    in line, through `Ecriture`."""
+
+    def __init__(self, table: str, colonnes: tuple[str, ...], produire):
+        self.table, self.colonnes, self.produire = table, colonnes, produire
+        self.fil = self.fichier = self.erreur = None
+        self.arret = False
+        self.duree = 0.0
+
+    def demarrer(self) -> None:
+        if not postgresql():
+            return
+        from psycopg import Copy
+        from psycopg.copy import FileWriter
+
+        # Rows written to disk, not kept in memory: a national EMI file is millions of rows.
+        self.fichier = tempfile.TemporaryFile(prefix="fluxiae-")  # noqa: SIM115 - closed by charger() or abandonner()
+        # A cursor of its own, used only for its adapters (how each Python value is written in COPY format).
+        copie = Copy(connection.cursor().cursor, binary=False, writer=FileWriter(self.fichier))
+        self.fil = threading.Thread(target=self._produire, args=(copie,), name=f"prelecture-{self.table}", daemon=True)
+        self.fil.start()
+
+    def _produire(self, copie) -> None:
+        debut = time.perf_counter()
+        ecrire = copie.write_row
+
+        def ecrire_sauf_arret(ligne):
+            if self.arret:
+                raise _Abandon
+            ecrire(ligne)
+
+        try:
+            with copie:
+                self.produire(ecrire_sauf_arret)
+        except BaseException as exc:  # handed to the import's thread by charger()
+            self.erreur = exc
+        self.duree = time.perf_counter() - debut
+
+    def charger(self) -> int:
+        """The rows in the staging table (created beforehand); their number."""
+        if self.fil is None:
+            with Ecriture(self.table, self.colonnes) as ecriture:
+                debut = time.perf_counter()
+                self.produire(ecriture.ecrire)
+                self.duree = time.perf_counter() - debut
+            return ecriture.lignes
+        self.fil.join()
+        self.fil = None
+        try:
+            if self.erreur is not None:
+                raise self.erreur
+            self.fichier.seek(0)
+            colonnes = ", ".join(self.colonnes)
+            with connection.cursor() as curseur:
+                with curseur.cursor.copy(f"COPY {self.table} ({colonnes}) FROM STDIN") as copie:
+                    while bloc := self.fichier.read(TAILLE_BLOC_COPIE):
+                        copie.write(bloc)
+                return max(curseur.cursor.rowcount, 0)
+        finally:
+            self.fichier.close()
+
+    def abandonner(self) -> None:
+        """Stop the reading (the import failed before needing it) and drop its file."""
+        if self.fil is not None:
+            self.arret = True
+            self.fil.join()
+            self.fil = None
+        if self.fichier is not None:
+            self.fichier.close()
 
 
 def _pour_sqlite(valeur):

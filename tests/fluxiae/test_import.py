@@ -8,6 +8,7 @@ The flux is tests/fluxiae/flux.py: its docstring lists the structures, the salar
 
 import datetime as dt
 import io
+import threading
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -22,6 +23,7 @@ from declarations.models import DeclarationMensuelle, LigneDeclaration, SourceDe
 from fluxiae import services_etats, services_parcours
 from fluxiae.lecture import ErreurFlux
 from fluxiae.services import importer_flux
+from indicateurs.models import FaitParcours, IndicateurMensuel, PresenceAnnuelle
 from indicateurs.sections import indicateurs
 from indicateurs.services import rafraichir_tout
 from parcours.models import Contrat, MotifSortie, Parcours, PassIae, Salarie
@@ -428,7 +430,7 @@ def test_importer_deux_fois_le_meme_flux_ne_change_rien(tmp_path):
         "Salarie": 8,
         "EtatMensuelIndiv": 10 + 8 + 10,
     }
-    assert not bilan.annexes  # nothing to refresh
+    assert not bilan.annexes and not bilan.mois  # nothing to refresh
     assert chiffres_de_la_base() == chiffres_attendus(SEMAINE_N)
 
 
@@ -508,6 +510,82 @@ def test_une_ligne_corrompue_refuse_le_flux_et_rien_ne_change(tmp_path, colonne,
     assert comptes() == avant
     assert etat_des_donnees() == donnees
     assert exporter(tmp_path / "apres.json") == chiffres
+
+
+def _corrompre_un_contrat(dossier, semaine) -> str:
+    """Replace the hire date of the first contract of the ContratMission file (plain text) by an impossible one;
+    the file's name."""
+    nom = f"fluxIAE_ContratMission_{HORODATAGES[semaine]}.csv"
+    texte = texte_du_fichier(dossier, "ContratMission", semaine)
+    entete, premiere, reste = texte.split("\n", 2)
+    champs = premiere.split("|")
+    champs[entete.split("|").index("contrat_date_embauche")] = "31/02/2025"
+    (dossier / nom).write_text("\n".join([entete, "|".join(champs), reste]), encoding="utf-8")
+    return nom
+
+
+def _lectures_en_cours() -> list[str]:
+    return [fil.name for fil in threading.enumerate() if fil.name.startswith("prelecture-")]
+
+
+@pytest.mark.parametrize("etats_corrompus", [False, True])
+def test_une_erreur_d_une_vue_lue_avant_les_etats_mensuels_est_celle_qui_est_dite(tmp_path, etats_corrompus):
+    """The EMI file is read in the background while the contracts are loaded (PostgreSQL): an error in the
+    contracts is still the one reported (the files are checked in the same order as without it, the EMI file
+    last), the reading of the EMI file stops, and nothing is written."""
+    importer_flux(ecrire_flux(tmp_path / "n", SEMAINE_N), ["55"])
+    avant, donnees = comptes(), etat_des_donnees()
+    corruption = {"emi_nb_heures_travail": "abc"} if etats_corrompus else None
+    dossier = ecrire_flux(tmp_path / "corrompu", SEMAINE_N1, corruption=corruption)
+    nom = _corrompre_un_contrat(dossier, SEMAINE_N1)
+
+    with pytest.raises(ErreurFlux) as erreur:
+        importer_flux(dossier, ["55"])
+
+    assert str(erreur.value).startswith(f"fichier {nom}, ligne 2, colonne contrat_date_embauche : ")
+    assert _lectures_en_cours() == []
+    assert comptes() == avant
+    assert etat_des_donnees() == donnees
+
+
+def _chiffres_materialises() -> dict:
+    """The rows of the materialised figures, whatever their ids and the time of their computation."""
+    return {
+        "mensuels": sorted(
+            IndicateurMensuel.objects.values_list("annexe__id_asp", "mois", "etp_conventionnes", "etp_realises")
+        ),
+        "parcours": sorted(
+            map(
+                repr,
+                FaitParcours.objects.values_list(
+                    *(c.attname for c in FaitParcours._meta.concrete_fields if c.attname not in ("id", "date_calcul"))
+                ),
+            )
+        ),  # fmt: skip
+        "presences": sorted(map(repr, PresenceAnnuelle.objects.values_list("fait_id", "annee", "seul"))),
+    }
+
+
+def test_le_rafraichissement_demande_apres_la_semaine_suivante_egale_un_recalcul_complet(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    """Week N+1 asks for the months whose retained declaration changed (and every month of an AF restated), not
+    for every month of every annexe: what it leaves is what a whole recomputation gives."""
+    with django_capture_on_commit_callbacks(execute=True):
+        importer_flux(ecrire_flux(tmp_path / "n", SEMAINE_N), ["55"])
+    with django_capture_on_commit_callbacks(execute=True):
+        bilan = importer_flux(ecrire_flux(tmp_path / "n1", SEMAINE_N1), ["55"])
+    # November of the ACI and of the EI, October of the ACI in a new version; the ACI's AF restated whole.
+    assert {(af, mois) for af, mois in bilan.mois if af not in bilan.annexes} == {
+        (AnnexeFinanciere.objects.get(id_asp=AF_EI).pk, dt.date(ANNEE, 11, 1))
+    }
+    assert bilan.annexes == {AnnexeFinanciere.objects.get(id_asp=AF_ACI).pk}
+    apres_import = _chiffres_materialises()
+    assert apres_import["mensuels"]
+
+    rafraichir_tout()
+
+    assert _chiffres_materialises() == apres_import
 
 
 # 8. The command --------------------------------------------------------------------------------------------------
