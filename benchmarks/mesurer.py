@@ -95,7 +95,8 @@ def operations(annee: int, departement: str, repetitions_pdf: int) -> list[Opera
             with override_settings(PAGES_EN_CACHE=False):
                 _lire_entierement(client_admin.get(adresse, parametres))
 
-        return Operation(f"{adresse} {' '.join(f'{k}={v}' for k, v in parametres.items())}".strip(), "France", executer)
+        nom = f"{adresse} {' '.join(f'{k}={v}' for k, v in parametres.items())}".strip()
+        return Operation(nom, "France", executer)
 
     contenu = {}
 

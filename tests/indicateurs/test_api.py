@@ -119,7 +119,12 @@ def douze_structures_de_plus():
 
 @pytest.mark.parametrize("url, requetes", [(SORTIES, 11), (PUBLICS, 14)])
 def test_nombre_de_requetes_constant(
-    client_de, agent_55, donnees, django_assert_max_num_queries, url, requetes  # noqa: F811
+    client_de,
+    agent_55,
+    donnees,  # noqa: F811
+    django_assert_max_num_queries,
+    url,
+    requetes,
 ):
     """Nine queries of figures for the sorties, twelve for the publics (two per grouping: the salariés counted once,
     then those of several parcours), and two of pagination (the count, the page's structures)."""
