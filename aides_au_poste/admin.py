@@ -3,6 +3,7 @@ from django.contrib import admin
 from base.historique import HistoriqueAdmin
 
 from .models import BaremeAideAuPoste, MontantRsa, Versement
+from .services import rafraichir_les_aides_du_type
 
 
 @admin.register(BaremeAideAuPoste)
@@ -19,6 +20,13 @@ class BaremeAideAuPosteAdmin(HistoriqueAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        """A corrected row changes the aides of its kind from its date (the date and kind before the change too)."""
+        super().save_model(request, obj, form, change)
+        avant_type, avant_date = form.initial.get("type") or obj.type, form.initial.get("date_effet") or obj.date_effet
+        for type_ in {obj.type, avant_type}:
+            rafraichir_les_aides_du_type(type_, min(obj.date_effet, avant_date))
 
 
 @admin.register(Versement)

@@ -72,7 +72,7 @@ class AidesAuPosteView(APIView):
         annee, departement, parametres = annee_et_departement(request)
         annexes = annexes_du_departement(departement, annee, base=AnnexeFinanciere.objects.visible_to(request.user))
         annexes = queries.annexes_de_l_annee(annexes, annee)
-        aides = queries.aides_des_annexes(annexes)
+        aides = queries.aides_calculees(annexes)
         # The rows per structure one page at a time, in the order of `par_siae`.
         structures = Siae.objects.filter(pk__in=annexes.values("siae_id")).order_by("type", Lower("nom"), "pk")
         page, pagination = paginer(request, self, structures.values_list("pk", flat=True))

@@ -104,3 +104,30 @@ class MontantRsa(models.Model):
     def pris_en_charge(self):
         """What the Département pays per bRSA and month at this amount."""
         return cout_mensuel_brsa(self.montant_forfaitaire)
+
+
+class AideCalculee(models.Model):
+    """The amounts of one active annexe's aide au poste, computed by the rules (`queries.AideAnnexe`) from its ETP
+    conventionnés, its ETP réalisés as materialised and the barème, each time one of them changes (the indicators'
+    refresh, a revaluation of the barème, a modulation decided): what the pages of a year, the cockpit and the API
+    sum instead of applying the barème to every month of thousands of annexes on each request. Kept as they are
+    shown and summed: each rounded to the cent (`regles.arrondi_euro`), as every total adds them."""
+
+    annexe = models.OneToOneField(
+        "conventions.AnnexeFinanciere", on_delete=models.CASCADE, primary_key=True, related_name="aide_calculee"
+    )
+    socle_conventionne = models.DecimalField(max_digits=14, decimal_places=2)
+    modulation = models.DecimalField(max_digits=14, decimal_places=2)
+    du = models.DecimalField("dû", max_digits=14, decimal_places=2)
+    plafonne = models.BooleanField("dû plafonné au socle")
+    date_calcul = models.DateTimeField("calculé le")
+
+    objects = perimetre_queryset("annexe__siae").as_manager()
+
+    class Meta:
+        verbose_name = "aide au poste calculée d'une annexe"
+        verbose_name_plural = "aides au poste calculées des annexes"
+        ordering = ["annexe"]
+
+    def __str__(self):
+        return f"Aide au poste de l'annexe {self.annexe_id}"

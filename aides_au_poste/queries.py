@@ -126,7 +126,7 @@ class AideAnnexe:
         without an end month, from the sum already computed."""
         return min(self.du_non_plafonne, self.socle_conventionne)
 
-    @property
+    @cached_property
     def plafonne(self) -> bool:
         return self.du_non_plafonne > self.socle_conventionne
 
@@ -195,6 +195,77 @@ def annexes_de_l_annee(annexes, annee: int):
     return annexes.filter(date_debut__year=annee)
 
 
+# What an `AideAnnexe` is built from, read from the annexe.
+CHAMPS_DES_AIDES = (
+    "pk", "numero", "siae_id", "siae__siret", "siae__nom", "type", "siae__departement", "date_debut", "date_fin",
+    "taux_modulation",
+)  # fmt: skip
+
+
+def _aide(a: dict, bareme: dict[str, list[LigneBareme]]) -> "AideAnnexe":
+    return AideAnnexe(
+        annexe_id=a["pk"],
+        numero=a["numero"],
+        siae_id=a["siae_id"],
+        siret=a["siae__siret"],
+        nom=a["siae__nom"],
+        type=a["type"],
+        departement=a["siae__departement"],
+        date_debut=a["date_debut"],
+        date_fin=a["date_fin"],
+        taux_modulation=a["taux_modulation"],
+        bareme=bareme.get(a["type"], []),
+    )
+
+
+def _ajouter_les_versements(aides: dict[int, "AideAnnexe"], annexes) -> None:
+    for annexe_id, total, verse_modulation in (
+        Versement.objects.filter(annexe__in=annexes)
+        .values_list("annexe_id")
+        .annotate(total=Sum("montant"), modulation=Sum("montant", filter=Q(nature=NatureVersement.MODULATION)))
+        .order_by()
+    ):
+        aides[annexe_id].verse = total or ZERO
+        aides[annexe_id].verse_modulation = verse_modulation or ZERO
+
+
+def _trier(aides) -> list["AideAnnexe"]:
+    return sorted(aides, key=lambda a: (a.type, a.nom, a.numero))
+
+
+# The amounts an `AideCalculee` keeps (to the cent), the ones the pages of a year sum, and whether the dû is capped.
+MONTANTS_CALCULES = ("socle_conventionne", "modulation", "du")
+CALCULS_GARDES = (*MONTANTS_CALCULES, "plafonne")
+
+
+def calculs_gardes(aide: "AideAnnexe") -> dict:
+    """What `AideCalculee` keeps of an aide: its amounts as shown and summed (to the cent)."""
+    return {**{m: regles.arrondi_euro(getattr(aide, m)) for m in MONTANTS_CALCULES}, "plafonne": aide.plafonne}
+
+
+def aides_calculees(annexes, versements: bool = True) -> list[AideAnnexe]:
+    """As `aides_des_annexes`, the amounts read from `AideCalculee` (computed when the data changed) rather than
+    from every month: for the pages that sum them (a year's table, the cockpit, the API). An annexe not yet
+    computed (its refresh still to come) is computed here from its months. Two queries, three with versements,
+    and those of `aides_des_annexes` for the annexes not computed yet; the months of the aides stay empty."""
+    aides, a_calculer = {}, []
+    for a in annexes.order_by().values(*CHAMPS_DES_AIDES, *(f"aide_calculee__{m}" for m in CALCULS_GARDES)):
+        if a["aide_calculee__du"] is None:
+            a_calculer.append(a["pk"])
+            continue
+        aide = _aide(a, {})
+        # The amounts are the cached properties of the rules, given rather than computed (to the cent: what every
+        # total adds).
+        aide.__dict__.update({m: a[f"aide_calculee__{m}"] for m in CALCULS_GARDES})
+        aides[aide.annexe_id] = aide
+    if a_calculer:
+        calculees_ici = aides_des_annexes(annexes.filter(pk__in=a_calculer), versements=False)
+        aides.update({aide.annexe_id: aide for aide in calculees_ici})
+    if versements and aides:
+        _ajouter_les_versements(aides, annexes)
+    return _trier(aides.values())
+
+
 def aides_des_annexes(
     annexes,
     bareme: dict[str, list[LigneBareme]] | None = None,
@@ -208,33 +279,7 @@ def aides_des_annexes(
     ETP-mois); the pages pass the indicators' materialised months (`indicateurs.queries.realises_materialises`),
     computed once when the declarations change. None: summed from the retained declarations."""
     bareme = bareme if bareme is not None else bareme_par_type()
-    aides = {
-        a["pk"]: AideAnnexe(
-            annexe_id=a["pk"],
-            numero=a["numero"],
-            siae_id=a["siae_id"],
-            siret=a["siae__siret"],
-            nom=a["siae__nom"],
-            type=a["type"],
-            departement=a["siae__departement"],
-            date_debut=a["date_debut"],
-            date_fin=a["date_fin"],
-            taux_modulation=a["taux_modulation"],
-            bareme=bareme.get(a["type"], []),
-        )
-        for a in annexes.order_by().values(
-            "pk",
-            "numero",
-            "siae_id",
-            "siae__siret",
-            "siae__nom",
-            "type",
-            "siae__departement",
-            "date_debut",
-            "date_fin",
-            "taux_modulation",
-        )
-    }
+    aides = {a["pk"]: _aide(a, bareme) for a in annexes.order_by().values(*CHAMPS_DES_AIDES)}
     if not aides:
         return []
     for annexe_id, mois, etp in EtpConventionneMensuel.objects.filter(annexe__in=annexes).values_list(
@@ -253,18 +298,9 @@ def aides_des_annexes(
         aide = aides[annexe_id]
         if aide.date_debut.replace(day=1) <= mois <= aide.date_fin:
             aide.etp_realises[mois] = Decimal(etp or ZERO)
-    sommes = (
-        Versement.objects.filter(annexe__in=annexes)
-        .values_list("annexe_id")
-        .annotate(total=Sum("montant"), modulation=Sum("montant", filter=Q(nature=NatureVersement.MODULATION)))
-        .order_by()
-        if versements
-        else []
-    )
-    for annexe_id, total, verse_modulation in sommes:
-        aides[annexe_id].verse = total or ZERO
-        aides[annexe_id].verse_modulation = verse_modulation or ZERO
-    return sorted(aides.values(), key=lambda a: (a.type, a.nom, a.numero))
+    if versements:
+        _ajouter_les_versements(aides, annexes)
+    return _trier(aides.values())
 
 
 def par_type(aides: list[AideAnnexe]) -> list[AidesGroupe]:

@@ -68,7 +68,7 @@ class AidesAuPoste(ChoixAnnexesMixin, TemplateView):
         if format_ is None:
             return super().get(request, *args, **kwargs)
         annee = annee_demandee(request)
-        lignes = lignes_d_export(queries.aides_des_annexes(queries.annexes_de_l_annee(self.annexes(annee), annee)))
+        lignes = lignes_d_export(queries.aides_calculees(queries.annexes_de_l_annee(self.annexes(annee), annee)))
         departement = self.departement()
         tableau = Tableau(f"Aides au poste {annee}", COLONNES_EXPORT, lignes, filtres_de_la_page(annee, departement))
         return reponse_tableaux(format_, [tableau], f"aides-au-poste-{annee}-{departement or 'tous'}")
@@ -76,7 +76,7 @@ class AidesAuPoste(ChoixAnnexesMixin, TemplateView):
     def get_context_data(self, **kwargs):
         annee = annee_demandee(self.request)
         annexes = queries.annexes_de_l_annee(self.annexes(annee), annee)
-        aides = queries.aides_des_annexes(annexes)
+        aides = queries.aides_calculees(annexes)
         par_siae = queries.par_siae(aides)
         nationales = self.departement() is None and self.request.user.perimetre.administrateur
         annexes_affichees, annexes_non_affichees = lignes_affichees(aides, nationales)

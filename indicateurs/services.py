@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
+from aides_au_poste.services import calculer_les_aides
 from base.calendrier import mois_de_l_annee, premier_du_mois
 from base.ensembliste import inserer_ou_mettre_a_jour, selection
 from base.versions import donnees_modifiees
@@ -27,6 +28,7 @@ from declarations.queries import etp_realises_expression
 from siae.models import Siae
 
 from .models import CalculDepartement, IndicateurMensuel, ObjectifBrsa
+from .queries import realises_materialises
 from .services_parcours import rafraichir_parcours, sources_des_parcours
 
 # The columns the refresh writes, in the order of its SELECT.
@@ -117,6 +119,8 @@ def _rafraichir(annexes, mois: list[dt.date] | None, structures=None) -> Rafraic
             .exclude(a_montrer)
             .delete()
         )
+        # The amounts of their aides au poste, from the months just written.
+        calculer_les_aides(annexes, realises=realises_materialises)
         # The hours of these annexes' months are those of their structures' parcours.
         if structures is None:
             structures = Siae.objects.filter(pk__in=annexes.values("siae_id"))

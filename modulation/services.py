@@ -16,6 +16,7 @@ from django.utils import timezone
 from aides_au_poste.regles import arrondi_euro
 from base.calendrier import ANNEE_MAX, ANNEE_MIN
 from base.historique import auteur_des_changements, motif_des_changements
+from base.rafraichissement import rafraichir_apres_commit
 from comptes.perimetre import perimetre_de
 from conventions.models import AnnexeFinanciere, EtatAnnexe
 
@@ -109,6 +110,8 @@ def _decider(annexe, taux, commentaire, auteur, proposition) -> DecisionModulati
     # Saved, not updated: the annexe's version records the new rate next to the decision.
     annexe.taux_modulation, annexe.taux_modulation_decide_le = taux, decision.date
     annexe.save(update_fields=["taux_modulation", "taux_modulation_decide_le", "date_modification"])
+    # The modulation amount of the annexe's aide au poste follows the rate (`AideCalculee`).
+    rafraichir_apres_commit(annexe.pk)
     return decision
 
 

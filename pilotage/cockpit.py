@@ -17,14 +17,14 @@ from functools import cached_property
 from django.utils.safestring import mark_safe
 
 from aides_au_poste.exports import ligne_aides
-from aides_au_poste.queries import aides_des_annexes, annexes_de_l_annee, par_type
+from aides_au_poste.queries import aides_calculees, annexes_de_l_annee, par_type
 from base import graphiques
 from base.calendrier import Periode
 from base.formats import etp, montant, taux
 from base.vues import LIGNES_AFFICHEES
 from declarations.queries import EN_RETARD, LIBELLES, MANQUANTE, Suivi, comptes_par_mois, suivi_des_declarations
 from financements.queries import totaux_par_financeur
-from indicateurs.queries import courbe_de_consommation, realises_materialises
+from indicateurs.queries import courbe_de_consommation
 from indicateurs.queries_consommation import (
     consommation_des_siae,
     consommation_par_type,
@@ -199,9 +199,9 @@ class Cockpit:
 
     @cached_property
     def aides_des_annexes(self):
-        """Each annexe starting in the year (`AideAnnexe`), as `exporter indicateurs`: computed once for the aides
-        and the financeurs."""
-        return aides_des_annexes(annexes_de_l_annee(self.annexes, self.annee), realises=realises_materialises)
+        """Each annexe starting in the year (`AideAnnexe`), as `exporter indicateurs`: its amounts as computed when
+        its data changed (`AideCalculee`), read once for the aides and the financeurs."""
+        return aides_calculees(annexes_de_l_annee(self.annexes, self.annee))
 
     @cached_property
     def aides(self):

@@ -7,6 +7,7 @@ import pytest
 
 from conventions.models import EtatAnnexe
 from conventions.services import ajouter_avenant
+from indicateurs.services import rafraichir_tout
 from tests.factories import (
     AnnexeFinanciereFactory,
     DeclarationFactory,
@@ -204,6 +205,7 @@ def departement(annexes, siae_a, siae_b):
         LigneDeclarationFactory(declaration=declaration_b, parcours=salarie_b, heures_travaillees=130)
     for autre in ("brouillon", "metz"):
         LigneDeclarationFactory(declaration=DeclarationFactory(annexe=annexes[autre], mois=dt.date(2024, 2, 1)))
+    rafraichir_tout()  # what the writes of production ask for when they commit
     return annexes
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from conventions.models import AnnexeFinanciere, EtatAnnexe
 from declarations.models import DeclarationMensuelle, EtatDeclaration, LigneDeclaration
+from indicateurs.services import rafraichir_tout
 from tests.factories import AnnexeFinanciereFactory, ParcoursFactory, SiaeFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,7 @@ class TestConsommation:
         b = AnnexeFinanciereFactory(siae=siae_b, annee=2024, etp_conventionnes=Decimal("2.00"))
         declarer(a, {m: Decimal("151.67") for m in range(1, 13)})
         declarer(b, {m: Decimal("200") for m in range(1, 13)})
+        rafraichir_tout()  # what the writes of production ask for when they commit
         return a, b
 
     def test_tableau_par_type_et_total(self, client_de, agent_55, departement):
@@ -143,6 +145,7 @@ class TestConsommation:
                 client.get(url)
         for _ in range(12):
             declarer(AnnexeFinanciereFactory(siae=SiaeFactory(departement="55"), annee=2024), {1: Decimal(10)})
+        rafraichir_tout()
         for url in ("/consommation/?annee=2024", "/annexes/?annee=2024"):
             with django_assert_max_num_queries(14):
                 reponse = client.get(url)
@@ -153,6 +156,7 @@ class TestConsommation:
 def test_l_administrateur_voit_chaque_departement(client_de, admin, siae_a, siae_57):
     for siae in (siae_a, siae_57):
         declarer(AnnexeFinanciereFactory(siae=siae, annee=2024, etp_conventionnes=Decimal("1.00")), {1: Decimal(100)})
+    rafraichir_tout()
     reponse = client_de(admin).get("/consommation/", {"annee": 2024})
     lignes = {code: ligne for code, _, ligne in reponse.context["par_departement"]}
     assert set(lignes) == {"55", "57"}

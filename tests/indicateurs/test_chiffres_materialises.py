@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
+from aides_au_poste.queries import aides_calculees, aides_des_annexes, calculs_gardes
+from aides_au_poste.services import ajouter_ligne_bareme
 from conventions.models import ETATS_ACTIFS, AnnexeFinanciere, EtatAnnexe, EtpConventionneMensuel
 from conventions.services import ajouter_avenant, changer_etat
 from declarations.models import DeclarationMensuelle, LigneDeclaration
@@ -23,6 +25,7 @@ from indicateurs.queries_sorties import (
     sorties_par,
     sorties_par_en_direct,
 )
+from modulation.services import decider_modulation
 from parcours.models import MotifSortie, Parcours
 from parcours.services_pass import enregistrer_sortie
 from siae.models import Siae
@@ -64,6 +67,14 @@ def verifier_tout() -> None:
     for cle, (conv, real) in en_direct.items():
         assert stockes[cle][0] == conv, cle
         assert abs(stockes[cle][1] - real) < PRECISION, cle
+    # The amounts of every active annexe's aide au poste, as computed from its months.
+    actives = AnnexeFinanciere.objects.filter(etat__in=ETATS_ACTIFS)
+    assert actives.filter(aide_calculee__isnull=True).count() == 0
+    calculees = {a.annexe_id: a for a in aides_calculees(actives)}
+    for aide in aides_des_annexes(actives):
+        stockee = calculees[aide.annexe_id]
+        assert calculs_gardes(stockee) == calculs_gardes(aide), aide.numero
+        assert (stockee.total_conventionne, stockee.verse) == (aide.total_conventionne, aide.verse), aide.numero
     # Every parcours has its facts, and nothing else has.
     assert set(FaitParcours.objects.values_list("pk", flat=True)) == set(Parcours.objects.values_list("pk", flat=True))
     structures = Siae.objects.all()
@@ -179,4 +190,24 @@ def test_un_import_de_declarations(apres_commit):
     journal = preparer_import("declarations", "mois.csv", contenu)
     journal = apres_commit(executer_import, journal)
     assert journal.statut == "TERMINE", journal.erreurs
+    verifier_tout()
+
+
+def test_une_revalorisation_du_bareme(apres_commit):
+    annexe = AnnexeFinanciere.objects.filter(etat__in=ETATS_ACTIFS).order_by("-date_fin", "pk").first()
+    apres_commit(
+        ajouter_ligne_bareme,
+        type=annexe.type,
+        date_effet=annexe.date_debut.replace(day=1) + dt.timedelta(days=40),
+        montant=Decimal("31234.56"),
+        source="Arrêté de test",
+    )
+    verifier_tout()
+
+
+def test_une_modulation_decidee(apres_commit, agent_55):
+    annexe = (
+        AnnexeFinanciere.objects.filter(etat__in=[EtatAnnexe.VALIDE, EtatAnnexe.PROVISOIRE]).order_by("pk").first()
+    )
+    apres_commit(decider_modulation, annexe, Decimal("0.087"), "Effort de formation.", agent_55)
     verifier_tout()
