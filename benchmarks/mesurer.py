@@ -171,7 +171,7 @@ def recalculs(departement: str, repetitions: int) -> list[Recalcul]:
     write), and from empty tables (every row written)."""
     from django.db import connection
 
-    from indicateurs.models import FaitParcours, IndicateurMensuel, PresenceAnnuelle, PublicsAnnuels
+    from indicateurs.models import FaitParcours, IndicateurMensuel, PresenceAnnuelle, PublicsAnnuels, SortiesAnnuelles
     from indicateurs.services import rafraichir_departement, rafraichir_tout, sources_du_calcul
 
     def agregat_nu(portee: str | None):
@@ -188,6 +188,7 @@ def recalculs(departement: str, repetitions: int) -> list[Recalcul]:
             # Emptied outside the time measured: the recomputation alone is timed.
             for modele, chemin in (
                 (PublicsAnnuels, "siae"),
+                (SortiesAnnuelles, "siae"),
                 (PresenceAnnuelle, "siae"),
                 (FaitParcours, "siae"),
                 (IndicateurMensuel, "annexe"),

@@ -150,6 +150,32 @@ class PublicsAnnuels(models.Model):
         return f"Structure {self.siae_id} en {self.annee}"
 
 
+class SortiesAnnuelles(models.Model):
+    """A structure's examined exits of a year (the facts of its parcours, `FaitParcours.examinee`), in total and
+    per category of their motif. A parcours exits once: any group (a kind, a département, the country) sums these
+    rows. Rebuilt with the facts (`services_parcours`)."""
+
+    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
+    annee = models.PositiveSmallIntegerField("année de sortie")
+    examinees = models.PositiveIntegerField("sorties examinées", default=0)
+    retraits = models.PositiveIntegerField(default=0)
+    emploi_durable = models.PositiveIntegerField(default=0)
+    emploi_transition = models.PositiveIntegerField(default=0)
+    sorties_positives = models.PositiveIntegerField(default=0)
+
+    objects = perimetre_queryset("siae").as_manager()
+
+    class Meta:
+        verbose_name = "sorties d'une structure dans l'année"
+        verbose_name_plural = "sorties des structures par année"
+        ordering = ["annee", "siae"]
+        constraints = [models.UniqueConstraint(fields=["siae", "annee"], name="sorties_siae_annee_unique")]
+        indexes = [models.Index(fields=["annee", "siae"], name="sorties_annee_siae_idx")]
+
+    def __str__(self):
+        return f"Structure {self.siae_id} en {self.annee}"
+
+
 class CalculDepartement(models.Model):
     """When the materialised figures of a département were last recomputed whole (every night, or on demand): every
     row is at least as fresh. The rows themselves only record when their figures last changed."""

@@ -57,7 +57,7 @@ from indicateurs.regles_sorties import (
 from parcours.models import NIVEAUX_INFRA_CAP, CategorieSortie, DureeChomage, Genre, Parcours, TrancheAge
 from siae.models import ORDRE_DES_TYPES
 
-from .models import FaitParcours, PresenceAnnuelle, PublicsAnnuels
+from .models import PresenceAnnuelle, PublicsAnnuels, SortiesAnnuelles
 
 TOTAL = "TOTAL"
 # Hours have two decimals: any true sum of at least 150 h is 150.00 or more, any smaller one 149.99 or less. Half a
@@ -149,11 +149,22 @@ def _par_categorie(categorie: str) -> Count:
 
 
 def sorties_par(structures, annees, groupe: str) -> dict[tuple, CompteSorties]:
-    """One query: {(year, *group values): CompteSorties} for each year and group with examined exits, counted over
-    the parcours' materialised facts (`FaitParcours`: the hours and the rule applied once, when the parcours'
-    data changed)."""
-    examinees = FaitParcours.objects.filter(siae__in=structures, annee_sortie__in=list(annees), examinee=True)
-    return _compter_les_sorties(examinees, annees, GROUPES[groupe])
+    """One query: {(year, *group values): CompteSorties} for each year and group with examined exits, summed over
+    the structures' exits per year (`SortiesAnnuelles`, counted from the parcours' materialised facts when their
+    data changed: the hours and the rule applied once)."""
+    champs = GROUPES[groupe]
+    lignes = (
+        SortiesAnnuelles.objects.filter(siae__in=structures, annee__in=list(annees))
+        .values_list("annee", *champs)
+        .annotate(*(Sum(champ) for champ in CHAMPS_DES_COMPTES))
+        .order_by()
+    )
+    n = len(champs) + 1
+    return {(int(r[0]), *r[1:n]): CompteSorties(*r[n:]) for r in lignes}
+
+
+# The fields of `CompteSorties`, in its order, as `SortiesAnnuelles` names them.
+CHAMPS_DES_COMPTES = ("examinees", "retraits", "emploi_durable", "emploi_transition", "sorties_positives")
 
 
 def sorties_par_en_direct(structures, annees, groupe: str) -> dict[tuple, CompteSorties]:

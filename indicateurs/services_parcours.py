@@ -6,7 +6,8 @@ Set-based, like the monthly indicators: one upsert per table whose SELECT is the
 (`queries_sorties`: the hours of the whole parcours, the 150-hour and duration rules, the age at hire), writing
 only the rows that change, one delete of the presences that no longer hold, one update of the `seul` flags of the
 PASS IAE concerned, then the publics of the presences counted once (`PublicsAnnuels`) of every structure whose
-presences or flags may have moved. The caller holds the transaction.
+presences or flags may have moved, and the examined exits per year and category (`SortiesAnnuelles`). The caller
+holds the transaction.
 """
 
 from collections.abc import Iterable
@@ -29,9 +30,9 @@ from django.utils import timezone
 from base.ensembliste import compiler, inserer_ou_mettre_a_jour, selection
 from conventions.models import ETATS_ACTIFS
 from declarations.models import LigneDeclaration
-from parcours.models import NIVEAUX_INFRA_CAP, DureeChomage, Genre, Parcours
+from parcours.models import NIVEAUX_INFRA_CAP, CategorieSortie, DureeChomage, Genre, Parcours
 
-from .models import FaitParcours, PresenceAnnuelle, PublicsAnnuels
+from .models import FaitParcours, PresenceAnnuelle, PublicsAnnuels, SortiesAnnuelles
 from .queries_sorties import SEUIL_HEURES_SQL, age_a_l_embauche, condition_examinee_hors_heures
 from .regles_sorties import AGE_JEUNE, AGE_SENIOR, TYPES_A_HEURES
 
@@ -126,8 +127,14 @@ def _presences(structures, annees: list[int] | None) -> tuple[str, tuple]:
 
 
 def sources_des_parcours(structures) -> list[tuple[str, tuple]]:
-    """The SELECTs of the facts, of the presences (every year) of the structures' parcours, and of their publics."""
-    return [_faits(structures), _presences(structures, None), _publics_annuels(structures, None)]
+    """The SELECTs of the facts, of the presences (every year) of the structures' parcours, of their publics and of
+    their exits."""
+    return [
+        _faits(structures),
+        _presences(structures, None),
+        _publics_annuels(structures, None),
+        _sorties_annuelles(structures),
+    ]
 
 
 def rafraichir_parcours(structures, annees: Iterable[int] | None = None) -> tuple[int, int]:
@@ -144,6 +151,7 @@ def rafraichir_parcours(structures, annees: Iterable[int] | None = None) -> tupl
     supprimees = _supprimer_les_absentes(structures, annees, sql, params)
     _marquer_les_seuls(structures, annees)
     _compter_les_publics(structures, annees)
+    _compter_les_sorties(structures)
     return ecrites, supprimees
 
 
@@ -212,21 +220,55 @@ def _publics_annuels(structures, annees: list[int] | None) -> tuple[str, tuple]:
     )
 
 
-def _compter_les_publics(structures, annees: list[int] | None) -> tuple[int, int]:
-    """Rebuild `PublicsAnnuels` of the structures touched: one upsert, one delete of the rows left without any
-    presence counted once. Returns (rows written, rows deleted)."""
-    sql, params = _publics_annuels(structures, annees)
-    ecrites = inserer_ou_mettre_a_jour(PublicsAnnuels, sql, params, CHAMPS_PUBLICS_ANNUELS, ["siae", "annee"])
-    table = PublicsAnnuels._meta.db_table
-    dans_le_perimetre, params_perimetre = compiler(
-        PublicsAnnuels.objects.filter(_structures_touchees(structures), _filtre_annees(annees, "annee"))
-        .order_by()
-        .values("pk")
-    )
+def _par_structure_et_annee(modele, source: tuple[str, tuple], champs: list[str], perimetre) -> None:
+    """Rebuild a table with one row per structure and year (`PublicsAnnuels`, `SortiesAnnuelles`) over its rows
+    in `perimetre` (a queryset of it): one upsert of the source, one delete of the rows the source no longer has."""
+    sql, params = source
+    inserer_ou_mettre_a_jour(modele, sql, params, champs, ["siae", "annee"])
+    table = modele._meta.db_table
+    dans_le_perimetre, params_perimetre = compiler(perimetre.order_by().values("pk"))
     supprimer = (
         f"DELETE FROM {table} WHERE id IN ({dans_le_perimetre}) AND NOT EXISTS (SELECT 1 FROM ({sql}) s "
         f"WHERE s.c_siae = {table}.siae_id AND s.c_annee = {table}.annee)"
     )
     with connection.cursor() as curseur:
         curseur.execute(supprimer, (*params_perimetre, *params))
-        return ecrites, max(curseur.rowcount, 0)
+
+
+def _compter_les_publics(structures, annees: list[int] | None) -> None:
+    """Rebuild `PublicsAnnuels` of the structures touched (a row left without any presence counted once goes)."""
+    perimetre = PublicsAnnuels.objects.filter(_structures_touchees(structures), _filtre_annees(annees, "annee"))
+    _par_structure_et_annee(PublicsAnnuels, _publics_annuels(structures, annees), CHAMPS_PUBLICS_ANNUELS, perimetre)
+
+
+# The exits counted per category (`SortiesAnnuelles`), by the category of their motif.
+CATEGORIES_DES_SORTIES = {
+    "retraits": CategorieSortie.RETRAIT,
+    "emploi_durable": CategorieSortie.EMPLOI_DURABLE,
+    "emploi_transition": CategorieSortie.EMPLOI_TRANSITION,
+    "sorties_positives": CategorieSortie.SORTIE_POSITIVE,
+}
+CHAMPS_SORTIES_ANNUELLES = ["siae", "annee", "examinees", *CATEGORIES_DES_SORTIES]
+
+
+def _sorties_annuelles(structures) -> tuple[str, tuple]:
+    """Per structure and year of exit, the examined exits of its parcours, in total and per category."""
+    return selection(
+        FaitParcours.objects.filter(siae__in=structures, examinee=True, annee_sortie__isnull=False),
+        {
+            "siae": F("siae_id"),
+            "annee": F("annee_sortie"),
+            "examinees": Count("pk"),
+            **{
+                champ: Count("pk", filter=Q(motif_sortie__categorie=categorie))
+                for champ, categorie in CATEGORIES_DES_SORTIES.items()
+            },
+        },
+        groupes=("siae", "annee"),
+    )
+
+
+def _compter_les_sorties(structures) -> None:
+    """Rebuild `SortiesAnnuelles` of the structures (every year: the facts are rebuilt whole)."""
+    perimetre = SortiesAnnuelles.objects.filter(siae__in=structures)
+    _par_structure_et_annee(SortiesAnnuelles, _sorties_annuelles(structures), CHAMPS_SORTIES_ANNUELLES, perimetre)

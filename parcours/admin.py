@@ -16,6 +16,7 @@ from .models import (
     PurgeDonneesPersonnelles,
     Salarie,
 )
+from .services import recompter_les_sorties_des_motifs
 
 
 @admin.register(MotifSortie)
@@ -26,6 +27,11 @@ class MotifSortieAdmin(HistoriqueAdmin):
 
     list_display = ("code", "libelle", "categorie", "actif")
     list_filter = ("categorie", "actif")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "categorie" in form.changed_data:
+            recompter_les_sorties_des_motifs([obj.pk])
 
 
 @admin.register(MotifSuspension)

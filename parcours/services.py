@@ -158,3 +158,11 @@ def modifier_salarie_et_situation(formulaire_salarie, formulaire_situation, *, a
     for siae_id in sorted(set(Parcours.objects.filter(salarie=parcours.salarie).values_list("siae_id", flat=True))):
         rafraichir_structure_apres_commit(siae_id)
     return parcours
+
+
+def recompter_les_sorties_des_motifs(motif_ids) -> None:
+    """Motifs moved to another category: every exit counts in its motif's current category, so the figures of the
+    structures with such exits are refreshed once the change commits."""
+    structures = Parcours.objects.filter(motif_sortie__in=list(motif_ids)).order_by().values_list("siae_id", flat=True)
+    for siae_id in sorted(set(structures)):
+        rafraichir_structure_apres_commit(siae_id)

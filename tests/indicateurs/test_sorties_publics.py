@@ -15,8 +15,9 @@ from indicateurs import queries_sorties as queries
 from indicateurs import regles_sorties as r
 from indicateurs.models import PresenceAnnuelle, PublicsAnnuels
 from indicateurs.services import rafraichir_structures, rafraichir_tout
-from parcours.models import MotifSortie
+from parcours.models import MotifSortie, Parcours
 from parcours.regles import ajouter_mois
+from parcours.services import recompter_les_sorties_des_motifs
 from siae.models import Siae
 from tests.factories import AnnexeFinanciereFactory, ParcoursFactory, SalarieFactory, SiaeFactory
 
@@ -204,10 +205,17 @@ class TestSorties:
         assert lignes["EITI"].courant.emploi_durable == 1
         assert lignes["TOTAL"].courant.examinees == 12
 
-    def test_categorie_actuelle_du_motif(self, cas):
-        """A motif moved to another category moves its past exits with it."""
+    def test_categorie_actuelle_du_motif(self, cas, monkeypatch):
+        """A motif moved to another category moves its past exits with it: the change asks for the refresh of the
+        structures with such exits, which counts them again."""
         avant = queries.sorties_par_type(structures_55(), [2024])[0].courant
-        MotifSortie.objects.filter(code="CHOMAGE").update(categorie="SORTIE_POSITIVE")
+        demandes = []
+        monkeypatch.setattr("parcours.services.rafraichir_structure_apres_commit", demandes.append)
+        chomage = MotifSortie.objects.filter(code="CHOMAGE")
+        chomage.update(categorie="SORTIE_POSITIVE")
+        recompter_les_sorties_des_motifs(chomage.values_list("pk", flat=True))
+        assert demandes == sorted({p.siae_id for p in Parcours.objects.filter(motif_sortie__in=chomage)})
+        rafraichir_structures(demandes)
         apres = queries.sorties_par_type(structures_55(), [2024])[0].courant
         assert apres.sorties_positives == avant.sorties_positives + 1
         assert apres.autres == avant.autres - 1
