@@ -366,7 +366,8 @@ def publics_par(structures, annee: int, groupe: str) -> dict[tuple, ComptePublic
     plusieurs = _compter_les_publics(partages, champs, distincts)
     if not champs:
         return {(): seuls[()] + plusieurs[()]}
-    return {cle: seuls.get(cle, ComptePublics()) + plusieurs.get(cle, ComptePublics()) for cle in seuls | plusieurs}
+    # Nearly every group has only salariés counted once: only the others are added.
+    return seuls | {cle: seuls.get(cle, ComptePublics()) + compte for cle, compte in plusieurs.items()}
 
 
 # The flag of `FaitParcours` behind each figure of `CHAMPS_PUBLICS`.
@@ -416,15 +417,25 @@ def embauches_par(structures, annee: int, groupe: str) -> dict[tuple, EmbauchesB
     return {tuple(r[:n]): EmbauchesBrsa(r[n], r[n + 1]) for r in lignes}
 
 
-def annexes_de_l_annee(structures, annee: int) -> dict[int, AnnexeFinanciere]:
+CHAMPS_DES_ANNEXES_LUS = (
+    "numero", "siae", "date_debut", "objectif_sorties_dynamiques", "objectif_emploi_durable",
+    "objectif_emploi_transition", "objectif_sorties_positives", "objectif_part_brsa", "siae__siret", "siae__nom",
+    "siae__type", "siae__departement",
+)  # fmt: skip
+
+
+def annexes_de_l_annee(structures, annee: int, champs: tuple[str, ...] | None = None) -> dict[int, AnnexeFinanciere]:
     """The active annexe of each structure for the year (the latest when there are several), with its structure.
-    One query."""
+    One query. `champs`: only these fields are read (`CHAMPS_DES_ANNEXES_LUS`, what the pages of sorties and
+    publics show: nationally, thousands of objects are built)."""
     annexes = (
         AnnexeFinanciere.objects.actives()
         .filter(siae__in=structures, date_debut__lte=dt.date(annee, 12, 31), date_fin__gte=dt.date(annee, 1, 1))
         .select_related("siae")
         .order_by("siae_id", "date_debut", "pk")
     )
+    if champs is not None:
+        annexes = annexes.only(*champs)
     return {annexe.siae_id: annexe for annexe in annexes}
 
 
@@ -463,7 +474,7 @@ def publics_des_siae(structures, annee: int, annexes: dict[int, AnnexeFinanciere
     publics = publics_par(structures, annee, "siae")
     embauches = embauches_par(structures, annee, "siae")
     if annexes is None:
-        annexes = annexes_de_l_annee(structures, annee)
+        annexes = annexes_de_l_annee(structures, annee, CHAMPS_DES_ANNEXES_LUS)
     resultat = []
     for cle in publics.keys() | embauches.keys():
         structure = Structure(*cle)

@@ -27,6 +27,7 @@ from indicateurs.queries_consommation import (
     periode_de_reference,
 )
 from indicateurs.queries_sorties import (
+    CHAMPS_DES_ANNEXES_LUS,
     TOTAL,
     SortiesSiae,
     Structure,
@@ -105,7 +106,7 @@ class Sorties(ExportDeLaPageMixin, ChoixStructuresMixin, TemplateView):
         annees = [annee - i for i in range(NOMBRE_D_ANNEES)]
         structures = self.structures()
         par_type = sorties_par_type(structures, annees)
-        annexes = annexes_de_l_annee(structures, annee)
+        annexes = annexes_de_l_annee(structures, annee, CHAMPS_DES_ANNEXES_LUS)
         sorties = {s.structure.siae_id: s for s in sorties_des_siae(structures, annee)}
         for siae_id, annexe in annexes.items():  # a structure with an annexe and no examined exit: a row of zeros
             if siae_id not in sorties:
