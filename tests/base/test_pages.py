@@ -1,6 +1,7 @@
 """Pages served again from the shared cache (base/pages.py) while the version of the data (base/versions.py) has
 not moved: never to another session, never after a write, never with messages meant once."""
 
+import gzip
 from contextlib import contextmanager
 from decimal import Decimal
 
@@ -54,6 +55,19 @@ def test_la_seconde_requete_est_lue_dans_le_cache(departement, agent_55, client_
         seconde = client.get(ADRESSE)
     assert seconde.status_code == 200
     assert seconde.content == premiere.content
+
+
+def test_la_page_gardee_part_compressee_au_navigateur_qui_l_accepte(departement, agent_55, client_de):  # noqa: F811
+    client = navigateur(client_de, agent_55)
+    rendue = client.get(ADRESSE)
+    assert "Content-Encoding" not in rendue
+    compressee = client.get(ADRESSE, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert compressee["Content-Encoding"] == "gzip" and "Accept-Encoding" in compressee["Vary"]
+    assert gzip.decompress(compressee.content) == rendue.content
+    assert len(compressee.content) < len(rendue.content) / 3
+    # A client that does not accept it gets the page as rendered.
+    simple = client.get(ADRESSE)
+    assert "Content-Encoding" not in simple and simple.content == rendue.content
 
 
 @contextmanager
