@@ -298,7 +298,8 @@ def charger_annexes(afs: dict[int, AfDuFlux], structures: dict, bilan: Bilan) ->
             "numero": af.numero,
             # Pilot'IAE's prefix is the number without A/M: the avenants typed here are numbered from it.
             "prefixe": af.prefixe.rsplit("A", 1)[0],
-            "siae": siae,
+            # The key, not the object: reading `annexe.siae` of a known annexe would cost one query per annexe.
+            "siae_id": siae.pk,
             "type": af.type,
             "date_debut": af.date_debut,
             "date_fin": af.date_fin,
@@ -318,6 +319,7 @@ def charger_annexes(afs: dict[int, AfDuFlux], structures: dict, bilan: Bilan) ->
             annexe = saisie if saisie is not None and saisie.siae_id == siae.pk else None
         if annexe is None:
             annexe = AnnexeFinanciere(**valeurs)
+            annexe.siae = siae
             nouvelles.append((annexe, af))
         elif any(getattr(annexe, cle) != valeur for cle, valeur in valeurs.items()):
             for cle, valeur in valeurs.items():
