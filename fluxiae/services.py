@@ -21,6 +21,7 @@ from conventions.models import AnnexeFinanciere, Avenant, EtatAnnexe, EtpConvent
 from conventions.regles import HEURES_ANNUELLES_PAR_DEFAUT
 from conventions.services import conventions_pour
 from parcours.models import MotifSortie
+from parcours.services import recompter_les_sorties_des_motifs
 from siae.models import Siae
 
 from . import regles, services_etats, services_parcours
@@ -91,18 +92,22 @@ def charger_motifs(flux, bilan: Bilan) -> dict[int, MotifSortie]:
         voulus[v["rms_id"]] = (f"ASP_{v['rms_id']}", v["rms_libelle"][:255], categories[v["rcs_id"]])
     existants = MotifSortie.objects.in_bulk([code for code, _, _ in voulus.values()], field_name="code")
     compte = bilan.vues["RefMotifSort"]
-    nouveaux, modifies = [], []
+    nouveaux, modifies, recategorises = [], [], []
     for code, libelle, categorie in voulus.values():
         motif = existants.get(code)
         if motif is None:
             nouveaux.append(MotifSortie(code=code, libelle=libelle, categorie=categorie))
         elif (motif.libelle, motif.categorie) != (libelle, categorie):
+            if motif.categorie != categorie:
+                recategorises.append(motif.pk)
             motif.libelle, motif.categorie = libelle, categorie
             modifies.append(motif)
         else:
             compte.noter("inchanges")
     MotifSortie.objects.bulk_create(nouveaux)
     MotifSortie.objects.bulk_update(modifies, ["libelle", "categorie"])
+    # Every exit counts in its motif's current category: the structures with exits of a moved motif are counted again.
+    recompter_les_sorties_des_motifs(recategorises)
     compte.noter("crees", len(nouveaux))
     compte.noter("modifies", len(modifies))
     motifs = MotifSortie.objects.in_bulk([code for code, _, _ in voulus.values()], field_name="code")

@@ -10,6 +10,7 @@ import datetime as dt
 from django.db import transaction
 
 from base.calendrier import premier_du_mois
+from conventions.models import AnnexeFinanciere
 
 from .regles import regrouper_demandes
 
@@ -28,8 +29,17 @@ class _Lot:
         self.envoye = True
         for annexe_ids, mois in regrouper_demandes(self.demandes):
             rafraichir_indicateurs_task.delay(annexe_ids, None if mois is None else [m.isoformat() for m in mois])
-        if self.structures:
-            rafraichir_structures_task.delay(sorted(self.structures))
+        structures = self.structures - self._structures_des_annexes_entieres()
+        if structures:
+            rafraichir_structures_task.delay(sorted(structures))
+
+    def _structures_des_annexes_entieres(self) -> set[int]:
+        """The structures of the annexes refreshed for every month: that refresh rebuilds their parcours' facts
+        for every year already (an import asks for both), so they are not rebuilt a second time."""
+        entieres = {annexe_id for annexe_id, mois in self.demandes if mois is None}
+        if not entieres or not self.structures:
+            return set()
+        return set(AnnexeFinanciere.objects.filter(pk__in=entieres).values_list("siae_id", flat=True))
 
 
 def _lot_en_attente(connexion) -> _Lot | None:
