@@ -73,25 +73,81 @@ def _jeton_csrf_de_la_page(request) -> str | None:
     return None
 
 
+def _a_lire_dans_le_cache(request) -> bool:
+    return (
+        settings.PAGES_EN_CACHE
+        and request.method == "GET"
+        and not request.GET.get("export")
+        and not _messages_en_attente(request)
+    )
+
+
+def _servir(request, gardee: tuple) -> HttpResponse:
+    """The page kept, compressed to a browser that accepts it, as it was rendered to another client."""
+    if _GZIP_ACCEPTE.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        reponse = HttpResponse(gardee[1], content_type=gardee[2])
+        reponse["Content-Encoding"] = "gzip"
+    else:
+        reponse = HttpResponse(gzip.decompress(gardee[1]), content_type=gardee[2])
+    patch_vary_headers(reponse, ["Accept-Encoding"])
+    return reponse
+
+
+def _lire(request) -> tuple[str | None, int, HttpResponse | None]:
+    """The page's key, the version of the data, and the page kept for this session at this version (None when
+    there is none, or when it carries forms signed for another browser's CSRF cookie): the version and the page in
+    one round trip."""
+    cache_ = caches[versions.CACHE]
+    cle = cle_de_la_page(request)
+    version, gardee = 0, None
+    if cle:
+        try:
+            lus = cache_.get_many([versions.CLE, cle])
+            version, gardee = int(lus.get(versions.CLE) or 0), lus.get(cle)
+        except Exception:  # a cache down must not fail the page: it is rendered
+            journal.exception("Cache des pages illisible")
+    version = version or versions.version()  # the counter's first reading creates it
+    if (
+        gardee is not None
+        and version
+        and gardee[0] == version
+        and gardee[3] in (None, request.COOKIES.get(settings.CSRF_COOKIE_NAME))
+    ):
+        return cle, version, _servir(request, gardee)
+    return cle, version, None
+
+
+class ServirLesPagesGardees:
+    """Middleware, before the login check: a page of a `PageEnCache` view kept for this very session is served
+    without loading the user and its memberships again (the rendering that kept it checked them, for this session).
+    What would change the answer moves the version of the data first (a membership removed, a user deactivated, a
+    password changed: writes), an expired or ended session has no user any more (its key changes at logout), and
+    a page lives `DUREE_DE_VIE` at most. Every other request goes on as usual."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, vue, args, kwargs):
+        classe = getattr(vue, "view_class", None)
+        if not (classe and issubclass(classe, PageEnCache) and request.session.get("_auth_user_id")):
+            return None
+        if not _a_lire_dans_le_cache(request):
+            return None
+        return _lire(request)[2]
+
+
 class PageEnCache:
     """A view mixin: its GET pages (HTML, the ones without `?export=`) are kept as the module says."""
 
     def get(self, request, *args, **kwargs):
-        if not settings.PAGES_EN_CACHE or request.GET.get("export") or _messages_en_attente(request):
+        if not _a_lire_dans_le_cache(request):
             return super().get(request, *args, **kwargs)
-        cache_ = caches[versions.CACHE]
-        cle = cle_de_la_page(request)
-        version, gardee = self._lire(cache_, cle) if cle else (0, None)
-        version = version or versions.version()  # the counter's first reading creates it
-        # The page of this version only; with forms, only to the browser holding the cookie its tokens were signed
-        # with.
-        if (
-            gardee is not None
-            and version
-            and gardee[0] == version
-            and gardee[3] in (None, request.COOKIES.get(settings.CSRF_COOKIE_NAME))
-        ):
-            return self._servir(request, gardee)
+        cle, version, gardee = _lire(request)
+        if gardee is not None:
+            return gardee
         reponse = super().get(request, *args, **kwargs)
         if hasattr(reponse, "render") and callable(reponse.render):
             reponse = reponse.render()
@@ -99,31 +155,10 @@ class PageEnCache:
             corps = gzip.compress(reponse.content, NIVEAU_DE_COMPRESSION)
             gardee = (version, corps, reponse["Content-Type"], _jeton_csrf_de_la_page(request))
             try:
-                cache_.set(cle, gardee, DUREE_DE_VIE)
+                caches[versions.CACHE].set(cle, gardee, DUREE_DE_VIE)
             except Exception:
                 journal.exception("Cache des pages non écrit")
         return reponse
-
-    @staticmethod
-    def _servir(request, gardee: tuple) -> HttpResponse:
-        """The page kept, compressed to a browser that accepts it, as it was rendered to another client."""
-        if _GZIP_ACCEPTE.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-            reponse = HttpResponse(gardee[1], content_type=gardee[2])
-            reponse["Content-Encoding"] = "gzip"
-        else:
-            reponse = HttpResponse(gzip.decompress(gardee[1]), content_type=gardee[2])
-        patch_vary_headers(reponse, ["Accept-Encoding"])
-        return reponse
-
-    @staticmethod
-    def _lire(cache_, cle: str) -> tuple[int, tuple | None]:
-        """The version of the data and the page kept under `cle`, in one round trip."""
-        try:
-            lus = cache_.get_many([versions.CLE, cle])
-        except Exception:  # a cache down must not fail the page: it is rendered
-            journal.exception("Cache des pages illisible")
-            return 0, None
-        return int(lus.get(versions.CLE) or 0), lus.get(cle)
 
     @staticmethod
     def _a_garder(request, reponse) -> bool:

@@ -261,8 +261,15 @@ def departement_le_plus_grand() -> str:
     return Siae.objects.values("departement").annotate(n=Count("pk")).order_by("-n", "departement")[0]["departement"]
 
 
-def mesurer_sous_charge(annee: int, requetes: int = 1000, clients: int = 50) -> dict:
-    """The cockpit of the largest département and /sante/, each under `clients` concurrent clients."""
+def _mediane(charges: list[Charge]) -> Charge:
+    """The run of median p95 among several."""
+    return sorted(charges, key=lambda c: c.p95_ms)[len(charges) // 2]
+
+
+def mesurer_sous_charge(annee: int, requetes: int = 1000, clients: int = 50, tours: int = 3) -> dict:
+    """The cockpit of the largest département and /sante/, each under `clients` concurrent clients, in `tours`
+    alternate runs (the machine's other work moves a single run a lot): the run of median p95 of each, and the
+    ratio of those."""
     from django.conf import settings
 
     from comptes.models import Utilisateur
@@ -281,8 +288,11 @@ def mesurer_sous_charge(annee: int, requetes: int = 1000, clients: int = 50) -> 
         # rendered (a new session each time: as after a change of the data) or served again (the same session).
         rendues = [get(serveur.port, cockpit, session_de(agent))[1] for _ in range(8)]
         relues = [get(serveur.port, cockpit, cookie)[1] for _ in range(8)]
-        sante = charger(serveur.port, "/sante/", None, requetes, clients)
-        page = charger(serveur.port, cockpit, cookie, requetes, clients)
+        santes, pages = [], []
+        for _ in range(tours):
+            santes.append(charger(serveur.port, "/sante/", None, requetes, clients))
+            pages.append(charger(serveur.port, cockpit, cookie, requetes, clients))
+        sante, page = _mediane(santes), _mediane(pages)
         return {
             "departement": departement,
             "cache_des_graphiques": "redis" if redis_url else "fichiers",
@@ -293,7 +303,8 @@ def mesurer_sous_charge(annee: int, requetes: int = 1000, clients: int = 50) -> 
             "cockpit_relu_ms": round(statistics.median(relues), 1),
             "sante": asdict(sante),
             "cockpit": asdict(page),
-            "ratio_p95": round(page.p95_ms / sante.p95_ms, 1) if sante.p95_ms else None,
+            "ratio_p95": round(page.p95_ms / sante.p95_ms, 2) if sante.p95_ms else None,
+            "ratios_p95_par_tour": [round(p.p95_ms / s.p95_ms, 2) for s, p in zip(santes, pages, strict=True)],
             "pic_rss_total_mo": round(serveur.pic_total_ko / 1024, 1),
             "pic_rss_worker_mo": round(serveur.pic_par_worker_ko() / 1024, 1),
         }
@@ -311,6 +322,7 @@ def imprimer_charge(resultat: dict) -> None:
         f"{resultat['cockpit_graphiques_a_dessiner_ms']:.1f} ms graphiques à dessiner ; page relue du cache : "
         f"{resultat['cockpit_relu_ms']:.1f} ms"
     )
+    print(f"  tour de p95 médian parmi {len(resultat['ratios_p95_par_tour'])} tours alternés :")
     entete = f"  {'page':<24} {'requêtes':>8} {'erreurs':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
     print(entete)
     for nom in ("sante", "cockpit"):
@@ -320,6 +332,7 @@ def imprimer_charge(resultat: dict) -> None:
             f"{c['p50_ms']:>8.1f} {c['p95_ms']:>8.1f} {c['p99_ms']:>8.1f}"
         )
     print(
-        f"  p95 cockpit / p95 /sante/ : {resultat['ratio_p95']} (objectif ≤ 2) ; pic de mémoire de gunicorn "
+        f"  p95 cockpit / p95 /sante/ : {resultat['ratio_p95']} (objectif ≤ 2 ; par tour "
+        f"{', '.join(str(r) for r in resultat['ratios_p95_par_tour'])}) ; pic de mémoire de gunicorn "
         f"{resultat['pic_rss_total_mo']} Mo en tout, {resultat['pic_rss_worker_mo']} Mo pour un worker"
     )

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "comptes.middleware.PrendreEnCompteLActivite",
+    # A page kept for this very session is served before the user is loaded again (base/pages.py).
+    "base.pages.ServirLesPagesGardees",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Who changed what: the trail's versions take the request's user (base/historique.py).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -334,6 +336,12 @@ CACHES = {
     "pages": _CACHE_PAGES,
     "limites": _CACHE_LIMITES,
 }
+# With Redis, sessions are read from it and written through to the database (which keeps them across a restart of
+# Redis): a page served again from the cache (base/pages.py) then reads no table at all.
+if REDIS_URL:
+    CACHES["sessions"] = {**_CACHE_GRAPHIQUES, "KEY_PREFIX": "pilotiae-sessions"}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_CACHE_ALIAS = "sessions"
 
 # The results of tasks (counts and statuses; a failure's message) are dropped from the broker after a day.
 CELERY_RESULT_EXPIRES = 24 * 3600

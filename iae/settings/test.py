@@ -26,6 +26,8 @@ CACHES = {
     "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
     "limites": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limites"},
 }
+# Sessions in the test database, whatever REDIS_URL says: each test's are rolled back with it.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # A test runs inside one transaction that never commits, so the version of the data never moves (it moves on
 # commit): pages are rendered every time, except in the tests of the page cache, which turn it on.
 PAGES_EN_CACHE = False

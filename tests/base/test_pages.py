@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from base import versions
 from base.historique import creer_en_masse
+from comptes.models import Membre
 from declarations.models import LigneDeclaration
 from financements.models import LigneFinancement
 from tests.factories import UtilisateurFactory
@@ -50,8 +51,9 @@ def test_la_seconde_requete_est_lue_dans_le_cache(departement, agent_55, client_
     client = navigateur(client_de, agent_55)
     premiere = client.get(ADRESSE)
     assert premiere.status_code == 200
-    # Session, user and memberships: nothing of the cockpit's figures is read again.
-    with django_assert_max_num_queries(3):
+    # The session only: neither the user, nor its memberships, nor anything of the cockpit's figures is read again
+    # (base.pages.ServirLesPagesGardees, before the login check).
+    with django_assert_max_num_queries(1):
         seconde = client.get(ADRESSE)
     assert seconde.status_code == 200
     assert seconde.content == premiere.content
@@ -138,6 +140,29 @@ def test_une_session_n_ecrit_pas_de_version(django_capture_on_commit_callbacks):
     with validee(django_capture_on_commit_callbacks):
         SessionStore().create()
     assert versions.version() == version
+
+
+def test_un_rattachement_retire_n_est_plus_servi(
+    departement,  # noqa: F811
+    agent_55,
+    client_de,
+    django_capture_on_commit_callbacks,
+):
+    """The page is served before the user is loaded: removing the agent from the DDETS (a write) moves the version,
+    and the next request goes through the checks again."""
+    client = navigateur(client_de, agent_55)
+    assert client.get(ADRESSE).status_code == 200
+    with validee(django_capture_on_commit_callbacks), transaction.atomic():
+        Membre.objects.filter(utilisateur=agent_55).delete()
+    assert client.get(ADRESSE).status_code == 404
+
+
+def test_apres_la_deconnexion_la_page_n_est_plus_servie(departement, agent_55, client_de):  # noqa: F811
+    client = navigateur(client_de, agent_55)
+    assert client.get(ADRESSE).status_code == 200
+    client.logout()
+    reponse = client.get(ADRESSE)
+    assert reponse.status_code == 302 and "/comptes/connexion/" in reponse["Location"]
 
 
 def test_une_page_ne_va_jamais_a_une_autre_session(departement, agent_55, client_de):  # noqa: F811
