@@ -149,8 +149,8 @@ def rafraichir_parcours(structures, annees: Iterable[int] | None = None) -> tupl
     sql, params = _presences(structures, annees)
     ecrites += inserer_ou_mettre_a_jour(PresenceAnnuelle, sql, params, CHAMPS_PRESENCES, ["fait", "annee"])
     supprimees = _supprimer_les_absentes(structures, annees, sql, params)
-    _marquer_les_seuls(structures, annees)
-    _compter_les_publics(structures, annees)
+    changees = _marquer_les_seuls(structures, annees)
+    _compter_les_publics(structures, annees, changees)
     _compter_les_sorties(structures)
     return ecrites, supprimees
 
@@ -174,19 +174,22 @@ def _supprimer_les_absentes(structures, annees: list[int] | None, source_sql: st
         return max(curseur.rowcount, 0)
 
 
-def _marquer_les_seuls(structures, annees: list[int] | None) -> None:
+def _marquer_les_seuls(structures, annees: list[int] | None) -> set[int]:
     """`seul` of every presence of the PASS IAE met in these structures (a presence added or removed here changes
-    theirs elsewhere), from one count per PASS IAE and year, written only where it changes."""
+        theirs elsewhere), from one count per PASS IAE and year, written only where it changes. Returns the structures
+    whose flags changed: their publics are counted again."""
     table = PresenceAnnuelle._meta.db_table
     passes, params = compiler(Parcours.objects.filter(siae__in=structures).values("pass_iae_id"))
     annees_sql = "" if annees is None else f" AND annee IN ({', '.join(['%s'] * len(annees))})"
     sql = (
         f"UPDATE {table} SET seul = (c.n = 1) FROM (SELECT pass_iae_id, annee, COUNT(*) AS n FROM {table} "
         f"WHERE pass_iae_id IN ({passes}){annees_sql} GROUP BY pass_iae_id, annee) c "
-        f"WHERE {table}.pass_iae_id = c.pass_iae_id AND {table}.annee = c.annee AND {table}.seul <> (c.n = 1)"
+        f"WHERE {table}.pass_iae_id = c.pass_iae_id AND {table}.annee = c.annee AND {table}.seul <> (c.n = 1) "
+        f"RETURNING {table}.siae_id"
     )
     with connection.cursor() as curseur:
         curseur.execute(sql, (*params, *(annees or ())))
+        return {siae_id for (siae_id,) in curseur.fetchall()}
 
 
 # The flag of `FaitParcours` behind each count of `PublicsAnnuels` (the same names).
@@ -196,17 +199,15 @@ PUBLICS = (
 CHAMPS_PUBLICS_ANNUELS = ["siae", "annee", "salaries", *PUBLICS]
 
 
-def _structures_touchees(structures) -> Q:
-    """The structures themselves, and those where a PASS IAE met in them has a presence: `_marquer_les_seuls` may
-    have changed the flags of those."""
-    passes = Parcours.objects.filter(siae__in=structures).values("pass_iae_id")
-    return Q(siae__in=structures) | Q(siae__in=PresenceAnnuelle.objects.filter(pass_iae__in=passes).values("siae_id"))
+def _structures_touchees(structures, autres: set[int]) -> Q:
+    """The structures themselves, and the others whose `seul` flags `_marquer_les_seuls` changed."""
+    return Q(siae__in=structures) | Q(siae_id__in=sorted(autres)) if autres else Q(siae__in=structures)
 
 
-def _publics_annuels(structures, annees: list[int] | None) -> tuple[str, tuple]:
+def _publics_annuels(structures, annees: list[int] | None, autres: set[int] = frozenset()) -> tuple[str, tuple]:
     """Per structure and year, the presences counted once (`seul`), in total and per public."""
     seules = PresenceAnnuelle.objects.filter(
-        _structures_touchees(structures), _filtre_annees(annees, "annee"), seul=True
+        _structures_touchees(structures, autres), _filtre_annees(annees, "annee"), seul=True
     )
     return selection(
         seules,
@@ -235,10 +236,14 @@ def _par_structure_et_annee(modele, source: tuple[str, tuple], champs: list[str]
         curseur.execute(supprimer, (*params_perimetre, *params))
 
 
-def _compter_les_publics(structures, annees: list[int] | None) -> None:
-    """Rebuild `PublicsAnnuels` of the structures touched (a row left without any presence counted once goes)."""
-    perimetre = PublicsAnnuels.objects.filter(_structures_touchees(structures), _filtre_annees(annees, "annee"))
-    _par_structure_et_annee(PublicsAnnuels, _publics_annuels(structures, annees), CHAMPS_PUBLICS_ANNUELS, perimetre)
+def _compter_les_publics(structures, annees: list[int] | None, autres: set[int]) -> None:
+    """Rebuild `PublicsAnnuels` of the structures and of the `autres` whose flags changed (a row left without any
+    presence counted once goes)."""
+    perimetre = PublicsAnnuels.objects.filter(
+        _structures_touchees(structures, autres), _filtre_annees(annees, "annee")
+    )
+    source = _publics_annuels(structures, annees, autres)
+    _par_structure_et_annee(PublicsAnnuels, source, CHAMPS_PUBLICS_ANNUELS, perimetre)
 
 
 # The exits counted per category (`SortiesAnnuelles`), by the category of their motif.
