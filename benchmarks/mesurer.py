@@ -171,7 +171,14 @@ def recalculs(departement: str, repetitions: int) -> list[Recalcul]:
     write), and from empty tables (every row written)."""
     from django.db import connection
 
-    from indicateurs.models import FaitParcours, IndicateurMensuel, PresenceAnnuelle, PublicsAnnuels, SortiesAnnuelles
+    from indicateurs.models import (
+        EmbauchesAnnuelles,
+        FaitParcours,
+        IndicateurMensuel,
+        PresenceAnnuelle,
+        PublicsAnnuels,
+        SortiesAnnuelles,
+    )
     from indicateurs.services import rafraichir_departement, rafraichir_tout, sources_du_calcul
 
     def agregat_nu(portee: str | None):
@@ -189,6 +196,7 @@ def recalculs(departement: str, repetitions: int) -> list[Recalcul]:
             for modele, chemin in (
                 (PublicsAnnuels, "siae"),
                 (SortiesAnnuelles, "siae"),
+                (EmbauchesAnnuelles, "siae"),
                 (PresenceAnnuelle, "siae"),
                 (FaitParcours, "siae"),
                 (IndicateurMensuel, "annexe"),

@@ -176,6 +176,28 @@ class SortiesAnnuelles(models.Model):
         return f"Structure {self.siae_id} en {self.annee}"
 
 
+class EmbauchesAnnuelles(models.Model):
+    """A structure's hires of a year (its parcours begun in it) and those of bRSA: any group sums these rows.
+    Rebuilt with the facts of the parcours (`services_parcours`)."""
+
+    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
+    annee = models.PositiveSmallIntegerField("année d'embauche")
+    embauches = models.PositiveIntegerField(default=0)
+    brsa = models.PositiveIntegerField("embauches de bRSA", default=0)
+
+    objects = perimetre_queryset("siae").as_manager()
+
+    class Meta:
+        verbose_name = "embauches d'une structure dans l'année"
+        verbose_name_plural = "embauches des structures par année"
+        ordering = ["annee", "siae"]
+        constraints = [models.UniqueConstraint(fields=["siae", "annee"], name="embauches_siae_annee_unique")]
+        indexes = [models.Index(fields=["annee", "siae"], name="embauches_annee_siae_idx")]
+
+    def __str__(self):
+        return f"Structure {self.siae_id} en {self.annee}"
+
+
 class CalculDepartement(models.Model):
     """When the materialised figures of a département were last recomputed whole (every night, or on demand): every
     row is at least as fresh. The rows themselves only record when their figures last changed."""

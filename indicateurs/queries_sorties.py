@@ -57,7 +57,7 @@ from indicateurs.regles_sorties import (
 from parcours.models import NIVEAUX_INFRA_CAP, CategorieSortie, DureeChomage, Genre, Parcours, TrancheAge
 from siae.models import ORDRE_DES_TYPES
 
-from .models import PresenceAnnuelle, PublicsAnnuels, SortiesAnnuelles
+from .models import EmbauchesAnnuelles, PresenceAnnuelle, PublicsAnnuels, SortiesAnnuelles
 
 TOTAL = "TOTAL"
 # Hours have two decimals: any true sum of at least 150 h is 150.00 or more, any smaller one 149.99 or less. Half a
@@ -403,8 +403,21 @@ class EmbauchesBrsa:
         return sous_l_objectif(self.part, self.objectif)
 
 
+def embauches_gardees(structures, annee: int, groupe: str) -> dict[tuple, EmbauchesBrsa]:
+    """`embauches_par` summed over the structures' hires per year (`EmbauchesAnnuelles`, counted when their
+    parcours changed): what the pages of publics, their API and the cockpit read. One query."""
+    champs = GROUPES[groupe]
+    lignes = EmbauchesAnnuelles.objects.filter(siae__in=structures, annee=annee)
+    if not champs:
+        sommes = lignes.aggregate(embauches=Coalesce(Sum("embauches"), 0), brsa=Coalesce(Sum("brsa"), 0))
+        return {(): EmbauchesBrsa(sommes["embauches"], sommes["brsa"])}
+    n = len(champs)
+    sommes = lignes.values_list(*champs).annotate(Sum("embauches"), Sum("brsa")).order_by()
+    return {tuple(r[:n]): EmbauchesBrsa(r[n], r[n + 1]) for r in sommes}
+
+
 def embauches_par(structures, annee: int, groupe: str) -> dict[tuple, EmbauchesBrsa]:
-    """One query: the year's hires and bRSA hires per group (objective: 40 %)."""
+    """One query: the year's hires and bRSA hires per group (objective: 40 %), from the parcours themselves."""
     champs = GROUPES[groupe]
     embauches = Parcours.objects.filter(
         siae__in=structures, date_embauche__gte=dt.date(annee, 1, 1), date_embauche__lte=dt.date(annee, 12, 31)
@@ -449,7 +462,7 @@ class LignePublics:
 def publics_par_type(structures, annee: int) -> list[LignePublics]:
     """One row per kind with salariés or hires in the year, then TOTAL (salariés counted once). Three queries."""
     publics = publics_par(structures, annee, "type")
-    embauches = embauches_par(structures, annee, "type")
+    embauches = embauches_gardees(structures, annee, "type")
     presents = {c[0] for c in publics} | {c[0] for c in embauches}
     lignes = [
         LignePublics(t, publics.get((t,), ComptePublics()), embauches.get((t,), EmbauchesBrsa()))
@@ -472,7 +485,7 @@ def publics_des_siae(structures, annee: int, annexes: dict[int, AnnexeFinanciere
     """Each structure with salariés or hires in the year; the bRSA objective is its annexe's, else 40 %. Three
     queries (two when the annexes of the year are given)."""
     publics = publics_par(structures, annee, "siae")
-    embauches = embauches_par(structures, annee, "siae")
+    embauches = embauches_gardees(structures, annee, "siae")
     if annexes is None:
         annexes = annexes_de_l_annee(structures, annee, CHAMPS_DES_ANNEXES_LUS)
     resultat = []

@@ -32,7 +32,7 @@ from conventions.models import ETATS_ACTIFS
 from declarations.models import LigneDeclaration
 from parcours.models import NIVEAUX_INFRA_CAP, CategorieSortie, DureeChomage, Genre, Parcours
 
-from .models import FaitParcours, PresenceAnnuelle, PublicsAnnuels, SortiesAnnuelles
+from .models import EmbauchesAnnuelles, FaitParcours, PresenceAnnuelle, PublicsAnnuels, SortiesAnnuelles
 from .queries_sorties import SEUIL_HEURES_SQL, age_a_l_embauche, condition_examinee_hors_heures
 from .regles_sorties import AGE_JEUNE, AGE_SENIOR, TYPES_A_HEURES
 
@@ -134,6 +134,7 @@ def sources_des_parcours(structures) -> list[tuple[str, tuple]]:
         _presences(structures, None),
         _publics_annuels(structures, None),
         _sorties_annuelles(structures),
+        _embauches_annuelles(structures),
     ]
 
 
@@ -152,6 +153,7 @@ def rafraichir_parcours(structures, annees: Iterable[int] | None = None) -> tupl
     changees = _marquer_les_seuls(structures, annees)
     _compter_les_publics(structures, annees, changees)
     _compter_les_sorties(structures)
+    _compter_les_embauches(structures)
     return ecrites, supprimees
 
 
@@ -277,3 +279,28 @@ def _compter_les_sorties(structures) -> None:
     """Rebuild `SortiesAnnuelles` of the structures (every year: the facts are rebuilt whole)."""
     perimetre = SortiesAnnuelles.objects.filter(siae__in=structures)
     _par_structure_et_annee(SortiesAnnuelles, _sorties_annuelles(structures), CHAMPS_SORTIES_ANNUELLES, perimetre)
+
+
+CHAMPS_EMBAUCHES_ANNUELLES = ["siae", "annee", "embauches", "brsa"]
+
+
+def _embauches_annuelles(structures) -> tuple[str, tuple]:
+    """Per structure and year of hire, its parcours begun then and those of bRSA."""
+    return selection(
+        Parcours.objects.filter(siae__in=structures),
+        {
+            "siae": F("siae_id"),
+            "annee": ExtractYear("date_embauche"),
+            "embauches": Count("pk"),
+            "brsa": Count("pk", filter=Q(brsa=True)),
+        },
+        groupes=("siae", "annee"),
+    )
+
+
+def _compter_les_embauches(structures) -> None:
+    """Rebuild `EmbauchesAnnuelles` of the structures (every year)."""
+    perimetre = EmbauchesAnnuelles.objects.filter(siae__in=structures)
+    _par_structure_et_annee(
+        EmbauchesAnnuelles, _embauches_annuelles(structures), CHAMPS_EMBAUCHES_ANNUELLES, perimetre
+    )

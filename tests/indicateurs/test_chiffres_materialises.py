@@ -20,6 +20,8 @@ from imports.services import executer_import, preparer_import
 from indicateurs.models import FaitParcours, IndicateurMensuel, PresenceAnnuelle
 from indicateurs.queries_sorties import (
     GROUPES,
+    embauches_gardees,
+    embauches_par,
     publics_par,
     publics_par_en_direct,
     sorties_par,
@@ -83,6 +85,10 @@ def verifier_tout() -> None:
         assert sorties_par(structures, annees, groupe) == sorties_par_en_direct(structures, annees, groupe), groupe
         for annee in annees:
             assert publics_par(structures, annee, groupe) == publics_par_en_direct(structures, annee, groupe), (
+                groupe,
+                annee,
+            )
+            assert embauches_gardees(structures, annee, groupe) == embauches_par(structures, annee, groupe), (
                 groupe,
                 annee,
             )

@@ -125,11 +125,12 @@ class TestLesChiffres:
             )
             return len(capture.captured_queries), upserts
 
-        # One set-based upsert per materialised table (monthly indicators, parcours facts, presences, publics, exits),
+        # One set-based upsert per materialised table (monthly indicators, parcours facts, presences, publics, exits,
+        # hires),
         # whatever the number of annexes and months; the aides au poste of the annexes are written in batches of a
         # thousand (`aides_au_poste.services.calculer_les_aides`).
         deux = requetes([cas["a"].pk, cas["b"].pk])
-        assert deux[1] == 5
+        assert deux[1] == 6
         for ordre in range(2, 12):
             AnnexeFinanciereFactory(siae=SiaeFactory(), annee=2024, numero=f"ACI055249{ordre:03d}A0M0")
         ids = list(AnnexeFinanciere.objects.values_list("pk", flat=True))

@@ -371,5 +371,6 @@ class TestPublics:
         for _ in range(10):
             parcours = ParcoursFactory(siae=SiaeFactory(), date_embauche=D(2024, 1, 1))
             declarer(parcours, {D(2024, 1, 1): "10"})
+        rafraichir_tout()  # what the writes of production ask for when they commit
         with django_assert_num_queries(4):
             assert len(queries.publics_des_siae(structures_55(), 2024)) == 13
