@@ -112,6 +112,8 @@ class PresenceAnnuelle(models.Model):
         indexes = [
             models.Index(fields=["siae", "annee"], name="presence_siae_annee_idx"),
             models.Index(fields=["pass_iae", "annee"], name="presence_pass_annee_idx"),
+            # The few presences of salariés in several parcours, the only ones the publics count distinctly.
+            models.Index(fields=["annee", "siae"], condition=Q(seul=False), name="presence_partagee_idx"),
         ]
 
     def __str__(self):

@@ -430,25 +430,45 @@ def embauches_par(structures, annee: int, groupe: str) -> dict[tuple, EmbauchesB
     return {tuple(r[:n]): EmbauchesBrsa(r[n], r[n + 1]) for r in lignes}
 
 
-CHAMPS_DES_ANNEXES_LUS = (
-    "numero", "siae", "date_debut", "objectif_sorties_dynamiques", "objectif_emploi_durable",
-    "objectif_emploi_transition", "objectif_sorties_positives", "objectif_part_brsa", "siae__siret", "siae__nom",
-    "siae__type", "siae__departement",
-)  # fmt: skip
+@dataclass(frozen=True)
+class AnnexeLue:
+    """What the pages of sorties and publics read of a structure's annexe of the year: its number, its objectives,
+    its structure (nationally, thousands of them: values read, not model objects)."""
+
+    pk: int
+    numero: str
+    siae: Structure
+    objectif_sorties_dynamiques: Decimal | None
+    objectif_emploi_durable: Decimal | None
+    objectif_emploi_transition: Decimal | None
+    objectif_sorties_positives: Decimal | None
+    objectif_part_brsa: Decimal | None
 
 
-def annexes_de_l_annee(structures, annee: int, champs: tuple[str, ...] | None = None) -> dict[int, AnnexeFinanciere]:
+def annexes_lues(structures, annee: int) -> dict[int, AnnexeLue]:
+    """`annexes_de_l_annee` as `AnnexeLue`. One query."""
+    objectifs = [f.name for f in fields(AnnexeLue) if f.name.startswith("objectif_")]
+    lignes = (
+        AnnexeFinanciere.objects.actives()
+        .filter(siae__in=structures, date_debut__lte=dt.date(annee, 12, 31), date_fin__gte=dt.date(annee, 1, 1))
+        .order_by("siae_id", "date_debut", "pk")
+        .values_list("pk", "numero", *GROUPES["siae"], *objectifs)
+    )
+    return {
+        ligne[2]: AnnexeLue(ligne[0], ligne[1], Structure(*ligne[2:7]), *ligne[7:])
+        for ligne in lignes  # the latest annexe of a structure last: the one kept
+    }
+
+
+def annexes_de_l_annee(structures, annee: int) -> dict[int, AnnexeFinanciere]:
     """The active annexe of each structure for the year (the latest when there are several), with its structure.
-    One query. `champs`: only these fields are read (`CHAMPS_DES_ANNEXES_LUS`, what the pages of sorties and
-    publics show: nationally, thousands of objects are built)."""
+    One query."""
     annexes = (
         AnnexeFinanciere.objects.actives()
         .filter(siae__in=structures, date_debut__lte=dt.date(annee, 12, 31), date_fin__gte=dt.date(annee, 1, 1))
         .select_related("siae")
         .order_by("siae_id", "date_debut", "pk")
     )
-    if champs is not None:
-        annexes = annexes.only(*champs)
     return {annexe.siae_id: annexe for annexe in annexes}
 
 
@@ -478,16 +498,16 @@ class PublicsSiae:
     structure: Structure
     publics: ComptePublics
     embauches: EmbauchesBrsa
-    annexe: AnnexeFinanciere | None = None
+    annexe: AnnexeLue | None = None
 
 
-def publics_des_siae(structures, annee: int, annexes: dict[int, AnnexeFinanciere] | None = None) -> list[PublicsSiae]:
+def publics_des_siae(structures, annee: int, annexes: dict[int, AnnexeLue] | None = None) -> list[PublicsSiae]:
     """Each structure with salariés or hires in the year; the bRSA objective is its annexe's, else 40 %. Three
     queries (two when the annexes of the year are given)."""
     publics = publics_par(structures, annee, "siae")
     embauches = embauches_gardees(structures, annee, "siae")
     if annexes is None:
-        annexes = annexes_de_l_annee(structures, annee, CHAMPS_DES_ANNEXES_LUS)
+        annexes = annexes_lues(structures, annee)
     resultat = []
     for cle in publics.keys() | embauches.keys():
         structure = Structure(*cle)

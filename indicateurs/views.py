@@ -27,11 +27,11 @@ from indicateurs.queries_consommation import (
     periode_de_reference,
 )
 from indicateurs.queries_sorties import (
-    CHAMPS_DES_ANNEXES_LUS,
     TOTAL,
+    AnnexeLue,
     SortiesSiae,
     Structure,
-    annexes_de_l_annee,
+    annexes_lues,
     embauches_par,
     publics_des_siae,
     publics_par_type,
@@ -69,7 +69,7 @@ class LigneSiae:
 
     structure: Structure
     compte: CompteSorties
-    annexe: AnnexeFinanciere | None
+    annexe: AnnexeLue | None
 
     @property
     def objectif(self) -> Decimal | None:
@@ -106,12 +106,11 @@ class Sorties(ExportDeLaPageMixin, ChoixStructuresMixin, TemplateView):
         annees = [annee - i for i in range(NOMBRE_D_ANNEES)]
         structures = self.structures()
         par_type = sorties_par_type(structures, annees)
-        annexes = annexes_de_l_annee(structures, annee, CHAMPS_DES_ANNEXES_LUS)
+        annexes = annexes_lues(structures, annee)
         sorties = {s.structure.siae_id: s for s in sorties_des_siae(structures, annee)}
         for siae_id, annexe in annexes.items():  # a structure with an annexe and no examined exit: a row of zeros
             if siae_id not in sorties:
-                s = annexe.siae
-                sorties[siae_id] = SortiesSiae(Structure(s.pk, s.siret, s.nom, s.type, s.departement), CompteSorties())
+                sorties[siae_id] = SortiesSiae(annexe.siae, CompteSorties())
         tri = self.request.GET.get("tri", "taux")
         lignes = [LigneSiae(s.structure, s.compte, annexes.get(siae_id)) for siae_id, s in sorties.items()]
         perimetre = self.request.user.perimetre
