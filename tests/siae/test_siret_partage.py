@@ -13,6 +13,7 @@ from bilans.contenu import assembler_bilan
 from conventions.importation import ImportAnnexes
 from declarations.models import LigneDeclaration
 from imports.services import analyser_fichier
+from indicateurs.services import rafraichir_tout
 from parcours.importation import ImportParcours
 from parcours.models import Parcours
 from siae.models import Siae
@@ -143,7 +144,9 @@ def test_toute_la_chaine_garde_les_deux_structures_a_part(tmp_path, deux_structu
     assert lignes[S, "AI"]["etp_conventionnes"] == "4.00"
     assert lignes[S, "EI"]["etp_conventionnes"] == "2.00"
 
-    # The bilan's annex: each structure's row with its own hires' share of bRSA (Ana's 100 %, Bob's 0 %).
+    # The bilan's annex: each structure's row with its own hires' share of bRSA (Ana's 100 %, Bob's 0 %), from the
+    # figures the imports' commits refresh.
+    rafraichir_tout()
     structures = {s.exportee["type"]: s for s in assembler_bilan("55", 2024).structures}
     assert (structures["AI"].embauches, structures["AI"].part_brsa) == (1, Decimal(1))
     assert (structures["EI"].embauches, structures["EI"].part_brsa) == (1, Decimal(0))
