@@ -445,31 +445,26 @@ class AnnexeLue:
     objectif_part_brsa: Decimal | None
 
 
-def annexes_lues(structures, annee: int) -> dict[int, AnnexeLue]:
-    """`annexes_de_l_annee` as `AnnexeLue`. One query."""
-    objectifs = [f.name for f in fields(AnnexeLue) if f.name.startswith("objectif_")]
-    lignes = (
+def _actives_de_l_annee(structures, annee: int):
+    """The structures' active annexes overlapping the year, each structure's latest last (the one a dict keeps)."""
+    return (
         AnnexeFinanciere.objects.actives()
         .filter(siae__in=structures, date_debut__lte=dt.date(annee, 12, 31), date_fin__gte=dt.date(annee, 1, 1))
         .order_by("siae_id", "date_debut", "pk")
-        .values_list("pk", "numero", *GROUPES["siae"], *objectifs)
     )
-    return {
-        ligne[2]: AnnexeLue(ligne[0], ligne[1], Structure(*ligne[2:7]), *ligne[7:])
-        for ligne in lignes  # the latest annexe of a structure last: the one kept
-    }
+
+
+def annexes_lues(structures, annee: int) -> dict[int, AnnexeLue]:
+    """`annexes_de_l_annee` as `AnnexeLue`. One query."""
+    objectifs = [f.name for f in fields(AnnexeLue) if f.name.startswith("objectif_")]
+    lignes = _actives_de_l_annee(structures, annee).values_list("pk", "numero", *GROUPES["siae"], *objectifs)
+    return {ligne[2]: AnnexeLue(ligne[0], ligne[1], Structure(*ligne[2:7]), *ligne[7:]) for ligne in lignes}
 
 
 def annexes_de_l_annee(structures, annee: int) -> dict[int, AnnexeFinanciere]:
     """The active annexe of each structure for the year (the latest when there are several), with its structure.
     One query."""
-    annexes = (
-        AnnexeFinanciere.objects.actives()
-        .filter(siae__in=structures, date_debut__lte=dt.date(annee, 12, 31), date_fin__gte=dt.date(annee, 1, 1))
-        .select_related("siae")
-        .order_by("siae_id", "date_debut", "pk")
-    )
-    return {annexe.siae_id: annexe for annexe in annexes}
+    return {annexe.siae_id: annexe for annexe in _actives_de_l_annee(structures, annee).select_related("siae")}
 
 
 @dataclass
