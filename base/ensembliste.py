@@ -1,12 +1,15 @@
-"""Set-based writes of materialised tables: one `INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE … IS DISTINCT
-FROM …` statement, which writes only the rows whose values change (a refresh that finds everything up to date
-writes nothing, so the table does not fill with dead rows).
+"""Set-based writes of materialised tables: the live aggregate is evaluated once into a temporary table, then one
+UPDATE rewrites only the rows whose values differ, one INSERT adds the missing ones and one DELETE removes those
+the aggregate no longer has (a refresh that finds everything up to date writes nothing, so the table does not
+fill with dead rows).
 
-PostgreSQL and SQLite (3.35 or later: `ON CONFLICT … DO UPDATE` after an `INSERT … SELECT`) both run it. SQLite
-spells "is distinct from" `IS NOT` before 3.39; both spellings treat NULL as a value.
+PostgreSQL and SQLite (3.33 or later: `UPDATE … FROM`) both run it. SQLite spells "is distinct from" `IS NOT`
+before 3.39; both spellings treat NULL as a value.
 """
 
-from django.db import connection
+from contextlib import contextmanager
+
+from django.db import connection, transaction
 
 
 def compiler(queryset) -> tuple[str, tuple]:
@@ -17,7 +20,7 @@ def compiler(queryset) -> tuple[str, tuple]:
 
 def selection(queryset, colonnes: dict[str, object], groupes: tuple[str, ...] = ()) -> tuple[str, tuple]:
     """A SELECT of the given expressions, in this order, over the queryset's rows: the source of
-    `inserer_ou_mettre_a_jour`. With `groupes` (names among the columns), the rows are grouped by these columns
+    `rafraichir_la_table`. With `groupes` (names among the columns), the rows are grouped by these columns
     and the others are aggregates; without, an aggregate among them groups by the queryset's model. The aliases
     keep clear of the model's own names."""
     alias = {f"c_{nom}": expression for nom, expression in colonnes.items()}
@@ -37,26 +40,81 @@ def _distinct() -> str:
     return "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
 
 
-def inserer_ou_mettre_a_jour(
-    modele, source_sql: str, params, colonnes: list[str], cles: list[str], sans_comparer: tuple[str, ...] = ()
-) -> int:
-    """Upsert into the model's table the rows of `source_sql`, whose columns are, in this order, the fields
-    `colonnes`. A row already there (same `cles`, a unique constraint) is rewritten only when one of the other
-    fields differs; the fields `sans_comparer` (a computation date) are written with it but never make it differ.
-    Returns the number of rows inserted or changed."""
+@contextmanager
+def jointures_par_index(curseur):
+    """Join a département's few thousand rows to a national table through the table's index, one lookup per row.
+    PostgreSQL would otherwise read the whole table to hash or merge it with them: a refresh of each département
+    would read the country's rows. The setting lasts for the statements of the block (`SET LOCAL`, reset after)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    curseur.execute("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+    try:
+        yield
+    finally:
+        curseur.execute("RESET enable_hashjoin; RESET enable_mergejoin")
+
+
+def _nom(modele, champ: str) -> str:
+    return connection.ops.quote_name(modele._meta.get_field(champ).column)
+
+
+def rafraichir_la_table(
+    modele,
+    source_sql: str,
+    params,
+    colonnes: list[str],
+    cles: list[str],
+    perimetre: tuple[str, tuple] | None = None,
+    sans_comparer: tuple[str, ...] = (),
+) -> tuple[int, int]:
+    """Bring the model's rows in line with `source_sql`, whose columns are, in this order, the fields `colonnes`
+    (each column named, distinctly): rows of the source missing from the table are inserted, rows whose other
+    fields differ are rewritten (the fields `sans_comparer` are written with them but never make them differ), and
+    the rows of `perimetre` (the SQL and parameters of a SELECT of their ids) that the source no longer has are
+    deleted. Returns (rows inserted or changed, rows deleted).
+
+    The source is evaluated once, into a temporary table that the three statements read: the delete would
+    otherwise evaluate it again, and an `INSERT … ON CONFLICT DO UPDATE … WHERE` locks (so writes to) every row
+    it finds already there even when it changes nothing, which is every row of a refresh that finds the figures
+    up to date."""
     table = connection.ops.quote_name(modele._meta.db_table)
-    nom = {champ: connection.ops.quote_name(modele._meta.get_field(champ).column) for champ in colonnes}
-    mises_a_jour = [c for c in colonnes if c not in cles]
-    comparees = [c for c in mises_a_jour if c not in sans_comparer]
-    liste = ", ".join(nom[c] for c in colonnes)
-    differe = " OR ".join(f"{table}.{nom[c]} {_distinct()} EXCLUDED.{nom[c]}" for c in comparees)
-    # `WHERE true`: SQLite would otherwise read ON CONFLICT as the join constraint of the SELECT.
-    sql = (
-        f"INSERT INTO {table} ({liste}) SELECT * FROM ({source_sql}) AS source WHERE true "
-        f"ON CONFLICT ({', '.join(nom[c] for c in cles)}) DO UPDATE SET "
-        + ", ".join(f"{nom[c]} = EXCLUDED.{nom[c]}" for c in mises_a_jour)
-        + f" WHERE {differe}"
-    )
-    with connection.cursor() as curseur:
-        curseur.execute(sql, params)
-        return max(curseur.rowcount, 0)
+    transit = connection.ops.quote_name(f"transit_{modele._meta.db_table}")
+    nom = {champ: _nom(modele, champ) for champ in colonnes}
+    liste = ", ".join(nom.values())
+    with transaction.atomic(), connection.cursor() as curseur:
+        # Shaped like the table, so that each value takes the column's type (a year computed as a numeric compared
+        # with an integer column would keep its index from being used).
+        curseur.execute(f"CREATE TEMPORARY TABLE {transit} AS SELECT {liste} FROM {table} WHERE 1 = 0")
+        curseur.execute(f"INSERT INTO {transit} ({liste}) SELECT * FROM ({source_sql}) AS source", params)
+        source = nom
+        memes_cles = " AND ".join(f"{table}.{nom[c]} = t.{source[c]}" for c in cles)
+        mises_a_jour = [c for c in colonnes if c not in cles]
+        differe = " OR ".join(
+            f"{table}.{nom[c]} {_distinct()} t.{source[c]}" for c in mises_a_jour if c not in sans_comparer
+        )
+        ecrites = 0
+        if differe:
+            with jointures_par_index(curseur):
+                curseur.execute(
+                    f"UPDATE {table} SET " + ", ".join(f"{nom[c]} = t.{source[c]}" for c in mises_a_jour)
+                    + f" FROM {transit} AS t WHERE {memes_cles} AND ({differe})"
+                )  # fmt: skip
+                ecrites = max(curseur.rowcount, 0)
+        curseur.execute(
+            f"INSERT INTO {table} ({', '.join(nom.values())}) SELECT {', '.join(f't.{source[c]}' for c in colonnes)} "
+            f"FROM {transit} AS t WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {memes_cles}) "
+            f"ON CONFLICT ({', '.join(nom[c] for c in cles)}) DO NOTHING"
+        )
+        ecrites += max(curseur.rowcount, 0)
+        supprimees = 0
+        if perimetre is not None:
+            perimetre_sql, perimetre_params = perimetre
+            curseur.execute(
+                f"DELETE FROM {table} WHERE id IN ({perimetre_sql}) "
+                f"AND NOT EXISTS (SELECT 1 FROM {transit} AS t WHERE {memes_cles})",
+                perimetre_params,
+            )
+            supprimees = max(curseur.rowcount, 0)
+        curseur.execute(f"DROP TABLE {transit}")
+    return ecrites, supprimees

@@ -1,10 +1,12 @@
 import os
 
 from django.core.wsgi import get_wsgi_application
-from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iae.settings.production")
 application = get_wsgi_application()
-# The URLconf imports every view (and what they import: the spreadsheet readers, the PDF writer's helpers): done
-# when the worker starts, not by its first request, which would otherwise wait over a second.
-get_resolver().check()
+
+# Views imported, templates compiled, catalogues loaded when the worker starts, not by its first request, which
+# would otherwise wait twice as long as the next ones.
+from base.demarrage import preparer_le_worker  # noqa: E402
+
+preparer_le_worker()

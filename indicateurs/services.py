@@ -1,9 +1,9 @@
 """Rebuilding the materialised monthly indicators (`IndicateurMensuel`) from the live SQL aggregates; recording a
 département's bRSA objective.
 
-A refresh is set-based: one `INSERT … SELECT … ON CONFLICT … DO UPDATE` whose SELECT is the live aggregate and
-which rewrites only the rows whose figures change, then one DELETE of the rows that have nothing left to show, in
-one transaction, whatever the number of annexes and months (`base.ensembliste`). It is idempotent: run twice,
+A refresh is set-based: the live aggregate, evaluated once, rewrites only the rows whose figures change, adds the
+missing ones and deletes those that have nothing left to show, in one transaction, whatever the number of annexes
+and months (`base.ensembliste.rafraichir_la_table`). It is idempotent: run twice,
 the second writes nothing. Two refreshes of the same annexe never interleave: each one first locks the annexes'
 rows (PostgreSQL; SQLite serialises writers by itself), in the order of their ids so that two overlapping
 refreshes cannot deadlock.
@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from aides_au_poste.services import calculer_les_aides
 from base.calendrier import mois_de_l_annee, premier_du_mois
-from base.ensembliste import inserer_ou_mettre_a_jour, selection
+from base.ensembliste import compiler, rafraichir_la_table, selection
 from base.versions import donnees_modifiees
 from conventions.models import ETATS_ACTIFS, AnnexeFinanciere, EtpConventionneMensuel
 from declarations.models import LigneDeclaration
@@ -78,7 +78,8 @@ def _source(annexes, mois: list[dt.date] | None) -> tuple[str, tuple]:
     annexe = AnnexeFinanciere._meta.db_table
     siae = Siae._meta.db_table
     sql = (
-        "SELECT u.annexe_id, u.mois, a.siae_id, s.departement, a.type, SUM(u.conv), SUM(u.reel), %s "
+        "SELECT u.annexe_id, u.mois, a.siae_id, s.departement, a.type, SUM(u.conv) AS conv, SUM(u.reel) AS reel, "
+        "%s AS date_calcul "
         f"FROM (SELECT c.c_annexe_id AS annexe_id, c.c_mois AS mois, c.c_etp AS conv, 0 AS reel FROM ({conv_sql}) c "
         f"UNION ALL SELECT r.c_annexe_id, r.c_mois, 0, r.c_etp FROM ({real_sql}) r) u "
         f"JOIN {annexe} a ON a.id = u.annexe_id JOIN {siae} s ON s.id = a.siae_id "
@@ -93,31 +94,27 @@ def _filtre_mois(mois: list[dt.date] | None, champ: str) -> Q:
 
 def _rafraichir(annexes, mois: list[dt.date] | None, structures=None) -> Rafraichissement:
     """Bring the rows of these annexes (a queryset, whatever their state) in line with the data, for the given
-    months (all when None): one upsert that writes only the rows whose figures change, one delete of the rows
-    that have nothing left to show (a declaration no longer retained, an annexe cancelled or shortened)."""
+    months (all when None): the rows whose figures change are written, those that have nothing left to show go
+    (`base.ensembliste.rafraichir_la_table`)."""
     with transaction.atomic():
         verrouillees = list(annexes.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
         if not verrouillees and structures is None:
             return Rafraichissement()
+        # The rows that have nothing left to show (not in the source) go: a declaration no longer retained, an
+        # annexe cancelled or shortened.
         sql, params = _source(annexes, mois)
-        ecrites = inserer_ou_mettre_a_jour(
-            IndicateurMensuel, sql, params, CHAMPS_ECRITS, ["annexe", "mois"], sans_comparer=("date_calcul",)
-        )
-        a_montrer = Q(annexe__etat__in=ETATS_ACTIFS) & (
-            Exists(EtpConventionneMensuel.objects.filter(annexe=OuterRef("annexe"), mois=OuterRef("mois")))
-            | Exists(
-                LigneDeclaration.objects.filter(
-                    declaration__annexe=OuterRef("annexe"),
-                    declaration__mois=OuterRef("mois"),
-                    declaration__retenue=True,
-                )
-            )
-        )
-        supprimees, _ = (
-            IndicateurMensuel.objects.filter(annexe__in=annexes.values("pk"))
-            .filter(_filtre_mois(mois, "mois"))
-            .exclude(a_montrer)
-            .delete()
+        perimetre = compiler(
+            IndicateurMensuel.objects.filter(annexe__in=annexes.values("pk")).filter(_filtre_mois(mois, "mois"))
+            .order_by().values("pk")
+        )  # fmt: skip
+        ecrites, supprimees = rafraichir_la_table(
+            IndicateurMensuel,
+            sql,
+            params,
+            CHAMPS_ECRITS,
+            ["annexe", "mois"],
+            perimetre,
+            sans_comparer=("date_calcul",),
         )
         # The amounts of their aides au poste, from the months just written.
         calculer_les_aides(annexes, realises=realises_materialises)

@@ -2,12 +2,12 @@
 (`PresenceAnnuelle`) for a set of structures: what the sorties and the publics read instead of aggregating the
 declaration lines on every page.
 
-Set-based, like the monthly indicators: one upsert per table whose SELECT is the live computation
+Set-based, like the monthly indicators: each table is brought in line with the live computation
 (`queries_sorties`: the hours of the whole parcours, the 150-hour and duration rules, the age at hire), writing
-only the rows that change, one delete of the presences that no longer hold, one update of the `seul` flags of the
-PASS IAE concerned, then the publics of the presences counted once (`PublicsAnnuels`) of every structure whose
-presences or flags may have moved, and the examined exits per year and category (`SortiesAnnuelles`). The caller
-holds the transaction.
+only the rows that change and deleting the presences that no longer hold (`base.ensembliste`), then one update of
+the `seul` flags of the PASS IAE concerned, then the publics of the presences counted once (`PublicsAnnuels`) of
+every structure whose presences or flags may have moved, and the examined exits per year and category
+(`SortiesAnnuelles`). The caller holds the transaction.
 """
 
 from collections.abc import Iterable
@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from base.ensembliste import compiler, inserer_ou_mettre_a_jour, selection
+from base.ensembliste import compiler, jointures_par_index, rafraichir_la_table, selection
 from conventions.models import ETATS_ACTIFS
 from declarations.models import LigneDeclaration
 from parcours.models import NIVEAUX_INFRA_CAP, CategorieSortie, DureeChomage, Genre, Parcours
@@ -88,7 +88,8 @@ def _faits(structures) -> tuple[str, tuple]:
     heures = "COALESCE(h.c_heures, 0)"
     sql = (
         "SELECT f.c_parcours, f.c_siae, f.c_pass_iae, f.c_annee_sortie, f.c_motif_sortie, "
-        f"{heures}, (f.c_examinee_hors_heures OR (f.c_aux_heures AND {heures} >= CAST(%s AS NUMERIC))), "
+        f"{heures} AS c_heures, "
+        f"(f.c_examinee_hors_heures OR (f.c_aux_heures AND {heures} >= CAST(%s AS NUMERIC))) AS c_examinee, "
         "f.c_femme, f.c_brsa, f.c_qpv, f.c_zrr, f.c_rqth, f.c_deld_detld, f.c_infra_cap, f.c_moins_26_ans, "
         f"f.c_cinquante_ans_et_plus, f.c_date_calcul FROM ({faits_sql}) f "
         f"LEFT JOIN ({heures_sql}) h ON h.c_parcours = f.c_parcours"
@@ -144,36 +145,23 @@ def rafraichir_parcours(structures, annees: Iterable[int] | None = None) -> tupl
     of presences deleted)."""
     annees = None if annees is None else sorted(set(annees))
     sql, params = _faits(structures)
-    ecrites = inserer_ou_mettre_a_jour(
+    ecrites, _ = rafraichir_la_table(
         FaitParcours, sql, params, CHAMPS_FAITS, ["parcours"], sans_comparer=("date_calcul",)
     )
     sql, params = _presences(structures, annees)
-    ecrites += inserer_ou_mettre_a_jour(PresenceAnnuelle, sql, params, CHAMPS_PRESENCES, ["fait", "annee"])
-    supprimees = _supprimer_les_absentes(structures, annees, sql, params)
+    # Without the model's ordering: it would join the facts and the parcours for nothing.
+    perimetre = compiler(
+        PresenceAnnuelle.objects.filter(siae__in=structures).filter(_filtre_annees(annees, "annee")).order_by()
+        .values("pk")
+    )  # fmt: skip
+    presences, supprimees = rafraichir_la_table(
+        PresenceAnnuelle, sql, params, CHAMPS_PRESENCES, ["fait", "annee"], perimetre
+    )
     changees = _marquer_les_seuls(structures, annees)
     _compter_les_publics(structures, annees, changees)
     _compter_les_sorties(structures)
     _compter_les_embauches(structures)
-    return ecrites, supprimees
-
-
-def _supprimer_les_absentes(structures, annees: list[int] | None, source_sql: str, source_params) -> int:
-    """Delete the presences of the structures (in the years) the source no longer has: one anti-join."""
-    table = PresenceAnnuelle._meta.db_table
-    dans_le_perimetre, params = compiler(
-        # Without the model's ordering: it would join the facts and the parcours for nothing.
-        PresenceAnnuelle.objects.filter(siae__in=structures)
-        .filter(_filtre_annees(annees, "annee"))
-        .order_by()
-        .values("pk")
-    )
-    sql = (
-        f"DELETE FROM {table} WHERE id IN ({dans_le_perimetre}) AND NOT EXISTS (SELECT 1 FROM ({source_sql}) s "
-        f"WHERE s.c_fait = {table}.parcours_id AND s.c_annee = {table}.annee)"
-    )
-    with connection.cursor() as curseur:
-        curseur.execute(sql, (*params, *source_params))
-        return max(curseur.rowcount, 0)
+    return ecrites + presences, supprimees
 
 
 def _marquer_les_seuls(structures, annees: list[int] | None) -> set[int]:
@@ -181,7 +169,7 @@ def _marquer_les_seuls(structures, annees: list[int] | None) -> set[int]:
         theirs elsewhere), from one count per PASS IAE and year, written only where it changes. Returns the structures
     whose flags changed: their publics are counted again."""
     table = PresenceAnnuelle._meta.db_table
-    passes, params = compiler(Parcours.objects.filter(siae__in=structures).values("pass_iae_id"))
+    passes, params = compiler(Parcours.objects.filter(siae__in=structures).order_by().values("pass_iae_id"))
     annees_sql = "" if annees is None else f" AND annee IN ({', '.join(['%s'] * len(annees))})"
     sql = (
         f"UPDATE {table} SET seul = (c.n = 1) FROM (SELECT pass_iae_id, annee, COUNT(*) AS n FROM {table} "
@@ -189,7 +177,7 @@ def _marquer_les_seuls(structures, annees: list[int] | None) -> set[int]:
         f"WHERE {table}.pass_iae_id = c.pass_iae_id AND {table}.annee = c.annee AND {table}.seul <> (c.n = 1) "
         f"RETURNING {table}.siae_id"
     )
-    with connection.cursor() as curseur:
+    with connection.cursor() as curseur, jointures_par_index(curseur):
         curseur.execute(sql, (*params, *(annees or ())))
         return {siae_id for (siae_id,) in curseur.fetchall()}
 
@@ -224,18 +212,10 @@ def _publics_annuels(structures, annees: list[int] | None, autres: set[int] = fr
 
 
 def _par_structure_et_annee(modele, source: tuple[str, tuple], champs: list[str], perimetre) -> None:
-    """Rebuild a table with one row per structure and year (`PublicsAnnuels`, `SortiesAnnuelles`) over its rows
-    in `perimetre` (a queryset of it): one upsert of the source, one delete of the rows the source no longer has."""
+    """Rebuild a table with one row per structure and year (`PublicsAnnuels`, `SortiesAnnuelles`,
+    `EmbauchesAnnuelles`) over its rows in `perimetre` (a queryset of it): the rows the source no longer has go."""
     sql, params = source
-    inserer_ou_mettre_a_jour(modele, sql, params, champs, ["siae", "annee"])
-    table = modele._meta.db_table
-    dans_le_perimetre, params_perimetre = compiler(perimetre.order_by().values("pk"))
-    supprimer = (
-        f"DELETE FROM {table} WHERE id IN ({dans_le_perimetre}) AND NOT EXISTS (SELECT 1 FROM ({sql}) s "
-        f"WHERE s.c_siae = {table}.siae_id AND s.c_annee = {table}.annee)"
-    )
-    with connection.cursor() as curseur:
-        curseur.execute(supprimer, (*params_perimetre, *params))
+    rafraichir_la_table(modele, sql, params, champs, ["siae", "annee"], compiler(perimetre.order_by().values("pk")))
 
 
 def _compter_les_publics(structures, annees: list[int] | None, autres: set[int]) -> None:

@@ -125,10 +125,10 @@ class TestLesChiffres:
             )
             return len(capture.captured_queries), upserts
 
-        # One set-based upsert per materialised table (monthly indicators, parcours facts, presences, publics, exits,
-        # hires),
-        # whatever the number of annexes and months; the aides au poste of the annexes are written in batches of a
-        # thousand (`aides_au_poste.services.calculer_les_aides`).
+        # One set-based insertion per materialised table (monthly indicators, parcours facts, presences, publics,
+        # exits, hires), beside its update and delete from the same staged rows, whatever the number of annexes and
+        # months; the aides au poste of the annexes are written in batches of a thousand
+        # (`aides_au_poste.services.calculer_les_aides`).
         deux = requetes([cas["a"].pk, cas["b"].pk])
         assert deux[1] == 6
         for ordre in range(2, 12):
