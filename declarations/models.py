@@ -85,11 +85,18 @@ class DeclarationMensuelle(models.Model):
 
 
 class LigneDeclaration(models.Model):
-    declaration = models.ForeignKey(DeclarationMensuelle, on_delete=models.CASCADE, related_name="lignes")
+    # The biggest table (millions of lines nationally, loaded by the fluxIAE): every index is paid at each line
+    # written. The declaration is found through the unique (declaration, parcours), whose first column it is; the
+    # few lines with a motif (the exits) through a partial index.
+    declaration = models.ForeignKey(
+        DeclarationMensuelle, on_delete=models.CASCADE, related_name="lignes", db_index=False
+    )
     parcours = models.ForeignKey("parcours.Parcours", on_delete=models.PROTECT, related_name="lignes_declaration")
     heures_travaillees = models.DecimalField("heures travaillées", max_digits=6, decimal_places=2)
     date_sortie = models.DateField("date de sortie", null=True, blank=True)
-    motif_sortie = models.ForeignKey("parcours.MotifSortie", on_delete=models.PROTECT, null=True, blank=True)
+    motif_sortie = models.ForeignKey(
+        "parcours.MotifSortie", on_delete=models.PROTECT, null=True, blank=True, db_index=False
+    )
 
     objects = perimetre_queryset("declaration__annexe__siae", nominatif=True).as_manager()
 
@@ -97,6 +104,11 @@ class LigneDeclaration(models.Model):
 
     class Meta:
         verbose_name = "ligne de déclaration"
+        indexes = [
+            models.Index(
+                fields=["motif_sortie"], name="ligne_motif_sortie_idx", condition=Q(motif_sortie__isnull=False)
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["declaration", "parcours"], name="ligne_unique_par_parcours"),
             models.CheckConstraint(
