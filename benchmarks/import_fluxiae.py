@@ -124,8 +124,11 @@ def executer(dossier: Path) -> None:
     fin = time.perf_counter()
     etapes[courante[0]] = fin - courante[1]
     pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # The EMI file is read by a child process (PostgreSQL): its peak counts beside the import's own.
+    pic_lecture = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     print(json.dumps({"secondes": fin - debut, "chargement": instants["commit"] - debut, "memoire": pic,
-                      "etapes": etapes, "durees": bilan.durees, "vues": bilan.en_donnees()}))  # fmt: skip
+                      "memoire_lecture": pic_lecture, "etapes": etapes, "durees": bilan.durees,
+                      "vues": bilan.en_donnees()}))  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -162,22 +165,25 @@ def main(argv: list[str] | None = None) -> None:
     ):
         mesure = importer(url, dossier)
         chargement, total = mesure["chargement"], mesure["secondes"]
-        memoire = mesure["memoire"] / 2**20
+        # Both processes' peaks added: an upper bound, the child sharing the pages it was forked with.
+        memoire = (mesure["memoire"] + mesure.get("memoire_lecture", 0)) / 2**20
         ligne = (f"{libelle:<28}{lignes:>12,}{chargement:>10.1f}s{lignes / chargement:>18,.0f}"
                  f"{total:>9.1f}s{lignes / total:>16,.0f}{memoire:>11.0f} Mo")  # fmt: skip
         print(ligne.replace(",", "\u202f"), flush=True)
-        mesures.append((libelle, lignes, mesure["etapes"], mesure["durees"]))
+        mesures.append((libelle, lignes, mesure["etapes"], mesure["durees"], mesure))
     # Where the time goes: the EMI file itself is read and staged in the "états mensuels" step; "déclarations"
     # builds the declarations and their lines from it; then the commit (foreign keys checked) and the refresh.
     print(f"\n{'durée par étape (s)':<28}" + "".join(f"{m[0].split(' ')[0]:>14}" for m in mesures))
     for etape in mesures[0][2]:
-        print(f"{etape:<28}" + "".join(f"{etapes.get(etape, 0):>14.1f}" for _, _, etapes, _ in mesures))
-    # The EMI file is read in the background (on PostgreSQL) during the steps "contrats" to "états mensuels".
-    for libelle, lignes, _, durees in mesures:
+        print(f"{etape:<28}" + "".join(f"{m[2].get(etape, 0):>14.1f}" for m in mesures))
+    # The EMI file is read by a process of its own (on PostgreSQL) during the steps "contrats" to "états mensuels".
+    for libelle, lignes, _, durees, mesure in mesures:
         lecture = durees.get("lecture du fichier EtatMensuelIndiv") or 0
         if lecture:
+            import_mo, lecture_mo = mesure["memoire"] / 2**20, mesure.get("memoire_lecture", 0) / 2**20
             print(f"lecture du fichier EtatMensuelIndiv (en parallèle), import {libelle} : {lecture:.1f} s, "
-                  f"{lignes / lecture:,.0f} lignes/s".replace(",", "\u202f"))  # fmt: skip
+                  f"{lignes / lecture:,.0f} lignes/s ; mémoire max de l'import {import_mo:.0f} Mo, "
+                  f"de la lecture {lecture_mo:.0f} Mo".replace(",", "\u202f"))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -6,9 +6,13 @@ so that neither the time nor the memory grows with Python objects per row. Tempo
 connection and transaction: a refused flux rolls them back with everything else, a finished one drops them.
 """
 
+import contextlib
 import datetime as dt
+import os
+import pickle
+import resource
+import signal
 import tempfile
-import threading
 import time
 from decimal import Decimal
 
@@ -138,28 +142,26 @@ class Ecriture:
         return False
 
 
-class _Abandon(Exception):
-    """Raised in the background reading when the import stopped before needing it."""
-
-
 class Prelecture:
-    """The rows of a staging table, produced ahead in a background thread while the connection works on something
+    """The rows of a staging table, produced ahead by a process of its own while the connection works on something
     else; `charger()` puts them in the table when they are needed.
 
-    `produire(ecrire)` reads a file and calls `ecrire(ligne)` per row. On PostgreSQL it runs in a thread from
-    `demarrer()`, writing the rows in COPY format into a temporary file (never the connection: it is busy with the
-    import's statements meanwhile, and a connection is used by one thread at a time), which `charger()` then sends
-    in one COPY. So the reading, pure Python, runs while PostgreSQL works on the statements of the other views:
-    the import's time is the longer of the two rather than their sum. Its error, if any (`ErreurFlux` naming the
-    file, line and column), is raised by `charger()`, where the import would have read the file without the thread;
-    `abandonner()` stops it when the import fails before. On SQLite (development) `produire` runs in `charger()`,
-    in line, through `Ecriture`."""
+    `produire(ecrire)` reads a file and calls `ecrire(ligne)` per row. On PostgreSQL it runs, from `demarrer()`, in
+    a child process forked from the import's, writing the rows in COPY format into a temporary file (never the
+    connection: it is the import's, busy with the statements of the other views), which `charger()` then sends in
+    one COPY. A process rather than a thread: the reading is pure Python, and a thread would share the interpreter
+    with the import's own reading of the contracts and persons, one at a time; a process reads on the other core.
+    The child is forked, so it starts with what the import already knows (the annexes, the motifs) and opens the
+    file itself; it never touches the inherited connections, and leaves by `os._exit`, which closes none of them.
+    Its error, if any (`ErreurFlux` naming the file, line and column), comes back through a pipe and is raised by
+    `charger()`, where the import would have read the file without the child; `abandonner()` stops it when the
+    import fails before. On SQLite (development) `produire` runs in `charger()`, in line, through `Ecriture`."""
 
     def __init__(self, table: str, colonnes: tuple[str, ...], produire):
         self.table, self.colonnes, self.produire = table, colonnes, produire
-        self.fil = self.fichier = self.erreur = None
-        self.arret = False
+        self.fils = self.tube = self.fichier = None
         self.duree = 0.0
+        self.memoire_max = 0  # bytes, the child's peak resident memory
 
     def demarrer(self) -> None:
         if not postgresql():
@@ -169,40 +171,58 @@ class Prelecture:
 
         # Rows written to disk, not kept in memory: a national EMI file is millions of rows.
         self.fichier = tempfile.TemporaryFile(prefix="fluxiae-")  # noqa: SIM115 - closed by charger() or abandonner()
-        # A cursor of its own, used only for its adapters (how each Python value is written in COPY format).
+        # A cursor used only for its adapters (how each Python value is written in COPY format), never executed.
         copie = Copy(connection.cursor().cursor, binary=False, writer=FileWriter(self.fichier))
-        self.fil = threading.Thread(target=self._produire, args=(copie,), name=f"prelecture-{self.table}", daemon=True)
-        self.fil.start()
+        lecture, ecriture = os.pipe()
+        self.fils = os.fork()
+        if self.fils == 0:
+            os.close(lecture)
+            self._lire_dans_le_fils(copie, ecriture)
+        os.close(ecriture)
+        self.tube = lecture
 
-    def _produire(self, copie) -> None:
-        debut = time.perf_counter()
-        ecrire = copie.write_row
-
-        def ecrire_sauf_arret(ligne):
-            if self.arret:
-                raise _Abandon
-            ecrire(ligne)
-
+    def _lire_dans_le_fils(self, copie, tube: int) -> None:
+        """In the child: read, write the file, send (duration, peak memory, error or None), leave."""
+        code = 1
         try:
-            with copie:
-                self.produire(ecrire_sauf_arret)
-        except BaseException as exc:  # handed to the import's thread by charger()
-            self.erreur = exc
-        self.duree = time.perf_counter() - debut
+            debut = time.perf_counter()
+            erreur = None
+            try:
+                with copie:
+                    self.produire(copie.write_row)
+                self.fichier.flush()
+            except BaseException as exc:  # handed to the import by charger()
+                erreur = exc
+            memoire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            try:
+                compte_rendu = pickle.dumps((time.perf_counter() - debut, memoire, erreur))
+            except Exception:  # an error that cannot travel: its text does
+                compte_rendu = pickle.dumps((time.perf_counter() - debut, memoire, RuntimeError(repr(erreur))))
+            with os.fdopen(tube, "wb") as sortie:
+                sortie.write(compte_rendu)
+            code = 0
+        finally:
+            os._exit(code)
 
     def charger(self) -> int:
         """The rows in the staging table (created beforehand); their number."""
-        if self.fil is None:
+        if self.fils is None:
             with Ecriture(self.table, self.colonnes) as ecriture:
                 debut = time.perf_counter()
                 self.produire(ecriture.ecrire)
                 self.duree = time.perf_counter() - debut
             return ecriture.lignes
-        self.fil.join()
-        self.fil = None
+        with os.fdopen(self.tube, "rb") as entree:
+            compte_rendu = entree.read()  # until the child closes its end: it has finished
+        self.tube = None
+        os.waitpid(self.fils, 0)
+        self.fils = None
         try:
-            if self.erreur is not None:
-                raise self.erreur
+            if not compte_rendu:
+                raise RuntimeError(f"la lecture de {self.table} s'est arrêtée sans rien dire (processus tué ?)")
+            self.duree, self.memoire_max, erreur = pickle.loads(compte_rendu)  # noqa: S301 - our own child's
+            if erreur is not None:
+                raise erreur
             self.fichier.seek(0)
             colonnes = ", ".join(self.colonnes)
             with connection.cursor() as curseur:
@@ -215,10 +235,14 @@ class Prelecture:
 
     def abandonner(self) -> None:
         """Stop the reading (the import failed before needing it) and drop its file."""
-        if self.fil is not None:
-            self.arret = True
-            self.fil.join()
-            self.fil = None
+        if self.fils is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.fils, signal.SIGKILL)
+            os.waitpid(self.fils, 0)
+            self.fils = None
+        if self.tube is not None:
+            os.close(self.tube)
+            self.tube = None
         if self.fichier is not None:
             self.fichier.close()
 

@@ -8,7 +8,7 @@ The flux is tests/fluxiae/flux.py: its docstring lists the structures, the salar
 
 import datetime as dt
 import io
-import threading
+import os
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
@@ -23,6 +23,7 @@ from declarations.models import DeclarationMensuelle, LigneDeclaration, SourceDe
 from fluxiae import services_etats, services_parcours
 from fluxiae.lecture import ErreurFlux
 from fluxiae.services import importer_flux
+from fluxiae.transit import Prelecture
 from indicateurs.models import FaitParcours, IndicateurMensuel, PresenceAnnuelle
 from indicateurs.sections import indicateurs
 from indicateurs.services import rafraichir_tout
@@ -524,16 +525,36 @@ def _corrompre_un_contrat(dossier, semaine) -> str:
     return nom
 
 
-def _lectures_en_cours() -> list[str]:
-    return [fil.name for fil in threading.enumerate() if fil.name.startswith("prelecture-")]
+def _processus_de_lecture(monkeypatch) -> list[int]:
+    """The ids of the reading processes the import forks (PostgreSQL), as they start."""
+    lancees, demarrer = [], Prelecture.demarrer
+
+    def demarrer_et_noter(lecture):
+        demarrer(lecture)
+        if lecture.fils:
+            lancees.append(lecture.fils)
+
+    monkeypatch.setattr(Prelecture, "demarrer", demarrer_et_noter)
+    return lancees
+
+
+def _encore_la(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:  # gone and reaped: no process, not even a zombie, has this id
+        return False
+    return True
 
 
 @pytest.mark.parametrize("etats_corrompus", [False, True])
-def test_une_erreur_d_une_vue_lue_avant_les_etats_mensuels_est_celle_qui_est_dite(tmp_path, etats_corrompus):
-    """The EMI file is read in the background while the contracts are loaded (PostgreSQL): an error in the
+def test_une_erreur_d_une_vue_lue_avant_les_etats_mensuels_est_celle_qui_est_dite(
+    tmp_path, etats_corrompus, monkeypatch
+):
+    """The EMI file is read by a process of its own while the contracts are loaded (PostgreSQL): an error in the
     contracts is still the one reported (the files are checked in the same order as without it, the EMI file
-    last), the reading of the EMI file stops, and nothing is written."""
+    last), the reading process is stopped and reaped, and nothing is written."""
     importer_flux(ecrire_flux(tmp_path / "n", SEMAINE_N), ["55"])
+    lectures = _processus_de_lecture(monkeypatch)
     avant, donnees = comptes(), etat_des_donnees()
     corruption = {"emi_nb_heures_travail": "abc"} if etats_corrompus else None
     dossier = ecrire_flux(tmp_path / "corrompu", SEMAINE_N1, corruption=corruption)
@@ -543,7 +564,8 @@ def test_une_erreur_d_une_vue_lue_avant_les_etats_mensuels_est_celle_qui_est_dit
         importer_flux(dossier, ["55"])
 
     assert str(erreur.value).startswith(f"fichier {nom}, ligne 2, colonne contrat_date_embauche : ")
-    assert _lectures_en_cours() == []
+    assert len(lectures) == (1 if connection.vendor == "postgresql" else 0)
+    assert not any(_encore_la(pid) for pid in lectures)
     assert comptes() == avant
     assert etat_des_donnees() == donnees
 
