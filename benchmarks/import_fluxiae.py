@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> None:
         if lecture:
             import_mo, lecture_mo = mesure["memoire"] / 2**20, mesure.get("memoire_lecture", 0) / 2**20
             print(f"lecture du fichier EtatMensuelIndiv (en parallèle), import {libelle} : {lecture:.1f} s, "
-                  f"{lignes / lecture:,.0f} lignes/s ; mémoire max de l'import {import_mo:.0f} Mo, "
+                  f"{lignes / lecture:,.0f} lignes/s ; mémoire max de l'import {import_mo:.0f} Mo et "
                   f"de la lecture {lecture_mo:.0f} Mo".replace(",", "\u202f"))  # fmt: skip
 
 
