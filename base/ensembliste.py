@@ -55,10 +55,6 @@ def jointures_par_index(curseur):
         curseur.execute("RESET enable_hashjoin; RESET enable_mergejoin")
 
 
-def _nom(modele, champ: str) -> str:
-    return connection.ops.quote_name(modele._meta.get_field(champ).column)
-
-
 def rafraichir_la_table(
     modele,
     source_sql: str,
@@ -68,11 +64,11 @@ def rafraichir_la_table(
     perimetre: tuple[str, tuple] | None = None,
     sans_comparer: tuple[str, ...] = (),
 ) -> tuple[int, int]:
-    """Bring the model's rows in line with `source_sql`, whose columns are, in this order, the fields `colonnes`
-    (each column named, distinctly): rows of the source missing from the table are inserted, rows whose other
-    fields differ are rewritten (the fields `sans_comparer` are written with them but never make them differ), and
-    the rows of `perimetre` (the SQL and parameters of a SELECT of their ids) that the source no longer has are
-    deleted. Returns (rows inserted or changed, rows deleted).
+    """Bring the model's rows in line with `source_sql`, whose columns are, in this order, the fields `colonnes`:
+    rows of the source missing from the table are inserted, rows whose other fields differ are rewritten (the
+    fields `sans_comparer` are written with them but never make them differ), and the rows of `perimetre` (the SQL
+    and parameters of a SELECT of their ids) that the source no longer has are deleted. Returns (rows inserted or
+    changed, rows deleted).
 
     The source is evaluated once, into a temporary table that the three statements read: the delete would
     otherwise evaluate it again, and an `INSERT … ON CONFLICT DO UPDATE … WHERE` locks (so writes to) every row
@@ -80,30 +76,29 @@ def rafraichir_la_table(
     up to date."""
     table = connection.ops.quote_name(modele._meta.db_table)
     transit = connection.ops.quote_name(f"transit_{modele._meta.db_table}")
-    nom = {champ: _nom(modele, champ) for champ in colonnes}
+    nom = {champ: connection.ops.quote_name(modele._meta.get_field(champ).column) for champ in colonnes}
     liste = ", ".join(nom.values())
     with transaction.atomic(), connection.cursor() as curseur:
         # Shaped like the table, so that each value takes the column's type (a year computed as a numeric compared
         # with an integer column would keep its index from being used).
         curseur.execute(f"CREATE TEMPORARY TABLE {transit} AS SELECT {liste} FROM {table} WHERE 1 = 0")
         curseur.execute(f"INSERT INTO {transit} ({liste}) SELECT * FROM ({source_sql}) AS source", params)
-        source = nom
-        memes_cles = " AND ".join(f"{table}.{nom[c]} = t.{source[c]}" for c in cles)
+        memes_cles = " AND ".join(f"{table}.{nom[c]} = t.{nom[c]}" for c in cles)
         mises_a_jour = [c for c in colonnes if c not in cles]
         differe = " OR ".join(
-            f"{table}.{nom[c]} {_distinct()} t.{source[c]}" for c in mises_a_jour if c not in sans_comparer
+            f"{table}.{nom[c]} {_distinct()} t.{nom[c]}" for c in mises_a_jour if c not in sans_comparer
         )
         ecrites = 0
         if differe:
             with jointures_par_index(curseur):
                 curseur.execute(
-                    f"UPDATE {table} SET " + ", ".join(f"{nom[c]} = t.{source[c]}" for c in mises_a_jour)
+                    f"UPDATE {table} SET " + ", ".join(f"{nom[c]} = t.{nom[c]}" for c in mises_a_jour)
                     + f" FROM {transit} AS t WHERE {memes_cles} AND ({differe})"
                 )  # fmt: skip
                 ecrites = max(curseur.rowcount, 0)
         curseur.execute(
-            f"INSERT INTO {table} ({', '.join(nom.values())}) SELECT {', '.join(f't.{source[c]}' for c in colonnes)} "
-            f"FROM {transit} AS t WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {memes_cles}) "
+            f"INSERT INTO {table} ({liste}) SELECT {liste} FROM {transit} AS t "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE {memes_cles}) "
             f"ON CONFLICT ({', '.join(nom[c] for c in cles)}) DO NOTHING"
         )
         ecrites += max(curseur.rowcount, 0)

@@ -120,13 +120,28 @@ class PresenceAnnuelle(models.Model):
         return f"Parcours {self.fait_id} en {self.annee}"
 
 
-class PublicsAnnuels(models.Model):
+class ParStructureEtAnnee(models.Model):
+    """A structure's counts for one year, kept so that any group (a kind, a département, the country) sums rows:
+    the structure, the scoping by it, the order and the name of such a row. Each kind says its year."""
+
+    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
+
+    objects = perimetre_queryset("siae").as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["annee", "siae"]
+
+    def __str__(self):
+        return f"Structure {self.siae_id} en {self.annee}"
+
+
+class PublicsAnnuels(ParStructureEtAnnee):
     """A structure's salariés of a year counted from its presences whose PASS IAE has no other presence that year
     (`PresenceAnnuelle.seul`): in total and per public. Those salariés are counted once whatever the group, so any
     group (a kind, a département, the country) sums these rows, and only the few salariés present in several
     parcours are counted distinctly from the presences. Rebuilt with the presences (`services_parcours`)."""
 
-    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
     annee = models.PositiveSmallIntegerField("année")
     salaries = models.PositiveIntegerField(default=0)
     femme = models.PositiveIntegerField(default=0)
@@ -139,25 +154,18 @@ class PublicsAnnuels(models.Model):
     deld_detld = models.PositiveIntegerField(default=0)
     infra_cap = models.PositiveIntegerField(default=0)
 
-    objects = perimetre_queryset("siae").as_manager()
-
-    class Meta:
+    class Meta(ParStructureEtAnnee.Meta):
         verbose_name = "publics d'une structure dans l'année"
         verbose_name_plural = "publics des structures par année"
-        ordering = ["annee", "siae"]
         constraints = [models.UniqueConstraint(fields=["siae", "annee"], name="publics_siae_annee_unique")]
         indexes = [models.Index(fields=["annee", "siae"], name="publics_annee_siae_idx")]
 
-    def __str__(self):
-        return f"Structure {self.siae_id} en {self.annee}"
 
-
-class SortiesAnnuelles(models.Model):
+class SortiesAnnuelles(ParStructureEtAnnee):
     """A structure's examined exits of a year (the facts of its parcours, `FaitParcours.examinee`), in total and
     per category of their motif. A parcours exits once: any group (a kind, a département, the country) sums these
     rows. Rebuilt with the facts (`services_parcours`)."""
 
-    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
     annee = models.PositiveSmallIntegerField("année de sortie")
     examinees = models.PositiveIntegerField("sorties examinées", default=0)
     retraits = models.PositiveIntegerField(default=0)
@@ -165,39 +173,26 @@ class SortiesAnnuelles(models.Model):
     emploi_transition = models.PositiveIntegerField(default=0)
     sorties_positives = models.PositiveIntegerField(default=0)
 
-    objects = perimetre_queryset("siae").as_manager()
-
-    class Meta:
+    class Meta(ParStructureEtAnnee.Meta):
         verbose_name = "sorties d'une structure dans l'année"
         verbose_name_plural = "sorties des structures par année"
-        ordering = ["annee", "siae"]
         constraints = [models.UniqueConstraint(fields=["siae", "annee"], name="sorties_siae_annee_unique")]
         indexes = [models.Index(fields=["annee", "siae"], name="sorties_annee_siae_idx")]
 
-    def __str__(self):
-        return f"Structure {self.siae_id} en {self.annee}"
 
-
-class EmbauchesAnnuelles(models.Model):
+class EmbauchesAnnuelles(ParStructureEtAnnee):
     """A structure's hires of a year (its parcours begun in it) and those of bRSA: any group sums these rows.
     Rebuilt with the facts of the parcours (`services_parcours`)."""
 
-    siae = models.ForeignKey("siae.Siae", on_delete=models.CASCADE, related_name="+")
     annee = models.PositiveSmallIntegerField("année d'embauche")
     embauches = models.PositiveIntegerField(default=0)
     brsa = models.PositiveIntegerField("embauches de bRSA", default=0)
 
-    objects = perimetre_queryset("siae").as_manager()
-
-    class Meta:
+    class Meta(ParStructureEtAnnee.Meta):
         verbose_name = "embauches d'une structure dans l'année"
         verbose_name_plural = "embauches des structures par année"
-        ordering = ["annee", "siae"]
         constraints = [models.UniqueConstraint(fields=["siae", "annee"], name="embauches_siae_annee_unique")]
         indexes = [models.Index(fields=["annee", "siae"], name="embauches_annee_siae_idx")]
-
-    def __str__(self):
-        return f"Structure {self.siae_id} en {self.annee}"
 
 
 class CalculDepartement(models.Model):

@@ -78,8 +78,7 @@ def _source(annexes, mois: list[dt.date] | None) -> tuple[str, tuple]:
     annexe = AnnexeFinanciere._meta.db_table
     siae = Siae._meta.db_table
     sql = (
-        "SELECT u.annexe_id, u.mois, a.siae_id, s.departement, a.type, SUM(u.conv) AS conv, SUM(u.reel) AS reel, "
-        "%s AS date_calcul "
+        "SELECT u.annexe_id, u.mois, a.siae_id, s.departement, a.type, SUM(u.conv), SUM(u.reel), %s "
         f"FROM (SELECT c.c_annexe_id AS annexe_id, c.c_mois AS mois, c.c_etp AS conv, 0 AS reel FROM ({conv_sql}) c "
         f"UNION ALL SELECT r.c_annexe_id, r.c_mois, 0, r.c_etp FROM ({real_sql}) r) u "
         f"JOIN {annexe} a ON a.id = u.annexe_id JOIN {siae} s ON s.id = a.siae_id "

@@ -88,8 +88,7 @@ def _faits(structures) -> tuple[str, tuple]:
     heures = "COALESCE(h.c_heures, 0)"
     sql = (
         "SELECT f.c_parcours, f.c_siae, f.c_pass_iae, f.c_annee_sortie, f.c_motif_sortie, "
-        f"{heures} AS c_heures, "
-        f"(f.c_examinee_hors_heures OR (f.c_aux_heures AND {heures} >= CAST(%s AS NUMERIC))) AS c_examinee, "
+        f"{heures}, (f.c_examinee_hors_heures OR (f.c_aux_heures AND {heures} >= CAST(%s AS NUMERIC))), "
         "f.c_femme, f.c_brsa, f.c_qpv, f.c_zrr, f.c_rqth, f.c_deld_detld, f.c_infra_cap, f.c_moins_26_ans, "
         f"f.c_cinquante_ans_et_plus, f.c_date_calcul FROM ({faits_sql}) f "
         f"LEFT JOIN ({heures_sql}) h ON h.c_parcours = f.c_parcours"
