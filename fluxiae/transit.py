@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import os
 import pickle
-import resource
 import signal
 import tempfile
 import time
@@ -161,7 +160,6 @@ class Prelecture:
         self.table, self.colonnes, self.produire = table, colonnes, produire
         self.fils = self.tube = self.fichier = None
         self.duree = 0.0
-        self.memoire_max = 0  # bytes, the child's peak resident memory
 
     def demarrer(self) -> None:
         if not postgresql():
@@ -182,7 +180,7 @@ class Prelecture:
         self.tube = lecture
 
     def _lire_dans_le_fils(self, copie, tube: int) -> None:
-        """In the child: read, write the file, send (duration, peak memory, error or None), leave."""
+        """In the child: read, write the file, send (duration, error or None), leave."""
         code = 1
         try:
             debut = time.perf_counter()
@@ -193,11 +191,11 @@ class Prelecture:
                 self.fichier.flush()
             except BaseException as exc:  # handed to the import by charger()
                 erreur = exc
-            memoire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+            duree = time.perf_counter() - debut
             try:
-                compte_rendu = pickle.dumps((time.perf_counter() - debut, memoire, erreur))
+                compte_rendu = pickle.dumps((duree, erreur))
             except Exception:  # an error that cannot travel: its text does
-                compte_rendu = pickle.dumps((time.perf_counter() - debut, memoire, RuntimeError(repr(erreur))))
+                compte_rendu = pickle.dumps((duree, RuntimeError(repr(erreur))))
             with os.fdopen(tube, "wb") as sortie:
                 sortie.write(compte_rendu)
             code = 0
@@ -220,7 +218,7 @@ class Prelecture:
         try:
             if not compte_rendu:
                 raise RuntimeError(f"la lecture de {self.table} s'est arrêtée sans rien dire (processus tué ?)")
-            self.duree, self.memoire_max, erreur = pickle.loads(compte_rendu)  # noqa: S301 - our own child's
+            self.duree, erreur = pickle.loads(compte_rendu)  # noqa: S301 - our own child's
             if erreur is not None:
                 raise erreur
             self.fichier.seek(0)
